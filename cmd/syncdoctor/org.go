@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/syncdoctor/syncdoctor/client"
+	"github.com/syncdoctor/syncdoctor/fixtures"
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// Where the org comes from (contract §5).
+const (
+	modeLive      = "live"
+	modeSimulated = "simulated"
+	modeDemo      = "demo"
+)
+
+// orgConn is an open org: the one client every mode reads and acts through,
+// and, for a simulated org, the in-process simulator behind it.
+type orgConn struct {
+	Mode   string
+	Client *client.Client
+	Hints  steps.Hints
+	// googleWorkspace is whether the Google Workspace integration is on:
+	// known for a simulated org, stated by ATLASSIAN_GOOGLE_WORKSPACE when live.
+	googleWorkspace *bool
+	sim             *fixtures.Simulator
+	server          *fixtures.Running
+}
+
+// openOrg picks the org: --snapshot, else the live org from the environment,
+// else the embedded demo org. A simulated org is served in-process over
+// loopback HTTP so that every mode takes the same code path through client/.
+func openOrg(_ context.Context, getenv func(string) string, snapshotPath string) (*orgConn, error) {
+	if snapshotPath != "" {
+		snap, err := fixtures.Load(snapshotPath)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		return serveSnapshot(snap, modeSimulated)
+	}
+	cfg, ok, err := client.ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	if !ok {
+		return serveSnapshot(fixtures.Demo(), modeDemo)
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	hints, google, err := liveHints(getenv)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	return &orgConn{Mode: modeLive, Client: c, Hints: hints, googleWorkspace: google}, nil
+}
+
+func serveSnapshot(snap *fixtures.Snapshot, mode string) (*orgConn, error) {
+	sim, err := fixtures.NewSimulator(snap, fixtures.Options{})
+	if err != nil {
+		return nil, badInput(err)
+	}
+	srv, err := fixtures.Start(sim, "")
+	if err != nil {
+		return nil, fmt.Errorf("start the simulated org: %w", err)
+	}
+	dirs := make([]client.DirectoryKey, 0, len(snap.Directories))
+	for _, d := range snap.Directories {
+		dirs = append(dirs, client.DirectoryKey{ID: d.ID, Key: client.Secret(sim.ScimKey())})
+	}
+	c, err := client.New(client.Config{
+		BaseURL:     srv.URL,
+		OrgID:       snap.Org.ID,
+		OrgKey:      client.Secret(sim.OrgKey()),
+		Directories: dirs,
+	})
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	google := snap.Setup.GoogleWorkspace
+	return &orgConn{Mode: mode, Client: c, Hints: snapshotHints(snap), googleWorkspace: &google, sim: sim, server: srv}, nil
+}
+
+// Close stops the in-process simulator, if any.
+func (o *orgConn) Close() {
+	if o.server != nil {
+		o.server.Close()
+	}
+}
+
+// Simulated reports whether the simulated IdP can carry out IdP steps.
+func (o *orgConn) Simulated() bool { return o.sim != nil }
+
+// writeSnapshot exports the simulated org's current state (--out-snapshot).
+func (o *orgConn) writeSnapshot(path string) error {
+	if o.sim == nil {
+		return badInput(fmt.Errorf("--out-snapshot %s: only a simulated org (--snapshot) can be exported", path))
+	}
+	data, err := o.sim.Snapshot().MarshalIndent()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o600)
+}
+
+// snapshotHints passes on what a simulated org knows that no Atlassian API
+// shows: the SAML setting, each directory's IdP, social logins.
+func snapshotHints(snap *fixtures.Snapshot) steps.Hints {
+	saml := snap.Setup.SamlSso != "" && snap.Setup.SamlSso != fixtures.SamlOff
+	h := steps.Hints{SamlSso: &saml, DirectoryIdp: map[string]string{}, SocialLogin: map[string]string{}}
+	for _, d := range snap.Directories {
+		h.DirectoryIdp[d.ID] = d.Idp
+	}
+	for _, a := range snap.Accounts {
+		if a.SocialLogin != nil {
+			h.SocialLogin[a.AccountID] = *a.SocialLogin
+		}
+	}
+	return h
+}
+
+// liveHints reads, for a live org, the facts no Atlassian API shows, where
+// the operator states them in the environment; unset means unknown.
+func liveHints(getenv func(string) string) (steps.Hints, *bool, error) {
+	h := steps.Hints{DirectoryIdp: map[string]string{}}
+	saml, err := envBool(getenv, "ATLASSIAN_SAML_SSO")
+	if err != nil {
+		return h, nil, err
+	}
+	h.SamlSso = saml
+	google, err := envBool(getenv, "ATLASSIAN_GOOGLE_WORKSPACE")
+	if err != nil {
+		return h, nil, err
+	}
+	if dir, idp := getenv("ATLASSIAN_SCIM_DIRECTORY_ID"), getenv("ATLASSIAN_SCIM_IDP"); dir != "" && idp != "" {
+		switch idp {
+		case fixtures.IdpEntra, fixtures.IdpOkta, fixtures.IdpGoogle, fixtures.IdpOneLogin, fixtures.IdpOther:
+			h.DirectoryIdp[dir] = idp
+		default:
+			return h, nil, fmt.Errorf("ATLASSIAN_SCIM_IDP=%q: want entra, okta, google, onelogin or other", idp)
+		}
+	}
+	return h, google, nil
+}
+
+// envBool reads an on/off variable; unset is nil (unknown).
+func envBool(getenv func(string) string, name string) (*bool, error) {
+	var v bool
+	switch strings.ToLower(strings.TrimSpace(getenv(name))) {
+	case "":
+		return nil, nil
+	case "on", "true", "1", "yes", "enforced", "optional":
+		v = true
+	case "off", "false", "0", "no":
+		v = false
+	default:
+		return nil, fmt.Errorf("%s=%q: want on or off", name, getenv(name))
+	}
+	return &v, nil
+}
+
+// setup is the org's SSO and provisioning setup that decides bulk paths.
+func (o *orgConn) setup(context.Context) (steps.OrgSetup, error) {
+	return steps.DetectSetup(o.Hints, len(o.Client.DirectoryIDs()), o.googleWorkspace), nil
+}

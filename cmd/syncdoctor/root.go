@@ -1,0 +1,49 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// app carries the process's streams and environment to every subcommand,
+// so that tests can run the whole CLI in-process.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// started is set once a command's own code runs: an error before that
+	// came from parsing the command line, so it is bad input (exit 2).
+	started bool
+}
+
+func newRootCommand(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "syncdoctor",
+		Short: "Diagnose and fix Atlassian accounts whose email will not update through SCIM provisioning",
+		Long: `syncdoctor walks an operator through one user whose Atlassian Cloud account email
+will not update through SCIM provisioning (a 409 "uniqueness" error in the IdP, or a
+second account created instead of the first updated): it finds the account, classifies
+the situation, shows the plan, and carries out each step with confirmation, keeping a
+journal of every change.
+
+Without API keys in the environment it works on an embedded simulated demo org.`,
+		Version:       versionString(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		PersistentPreRun: func(*cobra.Command, []string) {
+			a.started = true
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
+	root.AddCommand(newSimulateCommand(a))
+	return root
+}
