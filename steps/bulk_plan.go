@@ -124,17 +124,11 @@ func parseRowAddrs(rows []TargetRow) []rowAddrs {
 	for i, r := range rows {
 		a := &out[i]
 		if a.currentOK = ValidEmail(r.Current) == nil; a.currentOK {
-			a.current, a.currentDomain = foldEmail(r.Current)
+			a.current, a.currentDomain = strings.ToLower(r.Current), emailDomain(r.Current)
 		}
 		if a.targetOK = ValidEmail(r.Target) == nil; a.targetOK {
-			a.target, a.targetDomain = foldEmail(r.Target)
+			a.target, a.targetDomain = strings.ToLower(r.Target), emailDomain(r.Target)
 		}
 	}
 	return out
-}
-
-// foldEmail lower-cases an address and returns it with its domain.
-func foldEmail(s string) (email, domain string) {
-	email = strings.ToLower(s)
-	return email, email[strings.LastIndexByte(email, '@')+1:]
 }

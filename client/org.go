@@ -1,0 +1,184 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+)
+
+// The Organizations REST API (org key), api-facts.md §1. Only the v2
+// directory endpoints are used for users and groups: the v1 ones stop working
+// in 2026.
+
+// maxEmailsPerSearch is the v2 search's limit on "emails" (exact matches).
+const maxEmailsPerSearch = 100
+
+// orgRequest is a call to the Organizations API with the org key.
+func (c *Client) orgRequest(op, method, path string, body any, safe bool) *request {
+	return &request{op: op, method: method, path: path, body: body, api: APIOrg, key: c.orgKey, safe: safe}
+}
+
+type userPage struct {
+	Data  []User    `json:"data"`
+	Links pageLinks `json:"links"`
+}
+
+// SearchUsersPage reads one page of POST /admin/v2/orgs/{orgId}/directories/-/users/search
+// (q.Cursor selects the page) and returns the cursor of the next one, "" at the end.
+func (c *Client) SearchUsersPage(ctx context.Context, q UserSearch) (users []User, next string, err error) {
+	r := c.orgRequest("search users", "POST", pathf("/admin/v2/orgs/%s/directories/-/users/search", c.orgID), q, true)
+	var page userPage
+	if err := c.call(ctx, r, &page); err != nil {
+		return nil, "", err
+	}
+	for i, u := range page.Data {
+		if u.AccountID == "" {
+			return nil, "", c.unexpected(r, 200, fmt.Sprintf("user %d of the page has no accountId", i+1))
+		}
+	}
+	return page.Data, cursorOf(page.Links.Next), nil
+}
+
+// SearchUsers streams every user the search matches, page by page, starting
+// at q.Cursor. Break out of the loop to stop reading pages.
+func (c *Client) SearchUsers(ctx context.Context, q UserSearch) iter.Seq2[User, error] {
+	r := c.orgRequest("search users", "POST", pathf("/admin/v2/orgs/%s/directories/-/users/search", c.orgID), nil, true)
+	return cursorPages(ctx, r, c, q.Cursor, func(ctx context.Context, cursor string) ([]User, string, error) {
+		page := q
+		page.Cursor = cursor
+		return c.SearchUsersPage(ctx, page)
+	})
+}
+
+// UsersByEmail finds the accounts holding these addresses (exact matches,
+// case-insensitive on the server), with their groups and product access.
+// Addresses are searched 100 at a time, the API's limit; duplicates and
+// blanks are dropped first. No addresses, no call.
+func (c *Client) UsersByEmail(ctx context.Context, emails ...string) ([]User, error) {
+	var uniq []string
+	seen := map[string]bool{}
+	for _, e := range emails {
+		e = strings.TrimSpace(e)
+		if k := strings.ToLower(e); e != "" && !seen[k] {
+			seen[k] = true
+			uniq = append(uniq, e)
+		}
+	}
+	var users []User
+	for start := 0; start < len(uniq); start += maxEmailsPerSearch {
+		q := UserSearch{
+			Emails: uniq[start:min(start+maxEmailsPerSearch, len(uniq))],
+			Expand: []string{ExpandGroups, ExpandProductAccess},
+			Limit:  100,
+		}
+		for u, err := range c.SearchUsers(ctx, q) {
+			if err != nil {
+				return nil, err
+			}
+			users = append(users, u)
+		}
+	}
+	return users, nil
+}
+
+// GetUser reads one account: GET /admin/v2/orgs/{orgId}/directories/-/users/{accountId}.
+// The details endpoint has no groups or product access; UsersByEmail does.
+func (c *Client) GetUser(ctx context.Context, accountID string) (User, error) {
+	r := c.orgRequest("get user "+accountID, "GET", pathf("/admin/v2/orgs/%s/directories/-/users/%s", c.orgID, accountID), nil, true)
+	var out struct {
+		Data *User `json:"data"`
+	}
+	if err := c.call(ctx, r, &out); err != nil {
+		return User{}, err
+	}
+	if out.Data == nil || out.Data.AccountID == "" {
+		return User{}, c.unexpected(r, 200, "no data.accountId in the answer")
+	}
+	return *out.Data, nil
+}
+
+type domainPage struct {
+	Data []struct {
+		ID         string `json:"id"`
+		Attributes struct {
+			Name  string `json:"name"`
+			Claim struct {
+				Type   string `json:"type"`
+				Status string `json:"status"`
+			} `json:"claim"`
+		} `json:"attributes"`
+	} `json:"data"`
+	Links pageLinks `json:"links"`
+}
+
+// Domains streams the org's domains and their claim status:
+// GET /admin/v1/orgs/{orgId}/domains, following links.next.
+func (c *Client) Domains(ctx context.Context) iter.Seq2[Domain, error] {
+	path := pathf("/admin/v1/orgs/%s/domains", c.orgID)
+	tmpl := c.orgRequest("list domains", "GET", path, nil, true)
+	return cursorPages(ctx, tmpl, c, "", func(ctx context.Context, cursor string) ([]Domain, string, error) {
+		r := c.orgRequest("list domains", "GET", path, nil, true)
+		if cursor != "" {
+			r.query = map[string][]string{"cursor": {cursor}}
+		}
+		var page domainPage
+		if err := c.call(ctx, r, &page); err != nil {
+			return nil, "", err
+		}
+		out := make([]Domain, 0, len(page.Data))
+		for i, d := range page.Data {
+			if d.Attributes.Name == "" {
+				return nil, "", c.unexpected(r, 200, fmt.Sprintf("domain %d of the page has no attributes.name", i+1))
+			}
+			out = append(out, Domain{ID: d.ID, Name: d.Attributes.Name, ClaimType: d.Attributes.Claim.Type, ClaimStatus: d.Attributes.Claim.Status})
+		}
+		return out, cursorOf(page.Links.Next), nil
+	})
+}
+
+type groupPage struct {
+	Data  []Group   `json:"data"`
+	Links pageLinks `json:"links"`
+}
+
+// SearchGroups streams the groups matching q: POST
+// /admin/v2/orgs/{orgId}/directories/-/groups/search, starting at q.Cursor.
+func (c *Client) SearchGroups(ctx context.Context, q GroupSearch) iter.Seq2[Group, error] {
+	path := pathf("/admin/v2/orgs/%s/directories/-/groups/search", c.orgID)
+	tmpl := c.orgRequest("search groups", "POST", path, nil, true)
+	return cursorPages(ctx, tmpl, c, q.Cursor, func(ctx context.Context, cursor string) ([]Group, string, error) {
+		body := q
+		body.Cursor = cursor
+		r := c.orgRequest("search groups", "POST", path, body, true)
+		var page groupPage
+		if err := c.call(ctx, r, &page); err != nil {
+			return nil, "", err
+		}
+		for i, g := range page.Data {
+			if g.ID == "" {
+				return nil, "", c.unexpected(r, 200, fmt.Sprintf("group %d of the page has no id", i+1))
+			}
+		}
+		return page.Data, cursorOf(page.Links.Next), nil
+	})
+}
+
+// AddGroupMember adds an account to an org group: POST
+// /admin/v2/orgs/{orgId}/directories/-/groups/{groupId}/memberships {"accountId"}.
+// A 409 (already a member, or the product's user limit) comes back as an
+// OrgError for the caller to judge.
+func (c *Client) AddGroupMember(ctx context.Context, groupID, accountID string) error {
+	r := c.orgRequest(fmt.Sprintf("add %s to group %s", accountID, groupID), "POST",
+		pathf("/admin/v2/orgs/%s/directories/-/groups/%s/memberships", c.orgID, groupID),
+		map[string]string{"accountId": accountID}, false)
+	return c.call(ctx, r, nil)
+}
+
+// RemoveGroupMember removes an account from an org group: DELETE
+// /admin/v2/orgs/{orgId}/directories/-/groups/{groupId}/memberships/{accountId}.
+func (c *Client) RemoveGroupMember(ctx context.Context, groupID, accountID string) error {
+	r := c.orgRequest(fmt.Sprintf("remove %s from group %s", accountID, groupID), "DELETE",
+		pathf("/admin/v2/orgs/%s/directories/-/groups/%s/memberships/%s", c.orgID, groupID, accountID), nil, false)
+	return c.call(ctx, r, nil)
+}

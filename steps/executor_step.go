@@ -1,0 +1,225 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// EventKind names a stage of a run, for a UI to follow.
+type EventKind string
+
+const (
+	EvRunStarted      EventKind = "run-started"
+	EvRunResumed      EventKind = "run-resumed"
+	EvStepStarted     EventKind = "step-started"
+	EvChecked         EventKind = "checked" // Reason: what Check found
+	EvConfirmed       EventKind = "confirmed"
+	EvDeclined        EventKind = "declined"
+	EvExecuting       EventKind = "executing"
+	EvExecuted        EventKind = "executed"
+	EvVerified        EventKind = "verified"
+	EvSkipped         EventKind = "skipped"
+	EvFailed          EventKind = "failed"
+	EvBlocked         EventKind = "blocked"
+	EvWaitingOperator EventKind = "waiting-operator" // Reason: the operator's instructions
+	EvRunEnded        EventKind = "run-ended"        // Reason: the run status
+)
+
+// Event is one stage of a run. Index is the 1-based plan step (0 for the
+// run-level events).
+type Event struct {
+	Kind   EventKind
+	RunID  string
+	Index  int
+	Step   PlanStep
+	Reason string
+	Err    error
+	Time   time.Time
+}
+
+func (x *Executor) emit(ev Event) {
+	if x.Observer == nil {
+		return
+	}
+	ev.RunID, ev.Time = x.Env.RunID, x.Env.now()
+	x.Observer(ev)
+}
+
+// stepRun is one step being carried out.
+type stepRun struct {
+	x   *Executor
+	s   PlanStep
+	act Action
+	out StepOutcome
+}
+
+func (r *stepRun) emit(kind EventKind, reason string, err error) {
+	r.x.emit(Event{Kind: kind, Index: r.out.Index, Step: r.s, Reason: reason, Err: err})
+}
+
+// end journals the step's end and emits its terminal event. A non-nil
+// error means the journal could not be written: the run must stop.
+func (r *stepRun) end(status StepStatus, reason string, err error) (StepOutcome, error) {
+	r.out.Status, r.out.Reason = status, reason
+	if err != nil {
+		r.out.Error = Redact(err.Error())
+	}
+	if _, werr := r.x.Env.write(Record{Type: RecStepEnd, Status: string(status), Reason: reason, Error: r.out.Error}); werr != nil {
+		r.out.Status = StepFailed
+		return r.out, werr
+	}
+	switch status {
+	case StepSkipped:
+		r.emit(EvSkipped, reason, nil)
+	case StepFailed:
+		r.emit(EvFailed, reason, err)
+	case StepBlocked:
+		r.emit(EvBlocked, reason, nil)
+	case StepWaiting:
+		r.emit(EvWaitingOperator, reason, err)
+	}
+	return r.out, nil
+}
+
+// step carries out one plan step. prior is where an earlier session left
+// it; pending are that session's intents for it with no outcome.
+func (x *Executor) step(ctx context.Context, out StepOutcome, s PlanStep, prior StepState, pending []Record) (StepOutcome, error) {
+	env := x.Env
+	env.cur = stepRef{index: out.Index, id: s.ID}
+	defer func() { env.cur = stepRef{} }()
+	r := &stepRun{x: x, s: s, act: x.Registry[s.ID], out: out}
+	if _, err := env.write(Record{Type: RecStepStart, Step: s.ID}); err != nil {
+		r.out.Status = StepFailed
+		return r.out, err
+	}
+	r.emit(EvStepStarted, "", nil)
+	if err := ctx.Err(); err != nil {
+		return r.end(StepFailed, "interrupted before it began", err)
+	}
+	if prior.Status == StepWaiting {
+		return r.verifyOperator(ctx, prior)
+	}
+
+	pre, err, jerr := r.check(ctx, pending)
+	if jerr != nil {
+		return r.out, jerr
+	}
+	if err != nil || pre.State != Ready {
+		return r.notReady(pre, err)
+	}
+	if s.Kind != KindCheck {
+		asked := env.now()
+		if ok, why := x.confirm(ctx, s); !ok {
+			if _, err := env.write(Record{Type: RecConfirm, Status: "no", Reason: why}); err != nil {
+				return r.out, err
+			}
+			r.emit(EvDeclined, why, nil)
+			return r.end(StepDeclined, why, nil)
+		}
+		if _, err := env.write(Record{Type: RecConfirm, Status: "yes"}); err != nil {
+			return r.out, err
+		}
+		r.emit(EvConfirmed, "", nil)
+		if env.now().Sub(asked) > recheckAfter {
+			if pre, err, _ := r.check(ctx, nil); err != nil || pre.State != Ready {
+				return r.notReady(pre, err)
+			}
+		}
+	}
+
+	r.emit(EvExecuting, "", nil)
+	if err := r.act.Execute(ctx, env, s); err != nil {
+		var op *OperatorActionError
+		switch {
+		case errors.As(err, &op):
+			return r.end(StepWaiting, op.Instructions, nil)
+		case !isUncertainExec(err):
+			return r.end(StepFailed, "the change failed", err)
+		}
+		// The answer was lost: read the org instead of guessing or
+		// sending the change again.
+		pre, cerr, _ := r.check(ctx, nil)
+		if cerr != nil {
+			return r.end(StepFailed, "the change's outcome is unknown and the org could not be read back; resume to check again", errors.Join(err, cerr))
+		}
+		switch pre.State {
+		case Blocked:
+			return r.notReady(pre, nil)
+		case Ready:
+			return r.end(StepFailed, "the change's answer was lost and the org does not show it; resume to make it again", err)
+		}
+	}
+	r.emit(EvExecuted, "", nil)
+	if err := r.act.Verify(ctx, env, s); err != nil {
+		return r.end(StepFailed, "verification failed", err)
+	}
+	r.emit(EvVerified, "", nil)
+	return r.end(StepDone, "", nil)
+}
+
+// check runs the action's Check and, on a resumed run, settles the intents
+// the interrupted session left without outcome, with what the org shows.
+// jerr is a journal write failure: the run must stop.
+func (r *stepRun) check(ctx context.Context, pending []Record) (pre Precondition, err, jerr error) {
+	pre, err = r.act.Check(ctx, r.x.Env, r.s)
+	if err != nil {
+		return pre, err, nil
+	}
+	for _, intent := range pending {
+		why := "after the interruption the org shows this change made"
+		if pre.State != AlreadyDone {
+			why = "after the interruption the org does not show this change (" + pre.State.String() + ")"
+		}
+		if _, err := r.x.Env.write(Record{Type: RecOutcome, Step: intent.Step, Ref: intent.Seq, Status: OutcomeSettled, Reason: why}); err != nil {
+			return pre, nil, err
+		}
+	}
+	why := pre.State.String()
+	if pre.Reason != "" {
+		why += ": " + pre.Reason
+	}
+	r.emit(EvChecked, why, nil)
+	return pre, nil, nil
+}
+
+// notReady ends the step when Check did not answer Ready.
+func (r *stepRun) notReady(pre Precondition, err error) (StepOutcome, error) {
+	if err != nil {
+		return r.end(StepFailed, "could not check the org", err)
+	}
+	if pre.State == AlreadyDone {
+		why := "already done"
+		if pre.Reason != "" {
+			why += ": " + pre.Reason
+		}
+		return r.end(StepSkipped, why, nil)
+	}
+	return r.end(StepBlocked, pre.Reason, nil)
+}
+
+// verifyOperator finishes a step the operator was asked to do in the IdP:
+// the change is theirs, so the tool only verifies it. Until it shows, the
+// run keeps waiting with the same instructions.
+func (r *stepRun) verifyOperator(ctx context.Context, prior StepState) (StepOutcome, error) {
+	if err := r.act.Verify(ctx, r.x.Env, r.s); err != nil {
+		return r.end(StepWaiting, prior.Reason, err)
+	}
+	r.emit(EvVerified, "", nil)
+	return r.end(StepDone, "verified after the operator's change", nil)
+}
+
+// confirm asks the operator; anything but a yes is a no, with the reason.
+func (x *Executor) confirm(ctx context.Context, s PlanStep) (bool, string) {
+	if x.Confirm == nil {
+		return false, "no confirmation was possible (answer the prompt, or pass --yes)"
+	}
+	ok, err := x.Confirm(ctx, s)
+	switch {
+	case err != nil:
+		return false, "the confirmation was not given: " + Redact(err.Error())
+	case !ok:
+		return false, "declined by the operator"
+	}
+	return true, ""
+}

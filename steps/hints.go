@@ -1,0 +1,55 @@
+package steps
+
+// Hints are facts no Atlassian API exposes. A simulated org knows them from
+// its snapshot; against a live org the operator states them (flags or
+// environment). A nil pointer or a missing map entry means unknown.
+type Hints struct {
+	// SamlSso is whether SAML single sign-on is on (optional or enforced).
+	SamlSso *bool `json:"samlSso,omitempty"`
+	// DirectoryIdp maps a SCIM directory id to the IdP behind it:
+	// entra | okta | google | onelogin | other.
+	DirectoryIdp map[string]string `json:"directoryIdp,omitempty"`
+	// SocialLogin maps an account id to the social login it uses:
+	// google | microsoft.
+	SocialLogin map[string]string `json:"socialLogin,omitempty"`
+}
+
+// idpOf is the IdP behind a directory, "" when unknown.
+func (h Hints) idpOf(directoryID string) string { return h.DirectoryIdp[directoryID] }
+
+// samlState is "on", "off" or "unknown".
+func (h Hints) samlState() string {
+	switch {
+	case h.SamlSso == nil:
+		return "unknown"
+	case *h.SamlSso:
+		return "on"
+	}
+	return "off"
+}
+
+// idpDisplayName names an IdP kind for people.
+func idpDisplayName(kind string) string {
+	switch kind {
+	case IdpEntra:
+		return "Microsoft Entra ID"
+	case IdpOkta:
+		return "Okta"
+	case IdpGoogle:
+		return "Google Workspace"
+	case IdpOneLogin:
+		return "OneLogin"
+	}
+	return "the identity provider"
+}
+
+// socialDisplayName names a social login provider for people.
+func socialDisplayName(provider string) string {
+	switch provider {
+	case "google":
+		return "Google"
+	case "microsoft":
+		return "Microsoft"
+	}
+	return provider
+}

@@ -1,0 +1,81 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestSecretGuardRefusesRegisteredSecret(t *testing.T) {
+	const key = "orgkey-7Qh2sV9xLw3pZt"
+	RegisterSecret(key)
+	RegisterSecret("") // ignored, or it would match everything
+	h := newHarness(t, newFakeOrg(), "")
+	env := h.x.Env
+	env.RunID = "run-secret"
+	sent := false
+	do := func(context.Context) error { sent = true; return nil }
+
+	for name, c := range map[string]struct {
+		call   Call
+		before any
+	}{
+		"in the body":   {Call{Method: "PUT", Path: "/x", Body: `{"apiKey":"` + key + `"}`}, nil},
+		"in before":     {Call{Method: "PUT", Path: "/x"}, map[string]string{"key": key}},
+		"bearer header": {Call{Method: "PUT", Path: "/x", Note: "Authorization: Bearer abcdefghijklmnopqrstuv"}, nil},
+		"basic header":  {Call{Method: "PUT", Path: "/x", Note: "Authorization: Basic dXNlcjpwYXNzd29yZA=="}, nil},
+		"atlassian":     {Call{Method: "PUT", Path: "/x", Body: "ATATT3xFfGF0abcdefghijklmnopqrstuvwxyz"}, nil},
+		"jwt":           {Call{Method: "PUT", Path: "/x", Body: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl"}, nil},
+	} {
+		err := env.Mutate(context.Background(), "set-email", c.call, c.before, do)
+		if !errors.Is(err, ErrSecretInJournal) || sent {
+			t.Errorf("%s: err %v, sent %v", name, err, sent)
+		}
+		if err != nil && strings.Contains(err.Error(), key) {
+			t.Errorf("%s: the error quotes the secret", name)
+		}
+	}
+	data, _ := os.ReadFile(h.path)
+	if len(data) != 0 {
+		t.Errorf("journal holds %q", data)
+	}
+
+	// An error text that echoes a key is journaled redacted, not dropped:
+	// the outcome must still be recorded.
+	err := env.Mutate(context.Background(), "set-email", Call{Method: "PUT", Path: "/x"}, nil, func(context.Context) error {
+		return errors.New("401: bad key " + key + " (Bearer abcdefghijklmnopqrstuv)")
+	})
+	if err == nil {
+		t.Fatal("do's error was lost")
+	}
+	data, _ = os.ReadFile(h.path)
+	if strings.Contains(string(data), key) || strings.Contains(string(data), "abcdefghijklmnopqrstuv") || !strings.Contains(string(data), `401: bad key [redacted] ([redacted])`) {
+		t.Errorf("journal: %s", data)
+	}
+
+	// Plain emails and account ids are fine.
+	sent = false
+	if err := env.Mutate(context.Background(), "set-email", Call{Method: "PUT", Path: "/users/712020:5f1a/manage/email", Body: `{"email":"yuki@acme.com"}`}, map[string]string{"email": "old@acme.com"}, do); err != nil || !sent {
+		t.Errorf("ordinary call refused: %v", err)
+	}
+}
+
+func TestSecretGuardCoversEveryRecord(t *testing.T) {
+	const key = "scimkey-Zr8wQe4Tn1Ym"
+	RegisterSecret(key)
+	h := newHarness(t, newFakeOrg(), "")
+	h.x.Env.RunID = "run-secret-fact"
+	if err := journaledFacts(nil, h.x.persistFact).Set("oops", key); !errors.Is(err, ErrSecretInJournal) {
+		t.Errorf("fact: %v", err)
+	}
+	hd := fixHeader("run-secret-header")
+	hd.Tool = "v1 " + key
+	if _, err := h.x.Start(context.Background(), hd); !errors.Is(err, ErrSecretInJournal) {
+		t.Errorf("header: %v", err)
+	}
+	if got := Redact("key=" + key + " done"); got != "key=[redacted] done" {
+		t.Errorf("Redact = %q", got)
+	}
+}

@@ -1,0 +1,605 @@
+package steps
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Plan step ids. The comment on each says who does it, what it does and the
+// Params it carries (keys are the Param* constants below). Params are fixed
+// when the plan is made, so that a resumed run acts on the same things; a
+// Param that diagnosis could not learn is absent, not empty.
+const (
+	// StepCheckHolder (check): the holder still holds the target.
+	// Params: accountId, email (= target), name — the holder.
+	StepCheckHolder = "check-holder"
+	// StepGuidanceOtherOrg (check): the holder is not this org's to change;
+	// the org that manages it must rename or release the address (or, when
+	// no org does, the operator claims the account first). The plan stops here.
+	// Params: accountId, email (= target), name — the holder; domain (the
+	// target's domain); target.
+	StepGuidanceOtherOrg = "guidance-other-org"
+	// StepRecordHolderMemberships (check): journal every org group
+	// membership of the locked holder, and of its SCIM user, before its
+	// provisioning record goes. Params: accountId, email, name — the
+	// holder; directoryId, scimUserId — its SCIM record, when one is known.
+	StepRecordHolderMemberships = "record-holder-memberships"
+	// StepUnlinkHolder (api, destructive): DELETE
+	// /admin/user-provisioning/v1/org/{orgId}/user/{accountId}/onlyDeleteUserInDB
+	// on the holder, so that its email becomes editable. Only in a plan
+	// where the holder is provisioned (locked).
+	// Params: accountId, email (= target), name — the holder.
+	StepUnlinkHolder = "unlink-holder"
+	// StepParkHolder (api, destructive): PUT /users/{accountId}/manage/email
+	// setting the holder's email to a unique placeholder on its own domain:
+	// placeholder is the preferred one (PlaceholderEmail(email, 1)); when it
+	// is taken at execute time the action tries PlaceholderEmail(email, 2),
+	// 3, ... and journals the one it used.
+	// Params: accountId, email (= target), name — the holder; placeholder.
+	StepParkHolder = "park-holder"
+	// StepProvisionUser (idp): run provisioning on demand for the user in
+	// the IdP (simulated IdP: Provision(externalId)); the IdP pushes the
+	// target to the user's account.
+	// Params: accountId, email, name — the user's account (in a duplicate
+	// plan, the old account); target; externalId, directoryId, idp (entra |
+	// okta | google | onelogin | other) — the person's SCIM record and its
+	// IdP, each when known; scimUserId (not in a duplicate plan, whose record
+	// is deleted first); otherDirectoryIds (comma-separated) — other
+	// directories that also hold a record of the user.
+	StepProvisionUser = "provision-user"
+	// StepVerifyUser (check): the user's account has the target email and is
+	// linked (to a SCIM user of directoryId, with externalId, when given).
+	// Params: accountId, email (before), name — the user's account; target;
+	// directoryId, externalId when known.
+	StepVerifyUser = "verify-user"
+
+	// StepRecordMemberships (check): journal every org group membership of
+	// both accounts and the SCIM groups of the person's SCIM user.
+	// Params: accountId, email, name — the old account (the user);
+	// duplicateAccountId, duplicateEmail; directoryId, scimUserId,
+	// externalId — the duplicate's SCIM record, when known.
+	StepRecordMemberships = "record-memberships"
+	// StepIdpRemoveGroups (idp): remove the person from all its IdP groups
+	// (a dynamic group: exclude the person from its scope), so that the
+	// record's deletion does not strand synced memberships (simulated IdP:
+	// RemoveFromGroups(externalId)).
+	// Params: accountId, name — the old account; externalId, directoryId,
+	// idp when known; groups — SCIM group names, comma-separated, when known.
+	StepIdpRemoveGroups = "idp-remove-groups"
+	// StepUnlinkDuplicate (api, destructive): onlyDeleteUserInDB on the
+	// duplicate. Params: accountId, email (= target), name — the duplicate.
+	StepUnlinkDuplicate = "unlink-duplicate"
+	// StepParkDuplicate (api, destructive): the duplicate's email to a
+	// placeholder on its own domain, as StepParkHolder.
+	// Params: accountId, email (= target), name — the duplicate; placeholder.
+	StepParkDuplicate = "park-duplicate"
+	// StepUnlinkOld (api, destructive): onlyDeleteUserInDB on the old
+	// account, which is still linked, so that its email can be set. Only when
+	// the old account is linked. Params: accountId, email, name — the old account.
+	StepUnlinkOld = "unlink-old"
+	// StepSetOldEmail (api, destructive): PUT /users/{accountId}/manage/email
+	// setting the old account's email to the target.
+	// Params: accountId, email (before), name — the old account; target.
+	StepSetOldEmail = "set-old-email"
+	// StepIdpAddGroups (idp): put the person back in its IdP groups
+	// (simulated IdP: AddToGroups(externalId)). Params as StepIdpRemoveGroups.
+	StepIdpAddGroups = "idp-add-groups"
+	// StepRestoreMemberships (api): re-add every membership that
+	// record-memberships journaled and that is still missing from the old
+	// account (synced groups come back through the IdP), then verify all.
+	// Params: accountId, name — the old account; duplicateAccountId.
+	StepRestoreMemberships = "restore-memberships"
+
+	// StepClaimDomain (check): the operator verifies the domain for this org
+	// (Settings > Domains); pollable through the domains list.
+	// Params: domain; target.
+	StepClaimDomain = "claim-domain"
+	// StepClaimAccount (check): the operator makes the account managed
+	// (verify its domain, claim the account); pollable through claimStatus.
+	// Params: accountId, email, name — the user's account; domain (its
+	// email's domain); domainVerified ("true" | "false").
+	StepClaimAccount = "claim-account"
+	// StepGooglePrimaryEmail (idp): change the user's primary email in Google
+	// Workspace to the target; it flows to the linked account.
+	// Params: accountId, email, name — the user's account; target;
+	// directoryId when known; idp ("google").
+	StepGooglePrimaryEmail = "google-primary-email"
+
+	// StepSocialLoginNotice (check): tell the account's owner to change the
+	// address at the social login provider too, or to stop using it.
+	// Params: accountId, email, name, provider (google | microsoft) — the
+	// first account concerned; holderAccountId, holderProvider when the
+	// holder signs in with a social login too.
+	StepSocialLoginNotice = "social-login-notice"
+	// StepAlignSamlAttribute (idp): map the SAML attribute and the SCIM
+	// email attribute to the same IdP attribute, the one holding the target.
+	// Params: accountId, name — the user's account; target; directoryId,
+	// scimUserId, scimUserName, scimEmail — the mismatching SCIM record;
+	// idp; samlAttribute, scimAttribute — where to change it, per IdP.
+	StepAlignSamlAttribute = "align-saml-attribute"
+)
+
+// Param keys of PlanStep.Params.
+const (
+	ParamAccountID          = "accountId"
+	ParamEmail              = "email"
+	ParamName               = "name"
+	ParamTarget             = "target"
+	ParamPlaceholder        = "placeholder"
+	ParamDomain             = "domain"
+	ParamDomainVerified     = "domainVerified"
+	ParamDirectoryID        = "directoryId"
+	ParamOtherDirectoryIDs  = "otherDirectoryIds"
+	ParamScimUserID         = "scimUserId"
+	ParamScimUserName       = "scimUserName"
+	ParamScimEmail          = "scimEmail"
+	ParamExternalID         = "externalId"
+	ParamIdp                = "idp"
+	ParamGroups             = "groups"
+	ParamDuplicateAccountID = "duplicateAccountId"
+	ParamDuplicateEmail     = "duplicateEmail"
+	ParamProvider           = "provider"
+	ParamHolderAccountID    = "holderAccountId"
+	ParamHolderProvider     = "holderProvider"
+	ParamSamlAttribute      = "samlAttribute"
+	ParamScimAttribute      = "scimAttribute"
+)
+
+// PlaceholderEmail is the n-th placeholder for parking an address on its
+// own domain (domain.md): n = 1 gives local_duplicate@domain, n >= 2 gives
+// local_duplicate<n>@domain.
+func PlaceholderEmail(email string, n int) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok {
+		return email
+	}
+	suffix := "_duplicate"
+	if n >= 2 {
+		suffix = fmt.Sprintf("_duplicate%d", n)
+	}
+	return local + suffix + "@" + domain
+}
+
+// PlanFor outlines the fix for a diagnosis (domain.md), from its verdict,
+// findings and facts. A not-found diagnosis has an empty plan.
+func PlanFor(d *Diagnosis) []PlanStep {
+	f := &d.Facts
+	if d.Verdict == VerdictNotFound || f.User == nil {
+		return []PlanStep{}
+	}
+	p := planner{d: d, f: f, rec: f.PersonRecord()}
+	var steps []PlanStep
+	switch d.Verdict {
+	case VerdictEmailTaken:
+		if f.HolderInOtherOrg() {
+			return []PlanStep{p.guidanceOtherOrg()}
+		}
+		steps = append(steps, p.checkHolder())
+		if f.HolderLocked() {
+			steps = append(steps, p.recordHolderMemberships(), p.unlinkHolder())
+		}
+		steps = append(steps, p.parkHolder(), p.provisionUser(), p.verifyUser())
+	case VerdictDuplicateAccount:
+		steps = p.duplicatePlan()
+	case VerdictTargetDomainUnclaimed:
+		steps = []PlanStep{p.claimDomain(), p.provisionUser(), p.verifyUser()}
+	case VerdictAccountUnmanaged:
+		steps = []PlanStep{p.claimAccount(), p.provisionUser(), p.verifyUser()}
+	case VerdictIdpOwned:
+		steps = []PlanStep{p.googlePrimaryEmail(), p.verifyUser()}
+	default:
+		steps = []PlanStep{p.provisionUser(), p.verifyUser()}
+	}
+	return p.withWarnings(steps)
+}
+
+type planner struct {
+	d   *Diagnosis
+	f   *OrgFacts
+	rec *ScimRecord // the person's SCIM record, nil when unknown
+}
+
+// account is the params naming an account (accountId, email, name), plus
+// the extra key, value pairs; empty values are left out.
+func account(a *AccountFacts, extra ...string) map[string]string {
+	return pairs(append([]string{ParamAccountID, a.AccountID, ParamEmail, a.Email, ParamName, a.Name}, extra...))
+}
+
+// label names an account in a title: its name, else its email.
+func label(a *AccountFacts) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	if a.Email != "" {
+		return a.Email
+	}
+	return "account " + a.AccountID
+}
+
+// idp is the IdP kind behind a directory: the hints, else the pasted error's wording.
+func (p planner) idp(dir string) string {
+	if k := p.f.Hints.idpOf(dir); k != "" {
+		return k
+	}
+	if p.f.IdpError != nil {
+		return p.f.IdpError.IdP
+	}
+	return ""
+}
+
+// recParams are the person's SCIM record and IdP, as far as known.
+func (p planner) recParams(withScimID bool) []string {
+	r := p.rec
+	if r == nil {
+		return []string{ParamIdp, p.idp("")}
+	}
+	out := []string{ParamDirectoryID, r.DirectoryID, ParamIdp, p.idp(r.DirectoryID)}
+	if r.User != nil {
+		out = append(out, ParamExternalID, r.User.ExternalID)
+	}
+	if withScimID {
+		out = append(out, ParamScimUserID, r.ScimUserID)
+	}
+	return out
+}
+
+func (p planner) idpName() string {
+	if p.rec == nil {
+		return idpDisplayName(p.idp(""))
+	}
+	return idpDisplayName(p.idp(p.rec.DirectoryID))
+}
+
+func (p planner) checkHolder() PlanStep {
+	h := p.f.Holder
+	return PlanStep{
+		ID: StepCheckHolder, Kind: KindCheck,
+		Title:  fmt.Sprintf("Check that %s still holds %s", label(h), p.f.Target),
+		Detail: fmt.Sprintf("%s (account %s) holds %s, so the IdP's update of %s fails with 409 uniqueness.", who(h), h.AccountID, p.f.Target, who(p.f.User)),
+		Params: account(h),
+	}
+}
+
+func (p planner) guidanceOtherOrg() PlanStep {
+	h := p.f.Holder
+	return PlanStep{
+		ID: StepGuidanceOtherOrg, Kind: KindCheck,
+		Title: fmt.Sprintf("Ask the org that manages %s to rename or release it", p.f.Target),
+		Detail: fmt.Sprintf("%s holds %s but this org does not manage it (%s). Only the org that manages it can rename it "+
+			"(change its email to a placeholder such as %s) or release the address; if no org manages it, claim the account under Directory > Managed accounts first. "+
+			"Then run provisioning for %s again.", who(h), p.f.Target, p.f.holderNotManaged(), PlaceholderEmail(p.f.Target, 1), label(p.f.User)),
+		Params: account(h, ParamDomain, emailDomain(p.f.Target), ParamTarget, p.f.Target),
+	}
+}
+
+func (p planner) recordHolderMemberships() PlanStep {
+	h := p.f.Holder
+	var extra []string
+	if len(h.Scim) > 0 {
+		extra = []string{ParamDirectoryID, h.Scim[0].DirectoryID, ParamScimUserID, h.Scim[0].ScimUserID}
+	}
+	return PlanStep{
+		ID: StepRecordHolderMemberships, Kind: KindCheck,
+		Title:  fmt.Sprintf("Record the group memberships of %s (%s)", label(h), h.Email),
+		Detail: "Removing the provisioning record drops the account's synced group memberships; they are written to the journal first.",
+		Params: account(h, extra...),
+	}
+}
+
+func (p planner) unlinkHolder() PlanStep {
+	h := p.f.Holder
+	return PlanStep{
+		ID: StepUnlinkHolder, Kind: KindAPI, Destructive: true,
+		Title:  fmt.Sprintf("Remove the provisioning record of %s (%s)", label(h), h.Email),
+		Detail: fmt.Sprintf("Provisioning locks %s; deleting its SCIM record (onlyDeleteUserInDB) keeps the account and makes its email editable.", who(h)),
+		Params: account(h),
+	}
+}
+
+func (p planner) parkHolder() PlanStep {
+	h := p.f.Holder
+	ph := PlaceholderEmail(h.Email, 1)
+	return PlanStep{
+		ID: StepParkHolder, Kind: KindAPI, Destructive: true,
+		Title:  fmt.Sprintf("Change the email of %s from %s to %s", label(h), h.Email, ph),
+		Detail: fmt.Sprintf("The placeholder need not be a real mailbox; if %s is taken by then, the next free one (%s, ...) is used.", ph, PlaceholderEmail(h.Email, 2)),
+		Params: account(h, ParamPlaceholder, ph),
+	}
+}
+
+func (p planner) provisionUser() PlanStep {
+	u := p.f.User
+	dup := p.d.Verdict == VerdictDuplicateAccount
+	extra := append([]string{ParamTarget, p.f.Target}, p.recParams(!dup)...)
+	if others := p.otherDirectories(); len(others) > 0 {
+		extra = append(extra, ParamOtherDirectoryIDs, strings.Join(others, ","))
+	}
+	detail := fmt.Sprintf("In %s, run provisioning on demand for %s, so that it pushes %s to the account.", p.idpName(), label(u), p.f.Target)
+	if p.rec == nil {
+		detail += " No SCIM record of the user was found here: check that the user is assigned to the Atlassian app in the IdP."
+	} else if p.rec.User != nil && p.rec.User.ExternalID != "" {
+		detail += fmt.Sprintf(" The IdP knows the user by externalId %s.", p.rec.User.ExternalID)
+	}
+	if others := p.otherDirectories(); len(others) > 0 {
+		detail += fmt.Sprintf(" The user also has a record in directory %s: that IdP must carry %s too.", strings.Join(others, ", "), p.f.Target)
+	}
+	return PlanStep{
+		ID: StepProvisionUser, Kind: KindIdP,
+		Title:  fmt.Sprintf("Run provisioning for %s in %s", label(u), p.idpName()),
+		Detail: detail,
+		Params: account(u, extra...),
+	}
+}
+
+// otherDirectories are the directories holding a record of the user other
+// than the person's record's.
+func (p planner) otherDirectories() []string {
+	var out []string
+	for _, r := range p.f.User.Scim {
+		if (p.rec == nil || r.DirectoryID != p.rec.DirectoryID) && !slices.Contains(out, r.DirectoryID) {
+			out = append(out, r.DirectoryID)
+		}
+	}
+	return out
+}
+
+func (p planner) verifyUser() PlanStep {
+	u := p.f.User
+	extra := []string{ParamTarget, p.f.Target}
+	if p.rec != nil {
+		extra = append(extra, ParamDirectoryID, p.rec.DirectoryID)
+		if p.rec.User != nil {
+			extra = append(extra, ParamExternalID, p.rec.User.ExternalID)
+		}
+	}
+	return PlanStep{
+		ID: StepVerifyUser, Kind: KindCheck,
+		Title:  fmt.Sprintf("Verify that %s has %s and is linked", label(u), p.f.Target),
+		Params: account(u, extra...),
+	}
+}
+
+func (p planner) duplicatePlan() []PlanStep {
+	u, h := p.f.User, p.f.Holder
+	// The person in the IdP: the old account's owner, known by the
+	// duplicate's SCIM record.
+	person := append([]string{ParamAccountID, u.AccountID, ParamName, u.Name}, p.recParams(false)...)
+	if groups := p.scimGroups(); len(groups) > 0 {
+		person = append(person, ParamGroups, strings.Join(groups, ","))
+	}
+	record := []string{ParamDuplicateAccountID, h.AccountID, ParamDuplicateEmail, h.Email}
+	if p.rec != nil {
+		record = append(record, ParamDirectoryID, p.rec.DirectoryID, ParamScimUserID, p.rec.ScimUserID)
+		if p.rec.User != nil {
+			record = append(record, ParamExternalID, p.rec.User.ExternalID)
+		}
+	}
+	ph := PlaceholderEmail(h.Email, 1)
+	steps := []PlanStep{
+		{
+			ID: StepRecordMemberships, Kind: KindCheck,
+			Title:  fmt.Sprintf("Record the group memberships of %s and of the duplicate account %s", label(u), h.Email),
+			Detail: "Synced group memberships are lost when the user is synced again; every membership of both accounts and of the SCIM user is written to the journal first.",
+			Params: account(u, record...),
+		},
+		{
+			ID: StepIdpRemoveGroups, Kind: KindIdP,
+			Title:  fmt.Sprintf("Remove %s from all groups in %s", label(u), p.idpName()),
+			Detail: "Remove the user from every group assigned to the Atlassian app; for a dynamic group, exclude the user from the group's scope.",
+			Params: pairs(person),
+		},
+		{
+			ID: StepUnlinkDuplicate, Kind: KindAPI, Destructive: true,
+			Title:  fmt.Sprintf("Remove the provisioning record of the duplicate account %s", h.Email),
+			Detail: fmt.Sprintf("Deleting the SCIM record (onlyDeleteUserInDB) that now points at %s makes that account editable; the account itself stays.", who(h)),
+			Params: account(h),
+		},
+		{
+			ID: StepParkDuplicate, Kind: KindAPI, Destructive: true,
+			Title:  fmt.Sprintf("Change the duplicate account's email from %s to %s", h.Email, ph),
+			Detail: fmt.Sprintf("The placeholder need not be a real mailbox; if %s is taken by then, the next free one (%s, ...) is used.", ph, PlaceholderEmail(h.Email, 2)),
+			Params: account(h, ParamPlaceholder, ph),
+		},
+	}
+	if p.f.userLinked() {
+		steps = append(steps, PlanStep{
+			ID: StepUnlinkOld, Kind: KindAPI, Destructive: true,
+			Title:  fmt.Sprintf("Remove the provisioning record of %s's old account (%s)", label(u), u.Email),
+			Detail: "The old account is still linked by provisioning, which locks its email: its SCIM record must go before the email can be set.",
+			Params: account(u),
+		})
+	}
+	return append(steps,
+		PlanStep{
+			ID: StepSetOldEmail, Kind: KindAPI, Destructive: true,
+			Title:  fmt.Sprintf("Change the email of %s from %s to %s", label(u), u.Email, p.f.Target),
+			Detail: "The old account keeps its history and product access; provisioning then links it again.",
+			Params: account(u, ParamTarget, p.f.Target),
+		},
+		PlanStep{
+			ID: StepIdpAddGroups, Kind: KindIdP,
+			Title:  fmt.Sprintf("Add %s back to their groups in %s", label(u), p.idpName()),
+			Detail: "Put the user back in every group removed before (for a dynamic group, take the exclusion out of its scope).",
+			Params: pairs(person),
+		},
+		p.provisionUser(),
+		p.verifyUser(),
+		PlanStep{
+			ID: StepRestoreMemberships, Kind: KindAPI,
+			Title:  fmt.Sprintf("Restore the group memberships of %s", label(u)),
+			Detail: "Re-add every recorded membership that is still missing, then check them all.",
+			Params: pairs([]string{ParamAccountID, u.AccountID, ParamName, u.Name, ParamDuplicateAccountID, h.AccountID}),
+		},
+	)
+}
+
+// scimGroups are the SCIM group names of the person's record, when read.
+func (p planner) scimGroups() []string {
+	if p.rec == nil || p.rec.User == nil {
+		return nil
+	}
+	var out []string
+	for _, g := range p.rec.User.Groups {
+		if g.Display != "" {
+			out = append(out, g.Display)
+		} else {
+			out = append(out, g.Value)
+		}
+	}
+	return out
+}
+
+// pairs turns key, value, key, value ... into a map, leaving out empty values.
+func pairs(kv []string) map[string]string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			m[kv[i]] = kv[i+1]
+		}
+	}
+	return m
+}
+
+func (p planner) claimDomain() PlanStep {
+	dom := emailDomain(p.f.Target)
+	detail := fmt.Sprintf("In admin.atlassian.com, Settings > Domains, verify %s for this org; the tool waits until the domains list shows it verified.", dom)
+	if _, listed := p.f.domain(dom); !listed {
+		detail += fmt.Sprintf(" If another org has verified %s, that org must remove it first.", dom)
+	}
+	return PlanStep{
+		ID: StepClaimDomain, Kind: KindCheck,
+		Title:  fmt.Sprintf("Verify the domain %s for this org", dom),
+		Detail: detail,
+		Params: map[string]string{ParamDomain: dom, ParamTarget: p.f.Target},
+	}
+}
+
+func (p planner) claimAccount() PlanStep {
+	u := p.f.User
+	dom := emailDomain(u.Email)
+	verified := p.f.domainVerified(dom)
+	detail := fmt.Sprintf("Claim %s as a managed account (Directory > Managed accounts); the tool waits until its claim status is managed.", who(u))
+	if !verified {
+		detail = fmt.Sprintf("Verify %s for this org (Settings > Domains), then claim %s as a managed account; the tool waits until its claim status is managed.", dom, who(u))
+	}
+	return PlanStep{
+		ID: StepClaimAccount, Kind: KindCheck,
+		Title:  fmt.Sprintf("Make %s (%s) a managed account of this org", label(u), u.Email),
+		Detail: detail,
+		Params: account(u, ParamDomain, dom, ParamDomainVerified, fmt.Sprint(verified)),
+	}
+}
+
+func (p planner) googlePrimaryEmail() PlanStep {
+	u := p.f.User
+	extra := []string{ParamTarget, p.f.Target, ParamIdp, IdpGoogle}
+	if p.rec != nil {
+		extra = append(extra, ParamDirectoryID, p.rec.DirectoryID)
+	}
+	return PlanStep{
+		ID: StepGooglePrimaryEmail, Kind: KindIdP,
+		Title:  fmt.Sprintf("Change the Google primary email of %s to %s", label(u), p.f.Target),
+		Detail: "In the Google Admin console, change the user's primary email; it flows to the linked Atlassian account.",
+		Params: account(u, extra...),
+	}
+}
+
+// withWarnings adds the steps the warning findings call for, before the
+// step that makes the IdP push (or, failing one, before verify-user).
+func (p planner) withWarnings(steps []PlanStep) []PlanStep {
+	var warn []PlanStep
+	if s, ok := p.socialLoginNotice(); ok {
+		warn = append(warn, s)
+	}
+	if s, ok := p.alignSamlAttribute(); ok {
+		warn = append(warn, s)
+	}
+	if len(warn) == 0 {
+		return steps
+	}
+	at := slices.IndexFunc(steps, func(s PlanStep) bool {
+		return s.ID == StepProvisionUser || s.ID == StepGooglePrimaryEmail
+	})
+	if at < 0 {
+		at = slices.IndexFunc(steps, func(s PlanStep) bool { return s.ID == StepVerifyUser })
+	}
+	if at < 0 {
+		at = len(steps)
+	}
+	return slices.Insert(steps, at, warn...)
+}
+
+func (p planner) socialLoginNotice() (PlanStep, bool) {
+	var who []*AccountFacts
+	for _, fd := range p.d.Findings {
+		if fd.Code != FindingSocialLogin {
+			continue
+		}
+		for _, a := range []*AccountFacts{p.f.User, p.f.Holder} {
+			if a != nil && a.AccountID == fd.AccountID && !slices.Contains(who, a) {
+				who = append(who, a)
+			}
+		}
+	}
+	if len(who) == 0 {
+		return PlanStep{}, false
+	}
+	first := who[0]
+	prov := p.f.Hints.SocialLogin[first.AccountID]
+	params := account(first, ParamProvider, prov)
+	detail := fmt.Sprintf("%s signs in with %s: the address must change at %s too, or the next %s login puts the old email back.",
+		label(first), socialDisplayName(prov), socialDisplayName(prov), socialDisplayName(prov))
+	if len(who) > 1 {
+		h := who[1]
+		hp := p.f.Hints.SocialLogin[h.AccountID]
+		params[ParamHolderAccountID], params[ParamHolderProvider] = h.AccountID, hp
+		detail += fmt.Sprintf(" %s signs in with %s too.", label(h), socialDisplayName(hp))
+	}
+	return PlanStep{
+		ID: StepSocialLoginNotice, Kind: KindCheck,
+		Title:  fmt.Sprintf("Tell %s to change the address at %s too", label(first), socialDisplayName(prov)),
+		Detail: detail,
+		Params: params,
+	}, true
+}
+
+// samlAttributes names, per IdP, the SAML attribute used as the account
+// email at login and the SCIM email mapping (domain.md, bulk setups 2 and 3).
+func samlAttributes(idp string) (saml, scim string) {
+	switch idp {
+	case IdpEntra:
+		return "the attribute mapped to the Unique User Identifier (Name ID) claim in the app's single sign-on settings",
+			`mail mapped to emails[type eq "work"].value in the provisioning attribute mappings`
+	case IdpOkta:
+		return "the attribute behind the app's username format (Sign On settings)",
+			"the primary email mapped to the app's primary email (provisioning profile mappings)"
+	}
+	return "the attribute sent as the SAML NameID",
+		`the attribute mapped to emails[type eq "work"].value`
+}
+
+func (p planner) alignSamlAttribute() (PlanStep, bool) {
+	if !slices.ContainsFunc(p.d.Findings, func(fd Finding) bool { return fd.Code == FindingSamlScimMismatch }) {
+		return PlanStep{}, false
+	}
+	r := p.f.samlMismatchRecord(p.d.Verdict)
+	if r == nil {
+		return PlanStep{}, false
+	}
+	u := p.f.User
+	idp := p.idp(r.DirectoryID)
+	saml, scim := samlAttributes(idp)
+	return PlanStep{
+		ID: StepAlignSamlAttribute, Kind: KindIdP,
+		Title: fmt.Sprintf("Map the SAML and SCIM email of %s to the same attribute in %s", label(u), idpDisplayName(idp)),
+		Detail: fmt.Sprintf("Set %s and %s to the same IdP attribute, the one holding %s: its SCIM userName is %s but its email %s, and if SAML sends one and SCIM the other the account email flips.",
+			saml, scim, p.f.Target, r.User.UserName, r.User.PrimaryEmail()),
+		Params: pairs([]string{
+			ParamAccountID, u.AccountID, ParamName, u.Name, ParamTarget, p.f.Target,
+			ParamDirectoryID, r.DirectoryID, ParamScimUserID, r.ScimUserID,
+			ParamScimUserName, r.User.UserName, ParamScimEmail, r.User.PrimaryEmail(),
+			ParamIdp, idp, ParamSamlAttribute, saml, ParamScimAttribute, scim,
+		}),
+	}, true
+}
