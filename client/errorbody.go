@@ -101,7 +101,8 @@ func (c *Client) apiError(r *request, status int, header http.Header, body []byt
 }
 
 func (c *Client) manageError(r *request, status int, p *errorProbe) error {
-	e := &ManageError{Op: r.op, HTTPStatus: status, Key: oneLine(string(firstFlex(p.Key, p.ErrorKey)))}
+	text := func(v flexString) string { return oneLine(c.redact(string(v))) }
+	e := &ManageError{Op: r.op, HTTPStatus: status, Key: text(firstFlex(p.Key, p.ErrorKey))}
 	raw := p.Context
 	if len(raw) == 0 || string(raw) == "null" {
 		raw = p.ErrorDetail
@@ -109,20 +110,24 @@ func (c *Client) manageError(r *request, status int, p *errorProbe) error {
 	var ctx manageContext
 	if len(raw) > 0 && json.Unmarshal(raw, &ctx) == nil {
 		if ctx.Reason != nil {
-			e.Reason = string(ctx.Reason.Key)
+			e.Reason = text(ctx.Reason.Key)
 		}
-		e.Domain = string(ctx.Domain)
-		e.Message = oneLine(c.redact(string(ctx.Message)))
+		e.Domain = text(ctx.Domain)
+		e.Message = text(ctx.Message)
 		for _, fv := range ctx.FieldViolations {
 			for _, v := range fv.Violations {
-				e.Violations = append(e.Violations, fmt.Sprintf("%s: %s", fv.Field, v.Key))
+				e.Violations = append(e.Violations, text(fv.Field)+": "+text(v.Key))
 			}
 			if len(fv.Violations) == 0 && fv.Field != "" {
-				e.Violations = append(e.Violations, string(fv.Field))
+				e.Violations = append(e.Violations, text(fv.Field))
 			}
 		}
 		for _, ec := range ctx.ErrorCodes {
-			e.Violations = append(e.Violations, strings.TrimSuffix(fmt.Sprintf("%s: %s", ec.Code, ec.Message), ": "))
+			v := text(ec.Code)
+			if ec.Message != "" {
+				v += ": " + text(ec.Message)
+			}
+			e.Violations = append(e.Violations, v)
 		}
 	}
 	return e

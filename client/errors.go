@@ -106,12 +106,17 @@ func (e *OrgError) Error() string {
 		if i > 0 {
 			b.WriteString(";")
 		}
-		if it.Code != "" {
-			b.WriteString(" " + it.Code)
+		// The code says what went wrong best; without one (NoPermsError,
+		// ProxyError) the title is the nearest thing to it.
+		label, text := it.Code, firstNonEmpty(it.Detail, it.Title)
+		if label == "" && it.Detail != "" && it.Title != "" {
+			label = it.Title
 		}
-		switch text := firstNonEmpty(it.Detail, it.Title); {
-		case text != "" && it.Code != "":
-			b.WriteString(": " + text)
+		switch {
+		case label != "" && text != "" && text != label:
+			b.WriteString(" " + label + ": " + text)
+		case label != "":
+			b.WriteString(" " + label)
 		case text != "":
 			b.WriteString(" " + text)
 		}

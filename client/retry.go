@@ -81,7 +81,7 @@ func (c *Client) failed(ctx context.Context, r *request, o outcome, attempt int)
 	switch {
 	case errors.Is(o.err, errRedirectRefused):
 		return c.unexpected(r, 0, errRedirectRefused.Error())
-	case ctx.Err() != nil, uncertain, attempt > c.retries:
+	case o.permanent, ctx.Err() != nil, uncertain, attempt > c.retries:
 		// The caller gave up, or the change may have been made, or the
 		// retries ran out.
 		if uncertain {

@@ -42,6 +42,8 @@ type outcome struct {
 	sent bool
 	// tooLarge: the body passed the size limit.
 	tooLarge bool
+	// permanent: the request could not even be built; trying again is useless.
+	permanent bool
 }
 
 // call runs r with retries and decodes a 2xx JSON answer into out (nil: the
@@ -79,7 +81,7 @@ func (c *Client) attempt(ctx context.Context, r *request) outcome {
 	})
 	req, err := c.newRequest(actx, r)
 	if err != nil {
-		return outcome{err: err}
+		return outcome{err: err, permanent: true}
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

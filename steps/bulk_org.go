@@ -104,7 +104,7 @@ func emailLocks(ctx context.Context, c *client.Client, ids []string) (map[string
 			for i := range next {
 				privs, err := c.Privileges(ctx, ids[i], client.PrivilegeEmailSet)
 				if err != nil {
-					cancel(fmt.Errorf("read the email.set privilege of %s: %w", ids[i], err))
+					cancel(fmt.Errorf("find Google-Workspace-linked accounts: %w", err))
 					continue
 				}
 				locks[i] = lockOf(privs[client.PrivilegeEmailSet])

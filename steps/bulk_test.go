@@ -316,7 +316,7 @@ func TestBulkErrors(t *testing.T) {
 		{"unknown setup", "sso", func(*bulkFakeOrg) {}, `unknown setup "sso"`},
 		{"search refused", SetupNone, func(f *bulkFakeOrg) { f.fail = map[string]int{"search": 403} }, "look up 2 accounts by email"},
 		{"domains refused", SetupNone, func(f *bulkFakeOrg) { f.fail = map[string]int{"domains": 403} }, "read the org's domains"},
-		{"privilege refused", SetupGoogleWorkspace, func(f *bulkFakeOrg) { f.fail = map[string]int{"privileges": 404} }, "read the email.set privilege of a-ann"},
+		{"privilege refused", SetupGoogleWorkspace, func(f *bulkFakeOrg) { f.fail = map[string]int{"privileges": 404} }, "find Google-Workspace-linked accounts: read privileges of a-ann"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -326,6 +326,7 @@ func TestBulkErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("plan %v, error %v; want an error with %q", p, err, tt.want)
 			}
+			t.Log(err)
 		})
 	}
 }

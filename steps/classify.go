@@ -246,7 +246,8 @@ func (f *OrgFacts) duplicate() *dupMatch {
 		}
 		for j := range u.Scim {
 			ur := &u.Scim[j]
-			if ur.User != nil && ur.ScimUserID != hr.ScimUserID && ur.User.ExternalID == hr.User.ExternalID {
+			same := ur.DirectoryID == hr.DirectoryID && ur.ScimUserID == hr.ScimUserID
+			if ur.User != nil && !same && ur.User.ExternalID == hr.User.ExternalID {
 				return &dupMatch{holder: hr, user: ur}
 			}
 		}
@@ -297,8 +298,8 @@ func (f *OrgFacts) emailTaken(dup *dupMatch) *Finding {
 	}
 	return &Finding{
 		Code: VerdictEmailTaken, AccountID: f.Holder.AccountID,
-		Detail: fmt.Sprintf("%s already belongs to another account, %s (account %s), so changing %s to it fails with a 409 uniqueness error.",
-			f.Target, who(f.Holder), f.Holder.AccountID, who(f.User)),
+		Detail: fmt.Sprintf("%s already belongs to another account, %s, so changing %s to it fails with a 409 uniqueness error.",
+			f.Target, whoWithID(f.Holder), who(f.User)),
 		Evidence: evs(f.HolderLookupEv),
 	}
 }
@@ -533,6 +534,17 @@ func who(a *AccountFacts) string {
 		return fmt.Sprintf("%s (account %s)", a.Name, a.AccountID)
 	}
 	return "account " + a.AccountID
+}
+
+// whoWithID names an account with its id: "Name (email, account id)".
+func whoWithID(a *AccountFacts) string {
+	switch {
+	case a.Name != "" && a.Email != "":
+		return fmt.Sprintf("%s (%s, account %s)", a.Name, a.Email, a.AccountID)
+	case a.Email != "":
+		return fmt.Sprintf("%s (account %s)", a.Email, a.AccountID)
+	}
+	return who(a)
 }
 
 func inDirectories(links []client.ScimLink) string {

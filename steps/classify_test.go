@@ -353,7 +353,7 @@ func TestClassifyDetailsNameTheAccount(t *testing.T) {
 	f.Holder.ManagementSource = nil // linked by get-scim-links alone still counts
 	_, findings := Classify(f)
 	want := map[string]struct{ account, mention string }{
-		VerdictEmailTaken:          {"712020:jane", "Jane Roe (yuki.t@acme.com)"},
+		VerdictEmailTaken:          {"712020:jane", "Jane Roe (yuki.t@acme.com, account 712020:jane)"},
 		FindingHolderProvisioned:   {"712020:jane", "directory d-entra"},
 		FindingHolderProductAccess: {"712020:jane", "jira-software"},
 		FindingHolderInactive:      {"712020:jane", "deactivated"},

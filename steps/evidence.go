@@ -182,7 +182,7 @@ func (g *gatherer) scim(ctx context.Context, a *AccountFacts, ownEmail bool) err
 	if a.Links == nil {
 		a.Links = []client.ScimLink{}
 	}
-	a.LinksEv = g.note(call, linksSaid("No SCIM user links the account "+a.AccountID+".", "The account "+a.AccountID+" is linked to", links))
+	a.LinksEv = g.note(call, linksSaid("No SCIM user links the account "+a.AccountID+".", "The account "+a.AccountID+" is linked to", a.AccountID, links))
 	type found struct {
 		link client.ScimLink
 		ev   []int
@@ -197,7 +197,7 @@ func (g *gatherer) scim(ctx context.Context, a *AccountFacts, ownEmail bool) err
 		if err != nil {
 			return readError(call, err)
 		}
-		ev := g.note(call, linksSaid("No SCIM record has the primary email "+a.Email+".", "SCIM records with the primary email "+a.Email+":", byEmail))
+		ev := g.note(call, linksSaid("No SCIM record has the primary email "+a.Email+".", "SCIM records with the primary email "+a.Email+":", "", byEmail))
 		a.LinksEv = evs(a.LinksEv, ev)
 		for _, l := range byEmail {
 			if id := linkAccount(l); id != "" && id != a.AccountID {
@@ -299,17 +299,22 @@ func findRecord(recs []ScimRecord, dir, id string) int {
 	return -1
 }
 
-func linksSaid(none, lead string, links []client.ScimLink) string {
+// linksSaid lists SCIM links in a sentence; self is the account the lead
+// already names, whose links need no "(linked to ...)".
+func linksSaid(none, lead, self string, links []client.ScimLink) string {
 	if len(links) == 0 {
 		return none
 	}
 	parts := make([]string, 0, len(links))
 	for _, l := range links {
 		s := fmt.Sprintf("SCIM user %s in directory %s", l.ScimUserID, l.DirectoryID)
-		if id := linkAccount(l); id != "" {
+		switch id := linkAccount(l); id {
+		case self:
+			if self == "" {
+				s += " (unlinked)"
+			}
+		default:
 			s += " (linked to " + id + ")"
-		} else {
-			s += " (unlinked)"
 		}
 		parts = append(parts, s)
 	}

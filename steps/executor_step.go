@@ -109,45 +109,14 @@ func (x *Executor) step(ctx context.Context, out StepOutcome, s PlanStep, prior 
 		return r.notReady(pre, err)
 	}
 	if s.Kind != KindCheck {
-		asked := env.now()
-		if ok, why := x.confirm(ctx, s); !ok {
-			if _, err := env.write(Record{Type: RecConfirm, Status: "no", Reason: why}); err != nil {
-				return r.out, err
-			}
-			r.emit(EvDeclined, why, nil)
-			return r.end(StepDeclined, why, nil)
-		}
-		if _, err := env.write(Record{Type: RecConfirm, Status: "yes"}); err != nil {
-			return r.out, err
-		}
-		r.emit(EvConfirmed, "", nil)
-		if env.now().Sub(asked) > recheckAfter {
-			if pre, err, _ := r.check(ctx, nil); err != nil || pre.State != Ready {
-				return r.notReady(pre, err)
-			}
+		if ended, out, err := r.confirm(ctx); ended {
+			return out, err
 		}
 	}
-
 	r.emit(EvExecuting, "", nil)
 	if err := r.act.Execute(ctx, env, s); err != nil {
-		var op *OperatorActionError
-		switch {
-		case errors.As(err, &op):
-			return r.end(StepWaiting, op.Instructions, nil)
-		case !isUncertainExec(err):
-			return r.end(StepFailed, "the change failed", err)
-		}
-		// The answer was lost: read the org instead of guessing or
-		// sending the change again.
-		pre, cerr, _ := r.check(ctx, nil)
-		if cerr != nil {
-			return r.end(StepFailed, "the change's outcome is unknown and the org could not be read back; resume to check again", errors.Join(err, cerr))
-		}
-		switch pre.State {
-		case Blocked:
-			return r.notReady(pre, nil)
-		case Ready:
-			return r.end(StepFailed, "the change's answer was lost and the org does not show it; resume to make it again", err)
+		if ended, out, jerr := r.executeFailed(ctx, err); ended {
+			return out, jerr
 		}
 	}
 	r.emit(EvExecuted, "", nil)
@@ -156,6 +125,68 @@ func (x *Executor) step(ctx context.Context, out StepOutcome, s PlanStep, prior 
 	}
 	r.emit(EvVerified, "", nil)
 	return r.end(StepDone, "", nil)
+}
+
+// confirm asks the operator and journals the answer; anything but a yes
+// ends the step as declined. When the answer took long, Check runs again
+// before acting: the org may have changed while the prompt waited.
+func (r *stepRun) confirm(ctx context.Context) (ended bool, out StepOutcome, err error) {
+	env := r.x.Env
+	asked := env.now()
+	why := ""
+	if r.x.Confirm == nil {
+		why = "no confirmation was possible (answer the prompt, or pass --yes)"
+	} else if yes, err := r.x.Confirm(ctx, r.s); err != nil {
+		why = "the confirmation was not given: " + Redact(err.Error())
+	} else if !yes {
+		why = "declined by the operator"
+	}
+	if why != "" {
+		if _, err := env.write(Record{Type: RecConfirm, Status: "no", Reason: why}); err != nil {
+			return true, r.out, err
+		}
+		r.emit(EvDeclined, why, nil)
+		out, err := r.end(StepDeclined, why, nil)
+		return true, out, err
+	}
+	if _, err := env.write(Record{Type: RecConfirm, Status: "yes"}); err != nil {
+		return true, r.out, err
+	}
+	r.emit(EvConfirmed, "", nil)
+	if env.now().Sub(asked) > recheckAfter {
+		if pre, err, _ := r.check(ctx, nil); err != nil || pre.State != Ready {
+			out, err := r.notReady(pre, err)
+			return true, out, err
+		}
+	}
+	return false, r.out, nil
+}
+
+// executeFailed ends the step after Execute's error, unless the error only
+// says the answer was lost and the org, read back, shows the change made:
+// then the step goes on to Verify. The change is never sent again here.
+func (r *stepRun) executeFailed(ctx context.Context, err error) (ended bool, out StepOutcome, jerr error) {
+	var op *OperatorActionError
+	switch {
+	case errors.As(err, &op):
+		out, jerr = r.end(StepWaiting, op.Instructions, nil)
+		return true, out, jerr
+	case !isUncertainExec(err):
+		out, jerr = r.end(StepFailed, "the change failed", err)
+		return true, out, jerr
+	}
+	pre, cerr, _ := r.check(ctx, nil)
+	switch {
+	case cerr != nil:
+		out, jerr = r.end(StepFailed, "the change's outcome is unknown and the org could not be read back; resume to check again", errors.Join(err, cerr))
+	case pre.State == Blocked:
+		out, jerr = r.notReady(pre, nil)
+	case pre.State == Ready:
+		out, jerr = r.end(StepFailed, "the change's answer was lost and the org does not show it; resume to make it again", err)
+	default:
+		return false, r.out, nil
+	}
+	return true, out, jerr
 }
 
 // check runs the action's Check and, on a resumed run, settles the intents
@@ -207,19 +238,4 @@ func (r *stepRun) verifyOperator(ctx context.Context, prior StepState) (StepOutc
 	}
 	r.emit(EvVerified, "", nil)
 	return r.end(StepDone, "verified after the operator's change", nil)
-}
-
-// confirm asks the operator; anything but a yes is a no, with the reason.
-func (x *Executor) confirm(ctx context.Context, s PlanStep) (bool, string) {
-	if x.Confirm == nil {
-		return false, "no confirmation was possible (answer the prompt, or pass --yes)"
-	}
-	ok, err := x.Confirm(ctx, s)
-	switch {
-	case err != nil:
-		return false, "the confirmation was not given: " + Redact(err.Error())
-	case !ok:
-		return false, "declined by the operator"
-	}
-	return true, ""
 }

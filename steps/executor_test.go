@@ -273,6 +273,9 @@ func TestExecutorWaitsForOperatorThenResumeVerifies(t *testing.T) {
 	if want := "in the IdP, remove the user from every group of ext-yuki"; res.Steps[1].Reason != want {
 		t.Errorf("instructions %q", res.Steps[1].Reason)
 	}
+	if err := error(&OperatorActionError{Instructions: "x"}); !errors.Is(err, ErrOperatorAction) || err.Error() != "waiting for the operator: x" {
+		t.Errorf("OperatorActionError: %v", err)
+	}
 	if !slices.Contains(h.eventKinds(), "2:waiting-operator") {
 		t.Errorf("events %v", h.eventKinds())
 	}
@@ -405,5 +408,20 @@ func TestPoll(t *testing.T) {
 	cancel()
 	if err := env.Poll(cctx, time.Millisecond, time.Second, func(context.Context) error { return errors.New("x") }); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+func TestExecutorConfirmErrorIsANo(t *testing.T) {
+	h := newHarness(t, newFakeOrg(), "")
+	h.x.Confirm = func(context.Context, PlanStep) (bool, error) { return false, errors.New("prompt aborted") }
+	res, err := h.x.Start(context.Background(), fixHeader("run-confirm-err"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := res.Steps[1]; res.Status != StatusDeclined || s.Reason != "the confirmation was not given: prompt aborted" {
+		t.Fatalf("step 2 %+v", s)
+	}
+	if len(h.org.log) != 0 {
+		t.Errorf("org changed: %v", h.org.log)
 	}
 }

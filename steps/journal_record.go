@@ -92,12 +92,6 @@ const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
-// At parses the record's time; the zero time when it does not parse.
-func (r Record) At() time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, r.Time)
-	return t
-}
-
 // RunHeader opens a run: what was diagnosed and the plan carried out. The
 // plan is stored whole so a resumed run acts on exactly the same steps.
 type RunHeader struct {

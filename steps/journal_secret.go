@@ -38,10 +38,29 @@ func RegisterSecret(s string) {
 
 // tokenPatterns match credential-shaped text: an Authorization header value,
 // a JWT, and Atlassian's prefixed API tokens and keys (ATATT..., ATCTT...).
-var tokenPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]{8,}=*`),
-	regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*`),
-	regexp.MustCompile(`\bAT[A-Z]TT[A-Za-z0-9_\-=+/]{16,}`),
+// A header value must be long and hold a digit, so that prose such as
+// "basic authentication" in a step's text is not taken for a token.
+var tokenPatterns = []struct {
+	re       *regexp.Regexp
+	needsNum bool
+}{
+	{regexp.MustCompile(`(?i)\b(?:bearer|basic)\s+[A-Za-z0-9\-._~+/]{16,}=*`), true},
+	{regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*`), false},
+	{regexp.MustCompile(`\bAT[A-Z]TT[A-Za-z0-9_\-=+/]{16,}`), false},
+}
+
+// replaceTokens calls repl for every credential-shaped run of text and
+// returns the text with each replaced by what repl returns.
+func replaceTokens(text string, repl func(string) string) string {
+	for _, p := range tokenPatterns {
+		text = p.re.ReplaceAllStringFunc(text, func(m string) string {
+			if p.needsNum && !strings.ContainsAny(m, "0123456789") {
+				return m
+			}
+			return repl(m)
+		})
+	}
+	return text
 }
 
 // ErrSecretInJournal is returned (wrapped) when a record would carry a
@@ -58,10 +77,10 @@ func checkSecrets(text string) error {
 			return fmt.Errorf("%w: a value equals a registered API key", ErrSecretInJournal)
 		}
 	}
-	for _, p := range tokenPatterns {
-		if p.MatchString(text) {
-			return fmt.Errorf("%w: a value looks like a bearer token", ErrSecretInJournal)
-		}
+	found := false
+	replaceTokens(text, func(m string) string { found = true; return m })
+	if found {
+		return fmt.Errorf("%w: a value looks like a bearer token", ErrSecretInJournal)
 	}
 	return nil
 }
@@ -75,10 +94,7 @@ func Redact(text string) string {
 		text = strings.ReplaceAll(text, s, "[redacted]")
 	}
 	secrets.RUnlock()
-	for _, p := range tokenPatterns {
-		text = p.ReplaceAllString(text, "[redacted]")
-	}
-	return text
+	return replaceTokens(text, func(string) string { return "[redacted]" })
 }
 
 func jsonEscaped(s string) string {

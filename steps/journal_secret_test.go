@@ -24,9 +24,9 @@ func TestSecretGuardRefusesRegisteredSecret(t *testing.T) {
 	}{
 		"in the body":   {Call{Method: "PUT", Path: "/x", Body: `{"apiKey":"` + key + `"}`}, nil},
 		"in before":     {Call{Method: "PUT", Path: "/x"}, map[string]string{"key": key}},
-		"bearer header": {Call{Method: "PUT", Path: "/x", Note: "Authorization: Bearer abcdefghijklmnopqrstuv"}, nil},
+		"bearer header": {Call{Method: "PUT", Path: "/x", Note: "Authorization: Bearer abcdef0123456789ghijkl"}, nil},
 		"basic header":  {Call{Method: "PUT", Path: "/x", Note: "Authorization: Basic dXNlcjpwYXNzd29yZA=="}, nil},
-		"atlassian":     {Call{Method: "PUT", Path: "/x", Body: "ATATT3xFfGF0abcdefghijklmnopqrstuvwxyz"}, nil},
+		"atlassian":     {Call{Method: "PUT", Path: "/x", Body: "ATATT3xFfGF0abcdef0123456789ghijklwxyz"}, nil},
 		"jwt":           {Call{Method: "PUT", Path: "/x", Body: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl"}, nil},
 	} {
 		err := env.Mutate(context.Background(), "set-email", c.call, c.before, do)
@@ -45,13 +45,13 @@ func TestSecretGuardRefusesRegisteredSecret(t *testing.T) {
 	// An error text that echoes a key is journaled redacted, not dropped:
 	// the outcome must still be recorded.
 	err := env.Mutate(context.Background(), "set-email", Call{Method: "PUT", Path: "/x"}, nil, func(context.Context) error {
-		return errors.New("401: bad key " + key + " (Bearer abcdefghijklmnopqrstuv)")
+		return errors.New("401: bad key " + key + " (Bearer abcdef0123456789ghijkl)")
 	})
 	if err == nil {
 		t.Fatal("do's error was lost")
 	}
 	data, _ = os.ReadFile(h.path)
-	if strings.Contains(string(data), key) || strings.Contains(string(data), "abcdefghijklmnopqrstuv") || !strings.Contains(string(data), `401: bad key [redacted] ([redacted])`) {
+	if strings.Contains(string(data), key) || strings.Contains(string(data), "abcdef0123456789ghijkl") || !strings.Contains(string(data), `401: bad key [redacted] ([redacted])`) {
 		t.Errorf("journal: %s", data)
 	}
 
@@ -77,5 +77,11 @@ func TestSecretGuardCoversEveryRecord(t *testing.T) {
 	}
 	if got := Redact("key=" + key + " done"); got != "key=[redacted] done" {
 		t.Errorf("Redact = %q", got)
+	}
+	// Prose about authentication is not a token.
+	for _, prose := range []string{"Basic authentication is off", "a bearer of bad tidings", "Bearer authentication-required"} {
+		if err := checkSecrets(prose); err != nil || Redact(prose) != prose {
+			t.Errorf("%q taken for a token: %v / %q", prose, err, Redact(prose))
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -239,7 +240,7 @@ func TestFactsRoundTripAndResume(t *testing.T) {
 	if ok, err := f.Get("placeholder", &got); !ok || err != nil || got != "yuki_duplicate@acme.com" {
 		t.Errorf("Get = %q %v %v", got, ok, err)
 	}
-	if ok, _ := f.Get("nothing", &got); ok || f.Has("nothing") || !f.Has("placeholder") {
+	if ok, _ := f.Get("nothing", &got); ok || f.Has("nothing") || !f.Has("placeholder") || !slices.Equal(f.Keys(), []string{"placeholder"}) {
 		t.Error("Has/Get of a missing key")
 	}
 
@@ -257,5 +258,18 @@ func TestFactsRoundTripAndResume(t *testing.T) {
 	var ms []MembershipFact
 	if ok, err := h.x.Env.Facts.Get(FactMemberships, &ms); !ok || err != nil || strings.Join(ms[0].Groups, ",") != "eng-all,design" {
 		t.Errorf("memberships after resume: %+v %v %v", ms, ok, err)
+	}
+}
+
+func TestJournalWriteFailureStopsEverything(t *testing.T) {
+	h := newHarness(t, newFakeOrg(), "")
+	h.j.f.Close() // the disk goes away under the open journal
+	if _, err := h.x.Start(context.Background(), fixHeader("run-broken")); err == nil {
+		t.Fatal("a run started without its run-start record")
+	}
+	sent := false
+	err := h.x.Env.Mutate(context.Background(), "set-email", Call{Method: "PUT", Path: "/x"}, nil, func(context.Context) error { sent = true; return nil })
+	if err == nil || sent || !strings.Contains(err.Error(), "an earlier write failed") {
+		t.Errorf("Mutate on a broken journal: %v, sent %v", err, sent)
 	}
 }

@@ -255,8 +255,9 @@ func (p planner) checkHolder() PlanStep {
 	h := p.f.Holder
 	return PlanStep{
 		ID: StepCheckHolder, Kind: KindCheck,
-		Title:  fmt.Sprintf("Check that %s still holds %s", label(h), p.f.Target),
-		Detail: fmt.Sprintf("%s (account %s) holds %s, so the IdP's update of %s fails with 409 uniqueness.", who(h), h.AccountID, p.f.Target, who(p.f.User)),
+		Title: fmt.Sprintf("Check that %s still holds %s", label(h), p.f.Target),
+		Detail: fmt.Sprintf("%s holds %s, so the IdP's update of %s fails with 409 uniqueness; if it no longer does, the steps that free the address are skipped.",
+			whoWithID(h), p.f.Target, who(p.f.User)),
 		Params: account(h),
 	}
 }
@@ -356,6 +357,7 @@ func (p planner) verifyUser() PlanStep {
 	return PlanStep{
 		ID: StepVerifyUser, Kind: KindCheck,
 		Title:  fmt.Sprintf("Verify that %s has %s and is linked", label(u), p.f.Target),
+		Detail: fmt.Sprintf("Read the account back: its email must be %s and a SCIM user must link it again; provisioning may take a moment.", p.f.Target),
 		Params: account(u, extra...),
 	}
 }

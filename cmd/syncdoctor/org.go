@@ -166,6 +166,6 @@ func envBool(getenv func(string) string, name string) (*bool, error) {
 }
 
 // setup is the org's SSO and provisioning setup that decides bulk paths.
-func (o *orgConn) setup(context.Context) (steps.OrgSetup, error) {
-	return steps.DetectSetup(o.Hints, len(o.Client.DirectoryIDs()), o.googleWorkspace), nil
+func (o *orgConn) setup() steps.OrgSetup {
+	return steps.DetectSetup(o.Hints, len(o.Client.DirectoryIDs()), o.googleWorkspace)
 }

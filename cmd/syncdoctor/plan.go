@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -47,11 +50,7 @@ org's SSO and SCIM setup.`,
 				return err
 			}
 			defer org.Close()
-			setup, err := org.setup(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p, err := steps.PlanBulk(cmd.Context(), org.Client, rows, setup)
+			p, err := steps.PlanBulk(cmd.Context(), org.Client, rows, org.setup())
 			if err != nil {
 				return err
 			}
@@ -85,6 +84,45 @@ func readTargets(path string) ([]steps.TargetRow, error) {
 }
 
 func printBulkPlan(w io.Writer, p *steps.BulkPlan) {
-	data, _ := p.JSON()
-	_ = data
+	fmt.Fprintf(w, "Setup  %s\n", p.Setup)
+	if len(p.Prerequisites) > 0 {
+		fmt.Fprintln(w, "\nBefore the switch")
+		for _, pr := range p.Prerequisites {
+			fmt.Fprintf(w, "  - %s: %s\n", pr.Code, pr.Domain)
+		}
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LINE\tSTATUS\tCURRENT\tTARGET\tHOW / WHY")
+	for _, r := range p.Rows {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Line, r.Status, r.CurrentEmail, r.TargetEmail, bulkRowNote(r))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	statuses := make([]string, 0, len(p.Summary))
+	for st, n := range p.Summary {
+		statuses = append(statuses, fmt.Sprintf("%s %d", st, n))
+	}
+	sort.Strings(statuses)
+	fmt.Fprintf(w, "Summary  %s\n", strings.Join(statuses, ", "))
+}
+
+// bulkRowNote says how a ready row changes, or who holds a conflicting target.
+func bulkRowNote(r steps.BulkRow) string {
+	if r.Holder != nil {
+		h := r.Holder
+		note := fmt.Sprintf("held by %s (%s)", h.Name, h.AccountID)
+		if len(h.ProductAccess) > 0 {
+			note += ", has product access: " + strings.Join(h.ProductAccess, " ")
+		}
+		if h.Provisioned {
+			note += ", provisioned"
+		}
+		return note
+	}
+	paths := make([]string, len(r.Path))
+	for i, via := range r.Path {
+		paths[i] = string(via)
+	}
+	return strings.Join(paths, " + ")
 }

@@ -1,0 +1,324 @@
+package client
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// pagedUsers serves users two per page with cursors "p2", "p3", …, as the v2
+// search does (links.next is a bare cursor).
+func pagedUsers(t *testing.T, total int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var q UserSearch
+		if err := json.NewDecoder(r.Body).Decode(&q); err != nil {
+			t.Errorf("search body: %v", err)
+		}
+		page := 1
+		if q.Cursor != "" {
+			fmt.Sscanf(q.Cursor, "p%d", &page)
+		}
+		var data []map[string]any
+		for i := (page-1)*2 + 1; i <= min(page*2, total); i++ {
+			data = append(data, map[string]any{"accountId": fmt.Sprintf("a%d", i), "email": fmt.Sprintf("u%d@acme.com", i),
+				"managementSource": "synced", "claimStatus": "managed"})
+		}
+		links := map[string]any{"self": q.Cursor, "next": nil}
+		if page*2 < total {
+			links["next"] = fmt.Sprintf("p%d", page+1)
+		}
+		writeJSON(w, 200, map[string]any{"data": data, "links": links})
+	}
+}
+
+func TestSearchUsersStreamsPages(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, pagedUsers(t, 5))
+	c, _ := newTestClient(t, srv.URL)
+	q := UserSearch{SearchTerm: "acme", Expand: []string{ExpandGroups}, Limit: 2}
+	var ids []string
+	for u, err := range c.SearchUsers(t.Context(), q) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !u.Synced() || !u.Managed() {
+			t.Errorf("user %s lost its fields: %+v", u.AccountID, u)
+		}
+		ids = append(ids, u.AccountID)
+	}
+	if want := []string{"a1", "a2", "a3", "a4", "a5"}; !slices.Equal(ids, want) {
+		t.Errorf("ids = %v, want %v", ids, want)
+	}
+	reqs := srv.requests()
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests, want 3", len(reqs))
+	}
+	for i, r := range reqs {
+		if r.Method != "POST" || r.Path != "/admin/v2/orgs/org-1/directories/-/users/search" {
+			t.Errorf("request %d: %s %s", i, r.Method, r.Path)
+		}
+		b := bodyJSON(t, r.Body)
+		wantCursor := []any{nil, "p2", "p3"}[i]
+		if b["cursor"] != wantCursor || b["searchTerm"] != "acme" || b["limit"] != 2.0 || fmt.Sprint(b["expand"]) != "[groups]" {
+			t.Errorf("request %d body = %v", i, b)
+		}
+	}
+}
+
+func TestSearchUsersStopsWhenTheConsumerDoes(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, pagedUsers(t, 10))
+	c, _ := newTestClient(t, srv.URL)
+	n := 0
+	for _, err := range c.SearchUsers(t.Context(), UserSearch{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n == 3 { // first item of the second page
+			break
+		}
+	}
+	if srv.count() != 2 {
+		t.Errorf("server saw %d requests, want 2", srv.count())
+	}
+	seq := c.SearchUsers(t.Context(), UserSearch{})
+	if srv.count() != 2 {
+		t.Error("building the iterator already made a request")
+	}
+	_ = seq
+}
+
+func TestSearchUsersPage(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, pagedUsers(t, 3))
+	c, _ := newTestClient(t, srv.URL)
+	users, next, err := c.SearchUsersPage(t.Context(), UserSearch{Cursor: "p1"})
+	if err != nil || len(users) != 2 || next != "p2" {
+		t.Fatalf("page 1 = %d users, next %q, %v", len(users), next, err)
+	}
+	users, next, err = c.SearchUsersPage(t.Context(), UserSearch{Cursor: next})
+	if err != nil || len(users) != 1 || next != "" {
+		t.Fatalf("page 2 = %d users, next %q, %v", len(users), next, err)
+	}
+}
+
+func TestSearchUsersBadPaging(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body, detail string
+	}{
+		{"cursor repeats", `{"data":[{"accountId":"a1"}],"links":{"next":"same"}}`, "paging does not advance"},
+		{"user without accountId", `{"data":[{"email":"x@acme.com"}],"links":{}}`, "has no accountId"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t, func(w http.ResponseWriter, _ *http.Request) { writeRaw(w, 200, "application/json", tt.body) })
+			c, _ := newTestClient(t, srv.URL)
+			var last error
+			for _, err := range c.SearchUsers(t.Context(), UserSearch{}) {
+				last = err
+			}
+			if ue := errAs[*UnexpectedError](t, last); !strings.Contains(ue.Detail, tt.detail) {
+				t.Errorf("detail = %q, want %q", ue.Detail, tt.detail)
+			}
+			if srv.count() > 2 {
+				t.Errorf("server saw %d requests", srv.count())
+			}
+		})
+	}
+}
+
+func TestUsersByEmailChunks(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		var q UserSearch
+		_ = json.NewDecoder(r.Body).Decode(&q)
+		var data []User
+		for _, e := range q.Emails {
+			if strings.HasSuffix(e, "7@acme.com") { // some addresses are held
+				data = append(data, User{AccountID: "id-" + e, Email: strings.ToUpper(e)})
+			}
+		}
+		writeJSON(w, 200, map[string]any{"data": data, "links": map[string]any{}})
+	})
+	c, _ := newTestClient(t, srv.URL)
+	var emails []string
+	for i := range 250 {
+		emails = append(emails, fmt.Sprintf("user%d@acme.com", i))
+	}
+	emails = append(emails, "USER7@acme.com", "  ", "") // a duplicate in other case and blanks
+	users, err := c.UsersByEmail(t.Context(), emails...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(users) != 25 {
+		t.Errorf("%d users, want 25", len(users))
+	}
+	reqs := srv.requests()
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests, want 3 chunks", len(reqs))
+	}
+	for i, want := range []int{100, 100, 50} {
+		var q UserSearch
+		if err := json.Unmarshal(reqs[i].Body, &q); err != nil {
+			t.Fatal(err)
+		}
+		if len(q.Emails) != want || q.Limit != 100 || !slices.Equal(q.Expand, []string{ExpandGroups, ExpandProductAccess}) || q.SearchTerm != "" {
+			t.Errorf("chunk %d: %d emails, limit %d, expand %v", i, len(q.Emails), q.Limit, q.Expand)
+		}
+	}
+	none, err := c.UsersByEmail(t.Context())
+	if err != nil || none != nil || srv.count() != 3 {
+		t.Errorf("no addresses: %v, %v after %d requests", none, err, srv.count())
+	}
+}
+
+func TestGetUser(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		writeRaw(w, 200, "application/json", `{"data":{"accountId":"712020:a/b","accountStatus":"active","email":"a@acme.com","managementSource":null,"department":"Eng"}}`)
+	})
+	c, _ := newTestClient(t, srv.URL)
+	u, err := c.GetUser(t.Context(), "712020:a/b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.AccountID != "712020:a/b" || u.Email != "a@acme.com" || u.ManagementSource != nil || u.Synced() {
+		t.Errorf("user = %+v", u)
+	}
+	r := srv.only(t)
+	if r.Method != "GET" || r.EscapedPath != "/admin/v2/orgs/org-1/directories/-/users/712020:a%2Fb" || len(r.Body) != 0 {
+		t.Errorf("request = %s %s body %q", r.Method, r.EscapedPath, r.Body)
+	}
+}
+
+func TestDomainsFollowsNextURL(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		domain := func(id, name, status string) map[string]any {
+			return map[string]any{"id": id, "type": "domains", "attributes": map[string]any{"name": name,
+				"claim": map[string]any{"type": "dns", "status": status}}, "links": map[string]any{"self": "x"}}
+		}
+		switch r.URL.Query().Get("cursor") {
+		case "":
+			writeJSON(w, 200, map[string]any{"data": []any{domain("d1", "acme.com", "verified"), domain("d2", "acme-labs.com", "unverified")},
+				"links": map[string]any{"self": "s", "next": "https://api.atlassian.com/admin/v1/orgs/org-1/domains?cursor=abc%3D%3D"}})
+		case "abc==":
+			writeJSON(w, 200, map[string]any{"data": []any{domain("d3", "partner.io", "superseded")}, "links": map[string]any{"self": "s"}})
+		default:
+			t.Errorf("cursor %q", r.URL.Query().Get("cursor"))
+		}
+	})
+	c, _ := newTestClient(t, srv.URL)
+	var got []Domain
+	for d, err := range c.Domains(t.Context()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, d)
+	}
+	want := []Domain{
+		{ID: "d1", Name: "acme.com", ClaimType: "dns", ClaimStatus: "verified"},
+		{ID: "d2", Name: "acme-labs.com", ClaimType: "dns", ClaimStatus: "unverified"},
+		{ID: "d3", Name: "partner.io", ClaimType: "dns", ClaimStatus: "superseded"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("domains = %+v", got)
+	}
+	if !got[0].Verified() || got[1].Verified() {
+		t.Error("Verified() wrong")
+	}
+	reqs := srv.requests()
+	if len(reqs) != 2 || reqs[0].Path != "/admin/v1/orgs/org-1/domains" || reqs[0].RawQuery != "" || reqs[1].RawQuery != "cursor=abc%3D%3D" {
+		t.Errorf("requests = %+v", reqs)
+	}
+}
+
+func TestCursorOf(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"":            "",
+		"  ":          "",
+		"p2":          "p2",
+		"eyJvIjo1MH0": "eyJvIjo1MH0",
+		"https://api.atlassian.com/admin/v1/orgs/o/users?cursor=xyz": "xyz",
+		"/admin/v1/orgs/o/domains?cursor=a%2Bb":                      "a+b",
+		"https://api.atlassian.com/admin/v1/orgs/o/users":            "",
+	}
+	for in, want := range tests {
+		if got := cursorOf(in); got != want {
+			t.Errorf("cursorOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSearchGroups(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		var q GroupSearch
+		_ = json.NewDecoder(r.Body).Decode(&q)
+		if q.Cursor == "" {
+			writeJSON(w, 200, map[string]any{"data": []any{map[string]any{"id": "g1", "name": "engineering", "externalSynced": true, "managedBy": "external"}},
+				"links": map[string]any{"next": "c2"}})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"data": []any{map[string]any{"id": "g2", "name": "sales", "description": nil}}, "links": map[string]any{}})
+	})
+	c, _ := newTestClient(t, srv.URL)
+	var got []Group
+	for g, err := range c.SearchGroups(t.Context(), GroupSearch{GroupNames: []string{"engineering", "sales"}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, g)
+	}
+	if len(got) != 2 || !got[0].ExternalSynced || got[0].ManagedBy != "external" || got[1].Name != "sales" {
+		t.Errorf("groups = %+v", got)
+	}
+	for i, r := range srv.requests() {
+		b := bodyJSON(t, r.Body)
+		if r.Method != "POST" || r.Path != "/admin/v2/orgs/org-1/directories/-/groups/search" || fmt.Sprint(b["groupNames"]) != "[engineering sales]" {
+			t.Errorf("request %d: %s %s %v", i, r.Method, r.Path, b)
+		}
+	}
+}
+
+func TestGroupMembership(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, noContent)
+	c, _ := newTestClient(t, srv.URL)
+	const group = "ari:cloud:identity::group/abc-123"
+	if err := c.AddGroupMember(t.Context(), group, "712020:x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RemoveGroupMember(t.Context(), group, "712020:x"); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.requests()
+	add, remove := reqs[0], reqs[1]
+	if add.Method != "POST" || add.EscapedPath != "/admin/v2/orgs/org-1/directories/-/groups/ari:cloud:identity::group%2Fabc-123/memberships" {
+		t.Errorf("add: %s %s", add.Method, add.EscapedPath)
+	}
+	if b := bodyJSON(t, add.Body); len(b) != 1 || b["accountId"] != "712020:x" {
+		t.Errorf("add body = %s", add.Body)
+	}
+	if remove.Method != "DELETE" || remove.EscapedPath != "/admin/v2/orgs/org-1/directories/-/groups/ari:cloud:identity::group%2Fabc-123/memberships/712020:x" || len(remove.Body) != 0 {
+		t.Errorf("remove: %s %s %q", remove.Method, remove.EscapedPath, remove.Body)
+	}
+}
+
+func TestAddGroupMemberConflict(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 409, map[string]any{"errors": []map[string]string{{"status": "409", "code": "ADMIN-409-28", "title": "Conflict", "detail": "already a member"}}})
+	})
+	c, _ := newTestClient(t, srv.URL)
+	err := c.AddGroupMember(t.Context(), "g1", "a1")
+	if oe := errAs[*OrgError](t, err); oe.Code() != "ADMIN-409-28" || err.Error() != "add a1 to group g1: 409 ADMIN-409-28: already a member" {
+		t.Errorf("err = %v", err)
+	}
+}
