@@ -213,6 +213,3 @@ func ok200(body any) http.HandlerFunc {
 }
 
 func noContent(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }
-
-// errAsAny is errors.As for a check that must not match.
-func errAsAny[T error](err error, target *T) bool { return errors.As(err, target) }

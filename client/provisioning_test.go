@@ -9,8 +9,10 @@ import (
 func TestDeleteProvisioningRecord(t *testing.T) {
 	t.Parallel()
 	answers := map[string]http.HandlerFunc{
-		"204":        noContent,
-		"200 text":   func(w http.ResponseWriter, _ *http.Request) { writeRaw(w, 200, "text/plain", "Users deleted via AAID.") },
+		"204": noContent,
+		"200 text": func(w http.ResponseWriter, _ *http.Request) {
+			writeRaw(w, 200, "text/plain", "Users deleted via AAID.")
+		},
 		"200 object": ok200(map[string]any{"message": "Users deleted via AAID."}),
 	}
 	for name, h := range answers {

@@ -2,6 +2,7 @@ package client
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -279,7 +280,7 @@ func TestSCIMCreateUserConflict(t *testing.T) {
 		t.Errorf("ConflictEmail = %q", se.ConflictEmail())
 	}
 	var ue *UncertainError
-	if errAsAny(err, &ue) {
+	if errors.As(err, &ue) {
 		t.Error("a 409 is a definite refusal, not an uncertain outcome")
 	}
 }
@@ -380,7 +381,9 @@ func TestSCIMGroupAndFind(t *testing.T) {
 
 func TestSCIMPatchGroupMembers(t *testing.T) {
 	t.Parallel()
-	srv := newFake(t, func(w http.ResponseWriter, _ *http.Request) { writeRaw(w, 200, "application/scim+json", `{"id":"sg-1"}`) })
+	srv := newFake(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeRaw(w, 200, "application/scim+json", `{"id":"sg-1"}`)
+	})
 	c, _ := newTestClient(t, srv.URL)
 	s := mustSCIM(t, c, dirA)
 	if err := s.PatchGroupMembers(t.Context(), "sg-1", []string{"u1", "u2"}, []string{`u"3`}); err != nil {

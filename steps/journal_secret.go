@@ -15,15 +15,19 @@ import (
 // matched by pattern (a key we were never told about, e.g. one echoed back
 // inside an error body).
 
+const minSecretLen = 6
+
 var secrets struct {
 	sync.RWMutex
 	list []string
 }
 
 // RegisterSecret adds a value (an API key) that must never be written to
-// the journal, a ticket note or a timeline. Empty values are ignored.
+// the journal, a ticket note or a timeline. As in client's own redaction,
+// values shorter than 6 characters are ignored: they are no real key, and
+// matching them would refuse ordinary words (an empty one, everything).
 func RegisterSecret(s string) {
-	if s == "" {
+	if len(s) < minSecretLen {
 		return
 	}
 	secrets.Lock()

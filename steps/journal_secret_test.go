@@ -11,7 +11,8 @@ import (
 func TestSecretGuardRefusesRegisteredSecret(t *testing.T) {
 	const key = "orgkey-7Qh2sV9xLw3pZt"
 	RegisterSecret(key)
-	RegisterSecret("") // ignored, or it would match everything
+	RegisterSecret("")    // ignored, or it would match everything
+	RegisterSecret("abc") // too short to be a key; would refuse ordinary words
 	h := newHarness(t, newFakeOrg(), "")
 	env := h.x.Env
 	env.RunID = "run-secret"
@@ -55,9 +56,9 @@ func TestSecretGuardRefusesRegisteredSecret(t *testing.T) {
 		t.Errorf("journal: %s", data)
 	}
 
-	// Plain emails and account ids are fine.
+	// Plain emails and account ids are fine (and "abc" was not registered).
 	sent = false
-	if err := env.Mutate(context.Background(), "set-email", Call{Method: "PUT", Path: "/users/712020:5f1a/manage/email", Body: `{"email":"yuki@acme.com"}`}, map[string]string{"email": "old@acme.com"}, do); err != nil || !sent {
+	if err := env.Mutate(context.Background(), "set-email", Call{Method: "PUT", Path: "/users/712020:5f1a/manage/email", Body: `{"email":"abc@acme.com"}`}, map[string]string{"email": "old@acme.com"}, do); err != nil || !sent {
 		t.Errorf("ordinary call refused: %v", err)
 	}
 }
