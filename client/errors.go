@@ -229,7 +229,8 @@ type UncertainError struct {
 }
 
 func (e *UncertainError) Error() string {
-	return oneLine(fmt.Sprintf("%v; outcome unknown: %s %s may have taken effect, re-read before retrying", e.Err, e.Method, e.Path))
+	// Method and Path stay in the fields: the cause already names the call.
+	return oneLine(fmt.Sprintf("%v; outcome unknown: the change may have been made, re-read before retrying", e.Err))
 }
 
 func (e *UncertainError) Unwrap() error { return e.Err }

@@ -311,7 +311,7 @@ func TestErrorMessages(t *testing.T) {
 		want string
 	}{
 		{&UncertainError{Op: "set email of a1", Method: "PUT", Path: "/users/a1/manage/email", Err: cause},
-			"set email of a1: 500 internalServerError; outcome unknown: PUT /users/a1/manage/email may have taken effect, re-read before retrying"},
+			"set email of a1: 500 internalServerError; outcome unknown: the change may have been made, re-read before retrying"},
 		{&RateLimitError{Op: "list domains", Attempts: 1}, "list domains: rate limited (429) after 1 attempt"},
 		{&UnexpectedError{Op: "get user a1", Method: "GET", Path: "/p", Detail: "empty body"}, "get user a1: unexpected answer to GET /p: empty body"},
 		{&NoDirectoryKeyError{DirectoryID: "d9"}, "no SCIM API key configured for directory d9 (set ATLASSIAN_SCIM_DIRECTORY_ID and ATLASSIAN_SCIM_API_KEY)"},

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -31,7 +32,7 @@ const (
 func (c *Client) do(ctx context.Context, r *request) (outcome, error) {
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return outcome{}, c.transportError(r, err)
+			return outcome{}, ctxError(r, err)
 		}
 		o := c.attempt(ctx, r)
 		if o.err != nil {
@@ -43,7 +44,7 @@ func (c *Client) do(ctx context.Context, r *request) (outcome, error) {
 		c.noteRateLimit(o.header)
 		switch {
 		case o.tooLarge:
-			return o, c.unexpected(r, o.status, "answer larger than "+strconv.FormatInt(c.maxBody, 10)+" bytes")
+			return o, c.badSuccess(r, o.status, "answer larger than "+strconv.FormatInt(c.maxBody, 10)+" bytes")
 		case o.status >= 200 && o.status < 300:
 			return o, nil
 		case o.status == http.StatusTooManyRequests:
@@ -52,7 +53,7 @@ func (c *Client) do(ctx context.Context, r *request) (outcome, error) {
 				return o, &RateLimitError{Op: r.op, Attempts: attempt, RetryAfter: wait, RateLimit: parseRateLimit(o.header)}
 			}
 			if err := c.sleep(ctx, wait); err != nil {
-				return o, c.transportError(r, err)
+				return o, ctxError(r, err)
 			}
 			continue
 		case r.safe && retryableStatus(o.status) && attempt <= c.retries:
@@ -61,7 +62,7 @@ func (c *Client) do(ctx context.Context, r *request) (outcome, error) {
 				wait = backoff(attempt)
 			}
 			if err := c.sleep(ctx, wait); err != nil {
-				return o, c.transportError(r, err)
+				return o, ctxError(r, err)
 			}
 			continue
 		}
@@ -77,6 +78,9 @@ func (c *Client) do(ctx context.Context, r *request) (outcome, error) {
 // (after waiting), anything else is the call's error.
 func (c *Client) failed(ctx context.Context, r *request, o outcome, attempt int) error {
 	err := c.transportError(r, o.err)
+	if cerr := ctx.Err(); cerr != nil {
+		err = ctxError(r, cerr) // the caller's deadline or cancel, not the attempt's timeout
+	}
 	uncertain := !r.safe && o.sent
 	switch {
 	case errors.Is(o.err, errRedirectRefused):
@@ -90,7 +94,7 @@ func (c *Client) failed(ctx context.Context, r *request, o outcome, attempt int)
 		return err
 	}
 	if serr := c.sleep(ctx, backoff(attempt)); serr != nil {
-		return c.transportError(r, serr)
+		return ctxError(r, serr)
 	}
 	return nil
 }
@@ -176,4 +180,10 @@ func parseReset(v string) (time.Time, bool) {
 		return time.Unix(n, 0).UTC(), true
 	}
 	return time.Time{}, false
+}
+
+// ctxError: the caller's context ended (or Sleep failed) before the call
+// could finish.
+func ctxError(r *request, err error) error {
+	return fmt.Errorf("%s: %s %s: %w", r.op, r.method, r.path, err)
 }

@@ -157,7 +157,7 @@ func (s *SCIM) readUser(ctx context.Context, r *request) (ScimUser, error) {
 		return ScimUser{}, err
 	}
 	if err := checkUser(u); err != nil {
-		return ScimUser{}, s.c.unexpected(r, 200, err.Error())
+		return ScimUser{}, s.c.badSuccess(r, 200, err.Error())
 	}
 	return u, nil
 }
@@ -225,10 +225,10 @@ func (s *SCIM) PatchUser(ctx context.Context, id string, ops ...PatchOperation) 
 	}
 	var u ScimUser
 	if err := json.Unmarshal(o.body, &u); err != nil {
-		return ScimUser{}, s.c.unexpected(r, o.status, describeNonJSON(o.header, o.body))
+		return ScimUser{}, s.c.badSuccess(r, o.status, describeNonJSON(o.header, o.body))
 	}
 	if err := checkUser(u); err != nil {
-		return ScimUser{}, s.c.unexpected(r, o.status, err.Error())
+		return ScimUser{}, s.c.badSuccess(r, o.status, err.Error())
 	}
 	return u, nil
 }

@@ -403,3 +403,65 @@ func TestSCIMPatchGroupMembers(t *testing.T) {
 		t.Errorf("body\n got %s\nwant %s", r.Body, want)
 	}
 }
+
+// A change the server accepted but answered unusably leaves the caller not
+// knowing what was made (a created user's id, say): uncertain, not merely odd.
+func TestSCIMCreateUserUnusableAnswerIsUncertain(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, _ *http.Request) { writeRaw(w, 201, "text/html", "<p>created</p>") })
+	c, _ := newTestClient(t, srv.URL)
+	_, err := mustSCIM(t, c, dirA).CreateUser(t.Context(), ScimUser{UserName: "x@acme.com"})
+	ue := errAs[*UncertainError](t, err)
+	if unexpected := errAs[*UnexpectedError](t, ue); unexpected.HTTPStatus != 201 || srv.count() != 1 {
+		t.Errorf("cause = %+v after %d requests", unexpected, srv.count())
+	}
+}
+
+func TestSCIMListingErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		h     http.HandlerFunc
+		check func(t *testing.T, err error)
+	}{
+		{"second page refused", func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Query().Get("startIndex") == "1" {
+				scimDirectory(t, 250, false)(w, r)
+				return
+			}
+			writeRaw(w, 404, "application/scim+json", `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404","detail":"Directory [d-entra] not found"}`)
+		}, func(t *testing.T, err error) {
+			if se := errAs[*ScimError](t, err); se.HTTPStatus != 404 {
+				t.Errorf("ScimError = %+v", se)
+			}
+		}},
+		{"user without id", func(w http.ResponseWriter, _ *http.Request) {
+			writeRaw(w, 200, "application/scim+json", `{"totalResults":1,"Resources":[{"userName":"x@acme.com"}]}`)
+		}, func(t *testing.T, err error) {
+			if ue := errAs[*UnexpectedError](t, err); !strings.Contains(ue.Detail, "has no id") {
+				t.Errorf("detail = %q", ue.Detail)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t, tt.h)
+			c, _ := newTestClient(t, srv.URL)
+			n, errs := 0, 0
+			var last error
+			for _, err := range mustSCIM(t, c, dirA).Users(t.Context()) {
+				if err != nil {
+					errs++
+					last = err
+					continue
+				}
+				n++
+			}
+			if errs != 1 {
+				t.Errorf("%d errors after %d users, want exactly one error ending the stream", errs, n)
+			}
+			tt.check(t, last)
+		})
+	}
+}

@@ -37,6 +37,9 @@ func TestSecretPrintsRedacted(t *testing.T) {
 	if got := fmt.Sprint(Secret(testOrgKey)); got != "[redacted]" {
 		t.Errorf("Sprint(Secret) = %q, want [redacted]", got)
 	}
+	if k := Secret(testOrgKey); k.String() != "[redacted]" || k.GoString() != "[redacted]" {
+		t.Errorf("String/GoString = %q, %q", k.String(), k.GoString())
+	}
 	if got := Secret(testOrgKey).Reveal(); got != testOrgKey {
 		t.Errorf("Reveal = %q, want the key", got)
 	}

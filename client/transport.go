@@ -58,16 +58,27 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 		return nil
 	}
 	if len(bytes.TrimSpace(o.body)) == 0 {
-		return c.unexpected(r, o.status, "empty body where JSON was expected")
+		return c.badSuccess(r, o.status, "empty body where JSON was expected")
 	}
 	if err := json.Unmarshal(o.body, out); err != nil {
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
-			return c.unexpected(r, o.status, describeNonJSON(o.header, o.body))
+			return c.badSuccess(r, o.status, describeNonJSON(o.header, o.body))
 		}
-		return c.unexpected(r, o.status, "wrong shape: "+err.Error())
+		return c.badSuccess(r, o.status, "wrong shape: "+err.Error())
 	}
 	return nil
+}
+
+// badSuccess reports a 2xx answer that cannot be used. For a change the
+// server accepted it, but without its answer (the id of a created user, say)
+// the caller cannot know where things stand: that is an UncertainError.
+func (c *Client) badSuccess(r *request, status int, detail string) error {
+	err := c.unexpected(r, status, detail)
+	if !r.safe {
+		return &UncertainError{Op: r.op, Method: r.method, Path: r.path, Err: err}
+	}
+	return err
 }
 
 // attempt sends r once, bounded by the per-attempt timeout, and reads the
@@ -173,8 +184,11 @@ func (c *Client) transportError(r *request, err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%s: %s %s: no answer within %s: %w", r.op, r.method, r.path, c.timeout, err)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("%s: %s %s: the connection closed before the answer: %w", r.op, r.method, r.path, err)
 	}
 	return fmt.Errorf("%s: %s %s: %w", r.op, r.method, r.path, err)
 }

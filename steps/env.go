@@ -15,7 +15,8 @@ import (
 // Facts when a run starts or resumes.
 type Env struct {
 	Client  *client.Client
-	IdP     IdP // nil against a live org
+	IdP     IdP     // nil against a live org
+	Console Console // the simulated admin console; nil against a live org
 	Journal *Journal
 	Facts   *Facts
 	RunID   string

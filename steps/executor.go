@@ -68,7 +68,7 @@ func (x *Executor) Start(ctx context.Context, h RunHeader) (*Result, error) {
 		return nil, err
 	}
 	if h.RunID == "" {
-		h.RunID = newRunID()
+		h.RunID = NewRunID()
 	}
 	fresh := make([]StepState, len(h.Plan))
 	if x.DryRun {
@@ -216,7 +216,9 @@ func (x *Executor) dryRun(h RunHeader, prior []StepState) *Result {
 	return res
 }
 
-func newRunID() string {
+// NewRunID makes a run id: 12 hex digits, short enough to type after
+// "syncdoctor resume --run", random enough never to collide in one journal.
+func NewRunID() string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)

@@ -34,20 +34,31 @@ type orgConn struct {
 // openOrg picks the org: --snapshot, else the live org from the environment,
 // else the embedded demo org. A simulated org is served in-process over
 // loopback HTTP so that every mode takes the same code path through client/.
-func openOrg(_ context.Context, getenv func(string) string, snapshotPath string) (*orgConn, error) {
+func openOrg(ctx context.Context, getenv func(string) string, snapshotPath string) (*orgConn, error) {
+	return openOrgWith(ctx, getenv, snapshotPath, "")
+}
+
+// openOrgWith is openOrg where a simulated org writes its state to
+// statePath after every change ("" keeps it in memory only).
+func openOrgWith(_ context.Context, getenv func(string) string, snapshotPath, statePath string) (*orgConn, error) {
 	if snapshotPath != "" {
 		snap, err := fixtures.Load(snapshotPath)
 		if err != nil {
 			return nil, badInput(err)
 		}
-		return serveSnapshot(snap, modeSimulated)
+		return serveSnapshot(snap, modeSimulated, statePath)
 	}
 	cfg, ok, err := client.ConfigFromEnv(getenv)
 	if err != nil {
 		return nil, badInput(err)
 	}
 	if !ok {
-		return serveSnapshot(fixtures.Demo(), modeDemo)
+		return serveSnapshot(fixtures.Demo(), modeDemo, statePath)
+	}
+	// The journal refuses to write anything that holds a key.
+	steps.RegisterSecret(cfg.OrgKey.Reveal())
+	for _, d := range cfg.Directories {
+		steps.RegisterSecret(d.Key.Reveal())
 	}
 	c, err := client.New(cfg)
 	if err != nil {
@@ -60,8 +71,8 @@ func openOrg(_ context.Context, getenv func(string) string, snapshotPath string)
 	return &orgConn{Mode: modeLive, Client: c, Hints: hints, googleWorkspace: google}, nil
 }
 
-func serveSnapshot(snap *fixtures.Snapshot, mode string) (*orgConn, error) {
-	sim, err := fixtures.NewSimulator(snap, fixtures.Options{})
+func serveSnapshot(snap *fixtures.Snapshot, mode, statePath string) (*orgConn, error) {
+	sim, err := fixtures.NewSimulator(snap, fixtures.Options{StatePath: statePath})
 	if err != nil {
 		return nil, badInput(err)
 	}

@@ -44,6 +44,7 @@ Without API keys in the environment it works on an embedded simulated demo org.`
 	root.SetErr(a.stderr)
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
-	root.AddCommand(newDiagnoseCommand(a), newPlanCommand(a), newSimulateCommand(a))
+	root.AddCommand(newDiagnoseCommand(a), newFixCommand(a), newResumeCommand(a), newJournalCommand(a),
+		newPlanCommand(a), newSimulateCommand(a))
 	return root
 }

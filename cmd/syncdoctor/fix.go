@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+type fixFlags struct {
+	userFlags
+	yes         bool
+	dryRun      bool
+	journal     string
+	outSnapshot string
+	note        string
+}
+
+func newFixCommand(a *app) *cobra.Command {
+	var f fixFlags
+	cmd := &cobra.Command{
+		Use:   "fix",
+		Short: "Diagnose one user, then carry out the fix plan step by step, verifying each",
+		Long: `fix diagnoses as diagnose does, then carries out the plan: each step re-checks the
+org right before it acts, acts, and verifies. Every change is journaled before it is
+made and after it returns. Against a live org an IdP step stops the run (exit 1) and
+says what to do in the IdP; run "syncdoctor resume" once it is done. On a simulated
+org (--snapshot, or the demo org) the simulated IdP carries IdP steps out.`,
+		Example: `  syncdoctor fix --user yuki.tanaka@acme.com --target yuki.t@acme.com --dry-run
+  syncdoctor fix --snapshot org.json --user yuki.tanaka@acme.com --target yuki.t@acme.com --yes --out-snapshot after.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runFix(cmd.Context(), a, f)
+		},
+	}
+	f.register(cmd)
+	fl := cmd.Flags()
+	fl.BoolVar(&f.yes, "yes", false, "confirm every step (the org is changed)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "list every HTTP call the fix would make, and make none")
+	fl.StringVar(&f.journal, "journal", "", "the journal file (default: in your state directory)")
+	fl.StringVar(&f.outSnapshot, "out-snapshot", "", "with --snapshot: write the org's state after the run to this file")
+	fl.StringVar(&f.note, "note", "", "write the ticket note (Markdown) to this file")
+	return cmd
+}
+
+func (f fixFlags) validate() error {
+	switch {
+	case f.yes == f.dryRun:
+		return errors.New("fix changes the org: pass --yes to carry out the plan, or --dry-run to list its calls")
+	case f.outSnapshot != "" && f.snapshot == "":
+		return errors.New("--out-snapshot needs --snapshot: only a simulated org can be written out")
+	}
+	return nil
+}
+
+func runFix(ctx context.Context, a *app, f fixFlags) error {
+	if err := f.validate(); err != nil {
+		return badInput(err)
+	}
+	req, err := f.request()
+	if err != nil {
+		return err
+	}
+	journalPath, err := journalPathOrDefault(f.journal)
+	if err != nil {
+		return err
+	}
+	runID := steps.NewRunID()
+	org, err := openOrgForRun(ctx, a.getenv, f.snapshot, journalPath, runID)
+	if err != nil {
+		return err
+	}
+	defer org.Close()
+	d, err := steps.Diagnose(ctx, org.Client, req, org.Hints, nil)
+	if err != nil {
+		return diagnosisError(err)
+	}
+	out := progressWriter(a, f.json)
+	if !f.json {
+		printDiagnosis(out, d)
+		fmt.Fprintln(out)
+	}
+	if len(d.Plan) == 0 {
+		fmt.Fprintf(out, "Nothing to carry out for verdict %s.\n", d.Verdict)
+		return org.finish(f.outSnapshot)
+	}
+	header := steps.RunHeader{
+		RunID: runID, Org: org.Client.OrgID(), Mode: org.Mode, User: req.User, UserAccountID: d.User.AccountID,
+		Target: d.Target, Verdict: d.Verdict, Plan: d.Plan, Tool: versionString(),
+	}
+	if f.dryRun {
+		res, err := org.executor(nil, nil, out).Start(ctx, header)
+		if err != nil {
+			return err
+		}
+		return printResult(a, f.json, res, nil)
+	}
+	j, err := steps.OpenJournal(journalPath)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	res, runErr := org.executor(j, alwaysYes, out).Start(ctx, header)
+	return org.closeRun(a, f.json, f.note, f.outSnapshot, d, res, runErr)
+}
+
+// alwaysYes is the confirmation --yes gives to every step.
+func alwaysYes(context.Context, steps.PlanStep) (bool, error) { return true, nil }
+
+// progressWriter is where a run's progress goes: stdout for people, stderr
+// when stdout carries JSON.
+func progressWriter(a *app, asJSON bool) io.Writer {
+	if asJSON {
+		return a.stderr
+	}
+	return a.stdout
+}
+
+func journalPathOrDefault(path string) (string, error) {
+	if path != "" {
+		return path, nil
+	}
+	p, err := steps.DefaultJournalPath()
+	if err != nil {
+		return "", fmt.Errorf("find the journal's directory: %w (name one with --journal)", err)
+	}
+	return p, nil
+}
+
+// finish writes --out-snapshot, when asked for.
+func (o *orgConn) finish(outSnapshot string) error {
+	if outSnapshot == "" {
+		return nil
+	}
+	return o.writeSnapshot(outSnapshot)
+}
+
+// closeRun reports a run's end: result, note, snapshot, exit status.
+func (o *orgConn) closeRun(a *app, asJSON bool, notePath, outSnapshot string, d *steps.Diagnosis, res *steps.Result, runErr error) error {
+	if err := o.finish(outSnapshot); err != nil && runErr == nil {
+		runErr = err
+	}
+	if res == nil {
+		return runErr
+	}
+	note, err := ticketNote(res.Journal, res.RunID, d)
+	if err == nil && notePath != "" {
+		err = os.WriteFile(notePath, []byte(note), 0o600)
+	}
+	if err != nil && runErr == nil {
+		runErr = err
+	}
+	if perr := printResult(a, asJSON, res, nil); perr != nil && runErr == nil {
+		runErr = perr
+	}
+	if runErr != nil {
+		return runErr
+	}
+	return runFailure(res)
+}
+
+// runFailure maps a run that did not complete to exit 1 with a one-line reason.
+func runFailure(res *steps.Result) error {
+	switch res.Status {
+	case steps.StatusCompleted, steps.StatusDryRun:
+		return nil
+	case steps.StatusWaitingOperator:
+		return fmt.Errorf("run %s waits for you in the IdP: do what step says above, then run: syncdoctor resume --journal %s", res.RunID, res.Journal)
+	default:
+		reason := res.Reason
+		if reason == "" {
+			reason = string(res.Status)
+		}
+		return fmt.Errorf("run %s stopped (%s): %s; the journal %s says where; finish it with syncdoctor resume", res.RunID, res.Status, reason, res.Journal)
+	}
+}

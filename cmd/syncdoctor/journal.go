@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+func newJournalCommand(a *app) *cobra.Command {
+	var path, runID string
+	var note bool
+	cmd := &cobra.Command{
+		Use:   "journal [RUN_ID]",
+		Short: "List the journaled runs, or show one as a readable timeline",
+		Example: `  syncdoctor journal               # every run, newest last
+  syncdoctor journal 3f9c2a        # one run's timeline (an id prefix is enough)
+  syncdoctor journal 3f9c2a --note # its ticket note (Markdown)`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			journalPath, err := journalPathOrDefault(path)
+			if err != nil {
+				return err
+			}
+			runs, err := steps.ReadRuns(journalPath)
+			if err != nil {
+				return err
+			}
+			if len(args) == 1 {
+				runID = args[0]
+			}
+			if runID == "" {
+				listRuns(a, journalPath, runs)
+				return nil
+			}
+			run, err := steps.FindRun(runs, runID)
+			if err != nil {
+				return badInput(err)
+			}
+			if note {
+				fmt.Fprint(a.stdout, steps.TicketNote(run, steps.NoteInput{}))
+				return nil
+			}
+			fmt.Fprint(a.stdout, run.Timeline())
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&path, "journal", "", "the journal file (default: in your state directory)")
+	fl.BoolVar(&note, "note", false, "print the run's ticket note (Markdown) instead of its timeline")
+	return cmd
+}
+
+func listRuns(a *app, journalPath string, runs []*steps.RunLog) {
+	if len(runs) == 0 {
+		fmt.Fprintf(a.stdout, "No runs in %s yet.\n", journalPath)
+		return
+	}
+	tw := tabwriter.NewWriter(a.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "RUN\tSTARTED\tMODE\tUSER\tTARGET\tVERDICT\tSTATUS")
+	for _, r := range runs {
+		h := r.Header
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.RunID, h.Started.Format("2006-01-02 15:04"), h.Mode, h.User, h.Target, h.Verdict, r.Status)
+	}
+	tw.Flush()
+	fmt.Fprintf(a.stdout, "\nJournal: %s\n", journalPath)
+}

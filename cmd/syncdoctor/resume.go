@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+type resumeFlags struct {
+	journal     string
+	run         string
+	yes         bool
+	dryRun      bool
+	json        bool
+	outSnapshot string
+	note        string
+}
+
+func newResumeCommand(a *app) *cobra.Command {
+	var f resumeFlags
+	cmd := &cobra.Command{
+		Use:   "resume",
+		Short: "Finish an interrupted or waiting fix from the journal, without repeating a change already made",
+		Long: `resume finds the last unfinished run in the journal (or the one --run names) and goes
+on: steps already finished are passed over, and the first unfinished step re-checks the
+org first, so a change that landed before the interruption is seen and not made again.
+A step that waited for you in the IdP is verified.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runResume(cmd.Context(), a, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.journal, "journal", "", "the journal file (default: in your state directory)")
+	fl.StringVar(&f.run, "run", "", "the run id (or a prefix of it); default: the last unfinished run")
+	fl.BoolVar(&f.yes, "yes", false, "confirm every remaining step (the org is changed)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "list the calls of the remaining steps, and make none")
+	fl.BoolVar(&f.json, "json", false, "print the executed steps and their outcomes as JSON")
+	fl.StringVar(&f.outSnapshot, "out-snapshot", "", "for a run on a simulated org: write the org's state after the run to this file")
+	fl.StringVar(&f.note, "note", "", "write the ticket note (Markdown) to this file")
+	return cmd
+}
+
+func runResume(ctx context.Context, a *app, f resumeFlags) error {
+	if f.yes == f.dryRun {
+		return badInput(errors.New("resume changes the org: pass --yes to go on, or --dry-run to list the remaining calls"))
+	}
+	journalPath, err := journalPathOrDefault(f.journal)
+	if err != nil {
+		return err
+	}
+	run, err := pickRun(journalPath, f.run)
+	if err != nil {
+		return err
+	}
+	org, err := openOrgForResume(ctx, a.getenv, run.Header, journalPath)
+	if err != nil {
+		return err
+	}
+	defer org.Close()
+	out := progressWriter(a, f.json)
+	if f.dryRun {
+		res, err := org.executor(nil, nil, out).Resume(ctx, run)
+		if err != nil {
+			return err
+		}
+		return printResult(a, f.json, res, nil)
+	}
+	j, err := steps.OpenJournal(journalPath)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	if torn := j.Torn(); torn != nil {
+		fmt.Fprintf(out, "The journal's last line (line %d) was cut off by the interruption; it was never acted on and is set aside.\n", torn.Line)
+	}
+	res, runErr := org.executor(j, alwaysYes, out).Resume(ctx, run)
+	return org.closeRun(a, f.json, f.note, f.outSnapshot, nil, res, runErr)
+}
+
+// pickRun finds the run to resume: the one named, or the last unfinished.
+func pickRun(journalPath, id string) (*steps.RunLog, error) {
+	runs, err := steps.ReadRuns(journalPath)
+	if err != nil {
+		return nil, err
+	}
+	if id != "" {
+		run, err := steps.FindRun(runs, id)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		if !run.Unfinished() {
+			return nil, fmt.Errorf("run %s already completed: nothing to resume", run.Header.RunID)
+		}
+		return run, nil
+	}
+	run := steps.LastUnfinished(runs)
+	if run == nil {
+		return nil, fmt.Errorf("no unfinished run in %s: nothing to resume", journalPath)
+	}
+	return run, nil
+}

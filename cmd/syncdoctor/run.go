@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/syncdoctor/syncdoctor/fixtures"
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// orgStatePath is where a simulated org's state is kept for one run, beside
+// the journal: the in-process simulator writes it after every change, so a
+// run on a simulated org that is killed can be resumed on the org as the
+// kill left it, as a live org would be.
+func orgStatePath(journalPath, runID string) string {
+	return filepath.Join(filepath.Dir(journalPath), "orgs", runID+".json")
+}
+
+// openOrgForRun is openOrg for a run that changes the org: a simulated org
+// persists its state for resume.
+func openOrgForRun(ctx context.Context, getenv func(string) string, snapshotPath, journalPath, runID string) (*orgConn, error) {
+	return openOrgWith(ctx, getenv, snapshotPath, orgStatePath(journalPath, runID))
+}
+
+// openOrgForResume reopens the org a journaled run worked on.
+func openOrgForResume(ctx context.Context, getenv func(string) string, h steps.RunHeader, journalPath string) (*orgConn, error) {
+	if h.Mode == modeLive {
+		org, err := openOrg(ctx, getenv, "")
+		if err != nil {
+			return nil, err
+		}
+		if org.Mode != modeLive || org.Client.OrgID() != h.Org {
+			org.Close()
+			return nil, fmt.Errorf("run %s was made on org %s: set ATLASSIAN_ORG_ID and its keys to resume it", h.RunID, h.Org)
+		}
+		return org, nil
+	}
+	statePath := orgStatePath(journalPath, h.RunID)
+	snap, err := fixtures.Load(statePath)
+	if err != nil {
+		return nil, fmt.Errorf("the simulated org of run %s: %w", h.RunID, err)
+	}
+	return serveSnapshot(snap, h.Mode, statePath)
+}
+
+// executor builds the executor of a run; a nil journal makes a dry run.
+func (o *orgConn) executor(j *steps.Journal, confirm func(context.Context, steps.PlanStep) (bool, error), out io.Writer) *steps.Executor {
+	env := &steps.Env{Client: o.Client, Journal: j}
+	if o.sim != nil {
+		env.IdP = simulatedIdP{idp: o.sim.IdP()}
+		env.Console = simulatedConsole{sim: o.sim}
+	}
+	return &steps.Executor{Env: env, Registry: steps.Actions(), Confirm: confirm, Observer: eventPrinter(out), DryRun: j == nil}
+}
+
+// eventPrinter shows a run's progress as it happens, one line per stage.
+func eventPrinter(w io.Writer) func(steps.Event) {
+	return func(ev steps.Event) {
+		s := ev.Step
+		switch ev.Kind {
+		case steps.EvRunResumed:
+			fmt.Fprintf(w, "Resuming run %s\n", ev.RunID)
+		case steps.EvStepStarted:
+			fmt.Fprintf(w, "%d. [%s] %s\n", ev.Index, s.Kind, s.Title)
+		case steps.EvSkipped:
+			fmt.Fprintf(w, "   skipped: %s\n", ev.Reason)
+		case steps.EvExecuted:
+			fmt.Fprintln(w, "   done")
+		case steps.EvVerified:
+			fmt.Fprintln(w, "   verified")
+		case steps.EvBlocked:
+			fmt.Fprintf(w, "   blocked: %s\n", ev.Reason)
+		case steps.EvDeclined:
+			fmt.Fprintln(w, "   declined")
+		case steps.EvWaitingOperator:
+			fmt.Fprintf(w, "   waiting for you: %s\n", ev.Reason)
+		case steps.EvFailed:
+			fmt.Fprintf(w, "   failed: %v\n", ev.Err)
+		}
+	}
+}
+
+// printResult prints how a run ended: JSON (--json), the calls of a dry run,
+// or a closing line.
+func printResult(a *app, asJSON bool, res *steps.Result, _ error) error {
+	if asJSON {
+		data, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(a.stdout, "%s\n", data)
+		return err
+	}
+	if res.Status == steps.StatusDryRun {
+		fmt.Fprintln(a.stdout, "Dry run: these calls would be made (none was):")
+		for _, st := range res.Steps {
+			fmt.Fprintf(a.stdout, "%d. [%s] %s\n", st.Index, st.Kind, st.Title)
+			for _, c := range st.Calls {
+				line := c.Method + " " + c.Path
+				if c.Body != "" {
+					line += " " + c.Body
+				}
+				if c.Note != "" {
+					line += "   (" + c.Note + ")"
+				}
+				fmt.Fprintf(a.stdout, "     %s\n", line)
+			}
+		}
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "\nRun %s: %s. Journal: %s\n", res.RunID, res.Status, res.Journal)
+	return nil
+}
+
+// ticketNote reads the run back from the journal and writes its note.
+func ticketNote(journalPath, runID string, d *steps.Diagnosis) (string, error) {
+	runs, err := steps.ReadRuns(journalPath)
+	if err != nil {
+		return "", err
+	}
+	run, err := steps.FindRun(runs, runID)
+	if err != nil {
+		return "", err
+	}
+	var in steps.NoteInput
+	if d != nil {
+		in = d.NoteInput()
+	}
+	return steps.TicketNote(run, in), nil
+}
