@@ -76,6 +76,9 @@ func serveSnapshot(snap *fixtures.Snapshot, mode, statePath string) (*orgConn, e
 	if err != nil {
 		return nil, badInput(err)
 	}
+	if err := sim.SaveState(); err != nil {
+		return nil, err
+	}
 	srv, err := fixtures.Start(sim, "")
 	if err != nil {
 		return nil, fmt.Errorf("start the simulated org: %w", err)
