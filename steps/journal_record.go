@@ -105,4 +105,7 @@ type RunHeader struct {
 	Verdict       string     `json:"verdict,omitempty"`
 	Plan          []PlanStep `json:"plan"`
 	Tool          string     `json:"tool,omitempty"` // syncdoctor version
+	// OrgState is, for a simulated org, the file its state is kept in, so
+	// that a resumed run works on the org as the interruption left it.
+	OrgState string `json:"orgState,omitempty"`
 }

@@ -91,7 +91,7 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 	}
 	header := steps.RunHeader{
 		RunID: runID, Org: org.Client.OrgID(), Mode: org.Mode, User: req.User, UserAccountID: d.User.AccountID,
-		Target: d.Target, Verdict: d.Verdict, Plan: d.Plan, Tool: versionString(),
+		Target: d.Target, Verdict: d.Verdict, Plan: d.Plan, Tool: versionString(), OrgState: org.statePath(),
 	}
 	if f.dryRun {
 		res, err := org.executor(nil, nil, out).Start(ctx, header)

@@ -27,6 +27,7 @@ type orgConn struct {
 	// googleWorkspace is whether the Google Workspace integration is on:
 	// known for a simulated org, stated by ATLASSIAN_GOOGLE_WORKSPACE when live.
 	googleWorkspace *bool
+	state           string // the simulated org's state file; "" in memory or live
 	sim             *fixtures.Simulator
 	server          *fixtures.Running
 }
@@ -98,7 +99,7 @@ func serveSnapshot(snap *fixtures.Snapshot, mode, statePath string) (*orgConn, e
 		return nil, err
 	}
 	google := snap.Setup.GoogleWorkspace
-	return &orgConn{Mode: mode, Client: c, Hints: snapshotHints(snap), googleWorkspace: &google, sim: sim, server: srv}, nil
+	return &orgConn{Mode: mode, Client: c, Hints: snapshotHints(snap), googleWorkspace: &google, state: statePath, sim: sim, server: srv}, nil
 }
 
 // Close stops the in-process simulator, if any.

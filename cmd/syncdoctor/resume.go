@@ -57,7 +57,7 @@ func runResume(ctx context.Context, a *app, f resumeFlags) error {
 	if err != nil {
 		return err
 	}
-	org, err := openOrgForResume(ctx, a.getenv, run.Header, journalPath)
+	org, err := openOrgForResume(ctx, a.getenv, run.Header)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func openOrgForRun(ctx context.Context, getenv func(string) string, snapshotPath
 }
 
 // openOrgForResume reopens the org a journaled run worked on.
-func openOrgForResume(ctx context.Context, getenv func(string) string, h steps.RunHeader, journalPath string) (*orgConn, error) {
+func openOrgForResume(ctx context.Context, getenv func(string) string, h steps.RunHeader) (*orgConn, error) {
 	if h.Mode == modeLive {
 		org, err := openOrg(ctx, getenv, "")
 		if err != nil {
@@ -38,13 +38,19 @@ func openOrgForResume(ctx context.Context, getenv func(string) string, h steps.R
 		}
 		return org, nil
 	}
-	statePath := orgStatePath(journalPath, h.RunID)
+	statePath := h.OrgState
+	if statePath == "" {
+		return nil, fmt.Errorf("run %s was made on a simulated org whose state was not kept: it cannot be resumed", h.RunID)
+	}
 	snap, err := fixtures.Load(statePath)
 	if err != nil {
 		return nil, fmt.Errorf("the simulated org of run %s: %w", h.RunID, err)
 	}
 	return serveSnapshot(snap, h.Mode, statePath)
 }
+
+// statePath is where a simulated org keeps its state ("" for a live org).
+func (o *orgConn) statePath() string { return o.state }
 
 // executor builds the executor of a run; a nil journal makes a dry run.
 func (o *orgConn) executor(j *steps.Journal, confirm func(context.Context, steps.PlanStep) (bool, error), out io.Writer) *steps.Executor {
