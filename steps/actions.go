@@ -46,9 +46,23 @@ var (
 	verifyTimeout = 45 * time.Second
 )
 
-// settle polls check until it holds, for Verify.
+// settle polls check until it holds, for Verify. On timeout it reports
+// what the last complete check found, not the deadline that cut the last
+// one short.
 func settle(ctx context.Context, env *Env, check func(ctx context.Context) error) error {
-	return env.Poll(ctx, verifyEvery, verifyTimeout, check)
+	var last error
+	err := env.Poll(ctx, verifyEvery, verifyTimeout, func(pctx context.Context) error {
+		err := check(pctx)
+		if err != nil && pctx.Err() == nil {
+			last = err
+		}
+		return err
+	})
+	var stop *stopPolling
+	if err == nil || ctx.Err() != nil || last == nil || errors.As(last, &stop) {
+		return err
+	}
+	return fmt.Errorf("still not so after %s: %w", verifyTimeout, last)
 }
 
 // Pseudo-methods of the Calls that are not HTTP calls of this tool: what the

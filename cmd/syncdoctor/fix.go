@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -71,7 +72,11 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 		return err
 	}
 	runID := steps.NewRunID()
-	org, err := openOrgForRun(ctx, a.getenv, f.snapshot, journalPath, runID)
+	statePath := orgStatePath(journalPath, runID)
+	if f.dryRun {
+		statePath = "" // a dry run writes nothing, not even the simulated org's state
+	}
+	org, err := openOrgWith(ctx, a.getenv, f.snapshot, statePath)
 	if err != nil {
 		return err
 	}
@@ -91,7 +96,7 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 	}
 	header := steps.RunHeader{
 		RunID: runID, Org: org.Client.OrgID(), Mode: org.Mode, User: req.User, UserAccountID: d.User.AccountID,
-		Target: d.Target, Verdict: d.Verdict, Plan: d.Plan, Tool: versionString(), OrgState: org.statePath(),
+		Target: d.Target, Verdict: d.Verdict, Plan: d.Plan, Tool: strings.TrimPrefix(versionString(), "syncdoctor "), OrgState: org.statePath(),
 	}
 	if f.dryRun {
 		res, err := org.executor(nil, nil, out).Start(ctx, header)

@@ -18,6 +18,7 @@ type app struct {
 }
 
 func newRootCommand(a *app) *cobra.Command {
+	var wiz wizardFlags
 	root := &cobra.Command{
 		Use:   "syncdoctor",
 		Short: "Diagnose and fix Atlassian accounts whose email will not update through SCIM provisioning",
@@ -27,7 +28,8 @@ second account created instead of the first updated): it finds the account, clas
 the situation, shows the plan, and carries out each step with confirmation, keeping a
 journal of every change.
 
-Without API keys in the environment it works on an embedded simulated demo org.`,
+Run with no command, it opens the interactive wizard. Without API keys in the
+environment it works on an embedded simulated demo org.`,
 		Version:       versionString(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -36,9 +38,10 @@ Without API keys in the environment it works on an embedded simulated demo org.`
 			a.started = true
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cmd.Help()
+			return runWizard(cmd.Context(), a, wiz)
 		},
 	}
+	wiz.register(root)
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)

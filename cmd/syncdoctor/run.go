@@ -19,12 +19,6 @@ func orgStatePath(journalPath, runID string) string {
 	return filepath.Join(filepath.Dir(journalPath), "orgs", runID+".json")
 }
 
-// openOrgForRun is openOrg for a run that changes the org: a simulated org
-// persists its state for resume.
-func openOrgForRun(ctx context.Context, getenv func(string) string, snapshotPath, journalPath, runID string) (*orgConn, error) {
-	return openOrgWith(ctx, getenv, snapshotPath, orgStatePath(journalPath, runID))
-}
-
 // openOrgForResume reopens the org a journaled run worked on.
 func openOrgForResume(ctx context.Context, getenv func(string) string, h steps.RunHeader) (*orgConn, error) {
 	if h.Mode == modeLive {

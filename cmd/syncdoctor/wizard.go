@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/tui"
+)
+
+// wizardFlags are the root command's own flags: `syncdoctor` with no
+// subcommand opens the wizard.
+type wizardFlags struct {
+	snapshot   string
+	journal    string
+	accessible bool
+}
+
+func (f *wizardFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.snapshot, "snapshot", "", "the wizard works on a simulated org loaded from this snapshot file")
+	fl.StringVar(&f.journal, "journal", "", "the journal file (default: in your state directory)")
+	fl.BoolVar(&f.accessible, "accessible", false, "plain prompts a screen reader can follow (also SYNCDOCTOR_ACCESSIBLE=1)")
+}
+
+// runWizard opens the org first, so that a bad snapshot or environment is
+// bad input (exit 2) before the screen is taken over, then runs the wizard.
+func runWizard(ctx context.Context, a *app, f wizardFlags) error {
+	if !isTerminal(a.stdin) || !isTerminal(a.stdout) {
+		return badInput(errors.New("the wizard needs a terminal; see syncdoctor --help for the commands that do not"))
+	}
+	journalPath, err := journalPathOrDefault(f.journal)
+	if err != nil {
+		return err
+	}
+	// The session's simulated org keeps its state beside the journal, so a
+	// run the wizard starts on it can be resumed on the org as it was left.
+	session, err := openOrgWith(ctx, a.getenv, f.snapshot, orgStatePath(journalPath, steps.NewRunID()))
+	if err != nil {
+		return err
+	}
+	defer session.Close()
+	deps := tui.Deps{
+		Open: func(ctx context.Context, run *steps.RunHeader) (*tui.Org, error) {
+			if run == nil {
+				org := wizardOrg(session)
+				org.Close = func() {} // closed here, once the wizard has ended
+				return org, nil
+			}
+			o, err := openOrgForResume(ctx, a.getenv, *run)
+			if err != nil {
+				return nil, err
+			}
+			return wizardOrg(o), nil
+		},
+		JournalPath: journalPath,
+		Version:     strings.TrimPrefix(versionString(), "syncdoctor "),
+		Accessible:  f.accessible || a.getenv("SYNCDOCTOR_ACCESSIBLE") == "1",
+		Now:         time.Now,
+	}
+	p := tea.NewProgram(tui.New(deps), tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.stdout))
+	final, err := p.Run()
+	if m, ok := final.(tui.Model); ok {
+		m.Close()
+	}
+	dropUnusedState(journalPath, session.statePath())
+	if errors.Is(err, tea.ErrProgramKilled) {
+		return errors.New("interrupted; a fix left unfinished goes on with: syncdoctor resume")
+	}
+	return err
+}
+
+// wizardOrg hands an open org to the wizard, with the simulated IdP and
+// admin console standing in for the operator's hands on a simulated org.
+func wizardOrg(o *orgConn) *tui.Org {
+	org := &tui.Org{
+		Client: o.Client, Hints: o.Hints, Mode: o.Mode, StatePath: o.statePath(), Close: o.Close,
+		Name: "org " + o.Client.OrgID(),
+	}
+	if o.sim != nil {
+		org.IdP = simulatedIdP{idp: o.sim.IdP()}
+		org.Console = simulatedConsole{sim: o.sim}
+		org.Name = o.sim.Snapshot().Org.Name + " (" + o.Mode + ")"
+	}
+	return org
+}
+
+// dropUnusedState removes the session's simulated org state file when no
+// journaled run refers to it: a session that changed nothing leaves
+// nothing behind.
+func dropUnusedState(journalPath, statePath string) {
+	if statePath == "" {
+		return
+	}
+	runs, _ := steps.ReadRuns(journalPath) // no journal: no run uses it
+	for _, r := range runs {
+		if r.Header.OrgState == statePath {
+			return
+		}
+	}
+	_ = os.Remove(statePath)
+}
+
+// isTerminal reports whether a stream is a terminal the wizard can draw on.
+func isTerminal(s any) bool {
+	f, ok := s.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(f.Fd())
+}

@@ -1,0 +1,175 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/syncdoctor/syncdoctor/client"
+)
+
+// accountScreen shows the chosen account at a glance, with its SCIM links
+// read from the org (the index does not hold them).
+type accountScreen struct {
+	seq     int
+	user    client.User
+	known   bool // from the loaded accounts; false: typed, diagnosis looks it up
+	reading bool
+	links   []scimLinkView
+	err     error
+}
+
+// openAccount shows an account and starts reading its SCIM links.
+func (m Model) openAccount(u client.User, known bool) (Model, tea.Cmd) {
+	m, seq := m.nextSeq()
+	m.account = accountScreen{seq: seq, user: u, known: known}
+	m.target = m.target.reset()
+	m.phase = phaseAccount
+	if !known || u.AccountID == "" {
+		return m, nil
+	}
+	m.account.reading = true
+	return m, readScimCmd(m.ctx, m.org.Client, seq, u.AccountID)
+}
+
+func (m Model) onScimRead(msg scimReadMsg) Model {
+	if msg.seq != m.account.seq {
+		return m
+	}
+	m.account.reading, m.account.links, m.account.err = false, msg.links, msg.err
+	return m
+}
+
+func (m Model) updateAccount(msg tea.Msg) (Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Back):
+		m.phase = phaseSearch
+	case key.Matches(k, m.keys.Select):
+		m.phase = phaseTarget
+		return m, m.target.input.Focus()
+	}
+	return m, nil
+}
+
+func (m Model) viewAccount(w, _ int) string {
+	s := m.styles
+	a := m.account.user
+	var b strings.Builder
+	if !m.account.known {
+		b.WriteString(s.Title.Render(firstOf(a.Email, a.AccountID)) + "\n\n")
+		b.WriteString(wrap("This user is not among the accounts loaded from the org. The diagnosis looks it up "+
+			"directly, and says so if no account matches.", w) + "\n")
+		return b.String()
+	}
+	b.WriteString(s.Title.Render(firstOf(a.Name, a.Email)) + "\n\n")
+	row := func(label, value string) {
+		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-15s ", label)) + value + "\n")
+	}
+	row("Email", a.Email)
+	row("Account id", a.AccountID)
+	row("Status", statusText(a))
+	row("Claim", claimText(a))
+	row("Provisioning", m.provisioningText(a))
+	row("Groups", groupsText(a))
+	row("Product access", products(a))
+	b.WriteString("\n" + s.Title.Render("SCIM links") + "\n")
+	b.WriteString(m.viewLinks(w))
+	return b.String()
+}
+
+func firstOf(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func statusText(a client.User) string {
+	if a.AccountStatus == "" {
+		return "unknown"
+	}
+	return a.AccountStatus
+}
+
+func claimText(a client.User) string {
+	switch a.ClaimStatus {
+	case "managed":
+		return "managed by this org"
+	case "unmanaged":
+		return "unmanaged: this org cannot change it"
+	}
+	return "unknown"
+}
+
+func (m Model) provisioningText(a client.User) string {
+	if a.Synced() {
+		return m.styles.Locked.Render("provisioned (locked)") + ": only the IdP can change its email"
+	}
+	return "not provisioned: an admin can change its email"
+}
+
+func groupsText(a client.User) string {
+	if len(a.Groups) == 0 {
+		return "none"
+	}
+	names := make([]string, 0, len(a.Groups))
+	for _, g := range a.Groups {
+		names = append(names, g.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func (m Model) viewLinks(w int) string {
+	s := m.styles
+	switch {
+	case m.account.reading:
+		return "  " + m.spinner() + " reading…\n"
+	case m.account.err != nil:
+		return "  " + s.Error.Render("could not be read: ") + wrap(m.account.err.Error(), w-4) + "\n"
+	case len(m.account.links) == 0:
+		return "  " + s.Muted.Render("none: no SCIM user links this account") + "\n"
+	}
+	var b strings.Builder
+	for _, l := range m.account.links {
+		b.WriteString("  " + m.linkText(l) + "\n")
+	}
+	return b.String()
+}
+
+// linkText is one SCIM link: the directory, its IdP, the SCIM user.
+func (m Model) linkText(l scimLinkView) string {
+	s := m.styles
+	dir := l.link.DirectoryID
+	if idp := idpName(m.org.Hints.DirectoryIdp[dir]); idp != "" {
+		dir += " (" + idp + ")"
+	}
+	head := s.Accent.Render(dir) + ": SCIM user " + l.link.ScimUserID
+	if l.user == nil {
+		return head + s.Muted.Render(", "+l.unread)
+	}
+	u := l.user
+	parts := []string{"userName " + u.UserName, "email " + u.PrimaryEmail()}
+	if u.ExternalID != "" {
+		parts = append(parts, "externalId "+u.ExternalID)
+	}
+	if u.Active != nil && !*u.Active {
+		parts = append(parts, s.Warn.Render("inactive"))
+	}
+	return head + s.Muted.Render(", "+strings.Join(parts, ", "))
+}
+
+// idpName names an IdP kind for people ("" when unknown).
+func idpName(kind string) string {
+	return map[string]string{
+		"entra": "Microsoft Entra ID", "okta": "Okta", "google": "Google Workspace",
+		"onelogin": "OneLogin", "other": "another IdP",
+	}[kind]
+}

@@ -1,0 +1,226 @@
+package tui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// askKind is the shape of a step's question.
+type askKind int
+
+const (
+	askConfirm askKind = iota // yes or no
+	askTyped                  // destructive: type the affected email
+	askWho                    // IdP step on a simulated org: who does it
+)
+
+// Values of the askWho select.
+const (
+	whoSimulated = "simulated"
+	whoMe        = "me"
+	whoStop      = "stop"
+)
+
+// askState is a step waiting for the operator's answer; reply is where
+// the executor waits for it.
+type askState struct {
+	step  steps.PlanStep
+	reply chan<- confirmReply
+	form  *huh.Form
+	field huh.Field // the form's one field: its value is the answer
+	kind  askKind
+}
+
+// ask shows a fresh form for the step the executor asks about. In
+// accessible mode the form runs outside the TUI, as plain prompts.
+func (m Model) ask(msg confirmAskMsg) (Model, tea.Cmd) {
+	w, _ := m.bodySize()
+	a := &askState{step: msg.step, reply: msg.reply, kind: m.askKindOf(msg.step)}
+	a.field = m.askField(msg.step)
+	a.form = huh.NewForm(huh.NewGroup(a.field)).
+		WithShowHelp(false).
+		WithWidth(w - 4).
+		WithTheme(huh.ThemeFunc(huh.ThemeCharm))
+	m.run.ask = a
+	if i := m.run.current; i >= 0 && i < len(m.run.rows) {
+		m.run.rows[i].stage = stageAsking
+	}
+	form := a.form
+	if m.deps.Accessible {
+		return m, tea.Exec(&formExec{form: form}, func(err error) tea.Msg {
+			return formExecDoneMsg{seq: msg.seq, reply: a.replyFrom(err == nil)}
+		})
+	}
+	if m.bg != nil {
+		form.Update(*m.bg)
+	}
+	return m, form.Init()
+}
+
+func (m Model) askKindOf(st steps.PlanStep) askKind {
+	switch {
+	case st.Destructive:
+		return askTyped
+	case st.Kind == steps.KindIdP && m.run.org.IdP != nil:
+		return askWho
+	}
+	return askConfirm
+}
+
+// askField is the question for one step. In accessible mode there is no
+// esc on a plain prompt, so an empty answer to the typed confirmation
+// means "stop here".
+func (m Model) askField(st steps.PlanStep) huh.Field {
+	switch m.askKindOf(st) {
+	case askTyped:
+		email := affectedEmail(st)
+		title := "This change is destructive. Type " + email + " to confirm it"
+		if m.deps.Accessible {
+			title += " (leave it empty to stop here)"
+		}
+		return huh.NewInput().Key("typed").Title(title).
+			Validate(func(v string) error {
+				v = strings.TrimSpace(v)
+				if strings.EqualFold(v, email) || (v == "" && m.deps.Accessible) {
+					return nil
+				}
+				return fmt.Errorf("type %s (case does not matter), or press esc to stop here", email)
+			})
+	case askWho:
+		return huh.NewSelect[string]().Key("how").Title("Who does this in the IdP?").Options(
+			huh.NewOption("Run it in the simulated IdP", whoSimulated),
+			huh.NewOption("I'll do it myself (the wizard shows what to do and waits)", whoMe),
+			huh.NewOption("Stop here; go on later with syncdoctor resume", whoStop),
+		)
+	}
+	c := huh.NewConfirm().Key("ok").Affirmative("Do it").Negative("Stop here")
+	if st.Kind == steps.KindIdP {
+		return c.Title("Go on? You do this step in the IdP; the wizard shows what to do and waits.").Affirmative("Go on")
+	}
+	return c.Title("Do this step?")
+}
+
+// affectedEmail is the address a destructive step takes away or changes:
+// the account's current email, the one the operator can check by eye.
+func affectedEmail(st steps.PlanStep) string {
+	return firstOf(st.Params[steps.ParamEmail], st.Params[steps.ParamTarget], st.Params[steps.ParamAccountID])
+}
+
+// replyFrom reads the operator's answer from the field; anything but a
+// completed form is a no.
+func (a *askState) replyFrom(completed bool) confirmReply {
+	if !completed {
+		return confirmReply{}
+	}
+	switch v := a.field.GetValue().(type) {
+	case bool:
+		return confirmReply{yes: v}
+	case string:
+		if a.kind == askWho {
+			return confirmReply{yes: v != whoStop, manual: v == whoMe}
+		}
+		return confirmReply{yes: strings.EqualFold(strings.TrimSpace(v), affectedEmail(a.step))}
+	}
+	return confirmReply{}
+}
+
+// updateAsk passes keys to the form; esc answers no ("stop here").
+func (m Model) updateAsk(msg tea.Msg) (Model, tea.Cmd) {
+	a := m.run.ask
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Back) {
+		return m.answer(confirmReply{})
+	}
+	f, cmd := a.form.Update(msg)
+	if ff, ok := f.(*huh.Form); ok {
+		a.form = ff
+	}
+	if a.form.State != huh.StateNormal {
+		return m.answer(a.replyFrom(a.form.State == huh.StateCompleted))
+	}
+	return m, cmd
+}
+
+// answer hands the operator's answer to the waiting executor. The reply
+// channel has room for the one answer, so this never blocks.
+func (m Model) answer(r confirmReply) (Model, tea.Cmd) {
+	m.run.ask.reply <- r
+	m.run.ask = nil
+	return m, listen(m.run.ch)
+}
+
+// forwardToForm gives the form on show the window size and colours.
+func (m Model) forwardToForm(msg tea.Msg) tea.Cmd {
+	if !m.formOpen() {
+		return nil
+	}
+	_, cmd := m.run.ask.form.Update(msg)
+	return cmd
+}
+
+func (m Model) formOpen() bool {
+	return m.phase == phaseSteps && m.run.ask != nil
+}
+
+func (m Model) askKeys() []key.Binding {
+	k := m.keys
+	stop := withHelp(k.Back, "esc", "stop here")
+	switch m.run.ask.kind {
+	case askTyped:
+		return []key.Binding{withHelp(k.Select, "enter", "confirm"), stop}
+	case askWho:
+		return []key.Binding{k.Up, k.Down, withHelp(k.Select, "enter", "choose"), stop}
+	}
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "no")),
+		key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "switch")),
+		withHelp(k.Select, "enter", "answer"), stop,
+	}
+}
+
+// viewAsk shows the step, what its check found and the question.
+func (m Model) viewAsk(w int) string {
+	s := m.styles
+	a := m.run.ask
+	st := a.step
+	var b strings.Builder
+	b.WriteString(s.Title.Render(fmt.Sprintf("Step %d: %s", m.run.current+1, st.Title)) + "\n")
+	if st.Destructive {
+		b.WriteString(s.Danger.Render("Destructive: ") + s.Muted.Render("it is journaled, and cannot be undone by this tool.") + "\n")
+	}
+	if st.Detail != "" {
+		b.WriteString(wrap(st.Detail, w-4) + "\n")
+	}
+	if c := m.run.rows[m.run.current].checked; c != "" {
+		style := s.Muted
+		if strings.Contains(c, "WARNING") {
+			style = s.Warn
+		}
+		b.WriteString(style.Render(wrap("Checked just now: "+c, w-4)) + "\n")
+	}
+	b.WriteString("\n" + a.form.View())
+	return s.Box.Width(w).Render(strings.TrimRight(b.String(), "\n"))
+}
+
+// formExec runs a huh form in accessible mode, outside the TUI: plain
+// prompts a screen reader can follow. tea.Exec hands it the terminal.
+type formExec struct {
+	form *huh.Form
+	in   io.Reader
+	out  io.Writer
+}
+
+func (f *formExec) Run() error {
+	return f.form.WithAccessible(true).WithInput(f.in).WithOutput(f.out).Run()
+}
+
+func (f *formExec) SetStdin(r io.Reader)  { f.in = r }
+func (f *formExec) SetStdout(w io.Writer) { f.out = w }
+func (f *formExec) SetStderr(io.Writer)   {}

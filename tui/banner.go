@@ -1,0 +1,54 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// header is the top line: the tool, the org and where the operator is.
+func (m Model) header(width int) string {
+	s := m.styles
+	left := s.Header.Render("syncdoctor")
+	if o := m.sessionOrg(); o != nil {
+		left += s.Muted.Render(" · " + o.Name)
+	}
+	right := s.Muted.Render(m.phaseName())
+	gap := width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return ansi.Truncate(left, width, "…")
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// banner says, on every screen of a simulated org, that nothing real is
+// changed: an operator must never mistake the demo for their org.
+func (m Model) banner(width int) string {
+	o := m.sessionOrg()
+	if !o.Simulated() {
+		return ""
+	}
+	text := "SIMULATED ORG: nothing real is changed"
+	if o.Mode == "demo" {
+		text = "DEMO ORG (simulated): nothing real is changed. Set ATLASSIAN_ORG_ID and ATLASSIAN_ORG_API_KEY for your org"
+	}
+	text = ansi.Truncate(text, width-2, "…")
+	return m.styles.Banner.Width(width).Render(text)
+}
+
+// phaseName says where the operator is, for the header.
+func (m Model) phaseName() string {
+	names := map[phase]string{
+		phaseLoading:   "loading the org",
+		phaseResume:    "unfinished fix",
+		phaseSearch:    "1 find the user",
+		phaseAccount:   "2 the account",
+		phaseTarget:    "3 the new email",
+		phaseDiagnosis: "4 diagnosis",
+		phasePlan:      "5 the plan",
+		phaseSteps:     "6 the fix",
+		phaseSummary:   "7 summary",
+	}
+	return names[m.phase]
+}

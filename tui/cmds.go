@@ -1,0 +1,175 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/syncdoctor/syncdoctor/client"
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// Every tea.Cmd of the wizard. Each takes what it needs as arguments,
+// never the model: a Cmd runs on its own goroutine while the model moves on.
+
+// searchDebounce is how long typing must pause before the index is asked.
+const searchDebounce = 120 * time.Millisecond
+
+// pageSize is how many accounts one page of the directory search brings.
+const pageSize = 100
+
+// sender delivers messages from a producer goroutine to a channel the UI
+// listens on, giving up when ctx ends (nobody listens any more).
+func sender(ctx context.Context, ch chan<- tea.Msg) func(tea.Msg) {
+	return func(msg tea.Msg) {
+		select {
+		case ch <- msg:
+		case <-ctx.Done():
+		}
+	}
+}
+
+// listen waits for the next message on ch; the UI re-arms it after each
+// one (the "realtime" pattern). A closed channel ends it quietly.
+func listen(ch <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return msg
+	}
+}
+
+func openOrgCmd(ctx context.Context, open func(context.Context, *steps.RunHeader) (*Org, error), seq int) tea.Cmd {
+	return func() tea.Msg {
+		org, err := open(ctx, nil)
+		return orgOpenedMsg{seq: seq, org: org, err: err}
+	}
+}
+
+func openRunOrgCmd(ctx context.Context, open func(context.Context, *steps.RunHeader) (*Org, error), run *steps.RunLog, seq int) tea.Cmd {
+	return func() tea.Msg {
+		h := run.Header
+		org, err := open(ctx, &h)
+		return runOrgOpenedMsg{seq: seq, org: org, run: run, err: err}
+	}
+}
+
+// loadOrgCmd fills ix page by page, reporting each page on ch, then the end.
+func loadOrgCmd(ctx context.Context, c *client.Client, ix *steps.Index, seq int, ch chan<- tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		defer close(ch)
+		send := sender(ctx, ch)
+		err := steps.LoadOrg(ctx, c, ix, pageSize, func(p steps.LoadProgress) {
+			send(loadProgressMsg{seq: seq, p: p})
+		})
+		send(loadDoneMsg{seq: seq, err: err})
+		return nil
+	}
+}
+
+func debounceCmd(seq int) tea.Cmd {
+	return tea.Tick(searchDebounce, func(time.Time) tea.Msg { return searchTickMsg{seq: seq} })
+}
+
+// searchCmd asks the index; it is safe while pages are still being added.
+func searchCmd(ix *steps.Index, seq int, q string, limit int) tea.Cmd {
+	return func() tea.Msg {
+		return searchResultsMsg{seq: seq, hits: ix.Search(q, limit)}
+	}
+}
+
+// readScimCmd reads an account's SCIM links and the SCIM user behind each.
+func readScimCmd(ctx context.Context, c *client.Client, seq int, accountID string) tea.Cmd {
+	return func() tea.Msg {
+		links, err := c.ScimLinks(ctx, accountID)
+		if err != nil {
+			return scimReadMsg{seq: seq, err: err}
+		}
+		out := make([]scimLinkView, 0, len(links))
+		for _, l := range links {
+			out = append(out, readScimUser(ctx, c, l))
+		}
+		return scimReadMsg{seq: seq, links: out}
+	}
+}
+
+func readScimUser(ctx context.Context, c *client.Client, l client.ScimLink) scimLinkView {
+	v := scimLinkView{link: l}
+	s, err := c.SCIM(l.DirectoryID)
+	if err != nil {
+		v.unread = "not read: no SCIM key for this directory"
+		return v
+	}
+	u, err := s.User(ctx, l.ScimUserID)
+	switch {
+	case client.IsNotFound(err):
+		v.unread = "the SCIM user no longer exists"
+	case err != nil:
+		v.unread = "not read: " + err.Error()
+	default:
+		v.user = &u
+	}
+	return v
+}
+
+// diagnoseCmd runs the diagnosis, reporting each check on ch as it is made.
+func diagnoseCmd(ctx context.Context, org *Org, req steps.Request, seq int, ch chan<- tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		defer close(ch)
+		send := sender(ctx, ch)
+		d, err := steps.Diagnose(ctx, org.Client, req, org.Hints, func(ev steps.Evidence) {
+			send(evidenceMsg{seq: seq, ev: ev})
+		})
+		send(diagnosisMsg{seq: seq, d: d, err: err})
+		return nil
+	}
+}
+
+// readJournalCmd finds the run to offer for resume. A journal that does
+// not exist yet simply has none.
+func readJournalCmd(path string) tea.Cmd {
+	return func() tea.Msg {
+		runs, err := steps.ReadRuns(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return journalReadMsg{}
+		}
+		if err != nil {
+			return journalReadMsg{err: err}
+		}
+		return journalReadMsg{run: worthResuming(runs)}
+	}
+}
+
+// worthResuming is the last unfinished run, unless it is one the operator
+// stopped before anything was done: resuming that would only ask again.
+func worthResuming(runs []*steps.RunLog) *steps.RunLog {
+	run := steps.LastUnfinished(runs)
+	if run == nil || run.Status != steps.StatusDeclined {
+		return run
+	}
+	for i := range run.Steps {
+		if run.Done(i) {
+			return run
+		}
+	}
+	return nil
+}
+
+// saveNoteCmd writes the ticket note beside the journal, owner-only like it.
+func saveNoteCmd(journalPath, name, note string) tea.Cmd {
+	return func() tea.Msg {
+		dir := filepath.Join(filepath.Dir(journalPath), "notes")
+		path := filepath.Join(dir, name+".md")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return noteSavedMsg{err: err}
+		}
+		return noteSavedMsg{path: path, err: os.WriteFile(path, []byte(note), 0o600)}
+	}
+}

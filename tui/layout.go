@@ -1,0 +1,182 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// minWidth and minHeight: below this the screens cannot say enough.
+const (
+	minWidth  = 40
+	minHeight = 12
+	margin    = 1 // left and right
+)
+
+// View draws header, banner, the screen and the help line. The screen
+// gets exactly the rows left over, so the help line stays at the bottom.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "syncdoctor"
+	return v
+}
+
+func (m Model) render() string {
+	if m.width == 0 {
+		return "syncdoctor: starting…"
+	}
+	if m.width < minWidth || m.height < minHeight {
+		return "syncdoctor needs a terminal of at least 40×12; make this one larger."
+	}
+	w, h := m.bodySize()
+	top := []string{m.header(w)}
+	if b := m.banner(w); b != "" {
+		top = append(top, b)
+	}
+	foot := m.footer(w)
+	body := m.body(w, h)
+	if m.quitting != nil {
+		body = centre(w, h, m.viewQuit(w))
+	}
+	out := strings.Join(top, "\n") + "\n\n" + fit(body, w, h) + "\n" + foot
+	return indent(out, margin)
+}
+
+// bodySize is the room a screen has: the window less the margins, the
+// header, the banner, the blank line under them and the help.
+func (m Model) bodySize() (w, h int) {
+	w = m.width - 2*margin
+	top := 2 // header and the blank line
+	if m.banner(w) != "" {
+		top++
+	}
+	return w, max(m.height-top-lipgloss.Height(m.footer(w)), 1)
+}
+
+// body is the screen on show, drawn in w×h.
+func (m Model) body(w, h int) string {
+	switch m.phase {
+	case phaseLoading:
+		return m.viewLoading(w, h)
+	case phaseResume:
+		return m.viewResume(w, h)
+	case phaseSearch:
+		return m.viewSearch(w, h)
+	case phaseAccount:
+		return m.viewAccount(w, h)
+	case phaseTarget:
+		return m.viewTarget(w, h)
+	case phaseDiagnosis:
+		return m.viewDiagnosis(w, h)
+	case phasePlan:
+		return m.viewPlan(w, h)
+	case phaseSteps:
+		return m.viewSteps(w, h)
+	case phaseSummary:
+		return m.viewSummary(w, h)
+	}
+	return ""
+}
+
+// footer is the help line, or the full help when asked for.
+func (m Model) footer(w int) string {
+	hv := m.helpKeys()
+	if m.showHelp {
+		return m.help.FullHelpView(hv.full)
+	}
+	return ansi.Truncate(m.help.ShortHelpView(hv.short), w, "…")
+}
+
+// helpKeys are the bindings that work on the screen on show.
+func (m Model) helpKeys() helpView {
+	k := m.keys
+	if m.quitting != nil {
+		return helpView{short: []key.Binding{k.Yes, k.No}}
+	}
+	short := m.phaseKeys()
+	quit := k.Quit
+	if m.typing() {
+		quit = k.ForceQuit
+	}
+	short = append(short, quit, k.Help)
+	return helpView{short: short, full: [][]key.Binding{m.phaseKeys(), {k.Up, k.Down, k.PageUp, k.PageDown}, {quit, k.ForceQuit, k.Help}}}
+}
+
+// phaseKeys are the screen's own bindings, for the help line.
+func (m Model) phaseKeys() []key.Binding {
+	switch m.phase {
+	case phaseLoading:
+		return m.loadingKeys()
+	case phaseResume:
+		return []key.Binding{m.keys.Resume, m.keys.Fresh}
+	case phaseSearch:
+		return m.searchKeys()
+	case phaseAccount:
+		return []key.Binding{withHelp(m.keys.Select, "enter", "next: the new email"), m.keys.Back}
+	case phaseTarget:
+		return m.targetKeys()
+	case phaseDiagnosis:
+		return m.diagnosisKeys()
+	case phasePlan:
+		return m.planKeys()
+	case phaseSteps:
+		return m.stepsKeys()
+	case phaseSummary:
+		return m.summaryKeys()
+	}
+	return nil
+}
+
+// withHelp is b with other help text, for a screen that gives a key a
+// more precise meaning.
+func withHelp(b key.Binding, k, desc string) key.Binding {
+	b.SetHelp(k, desc)
+	return b
+}
+
+// fit makes s exactly h lines of at most w cells: longer lines are cut
+// with an ellipsis, missing lines are blank.
+func fit(s string, w, h int) string {
+	if h < 1 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// indent puts n spaces before every line.
+func indent(s string, n int) string {
+	pad := strings.Repeat(" ", n)
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+}
+
+// wrap breaks plain text to w cells.
+func wrap(s string, w int) string {
+	if w < 10 {
+		w = 10
+	}
+	return ansi.Wordwrap(s, w, "")
+}
+
+// hang writes text after prefix, wrapped to w, continuation lines indented
+// under the text.
+func hang(prefix, text string, w int) string {
+	pw := ansi.StringWidth(prefix)
+	lines := strings.Split(wrap(text, w-pw), "\n")
+	return prefix + strings.Join(lines, "\n"+strings.Repeat(" ", pw))
+}

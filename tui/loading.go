@@ -1,0 +1,179 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/syncdoctor/syncdoctor/client"
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// loadingScreen opens the org and loads its accounts and groups into the
+// search index, page by page. The index answers searches while pages are
+// still coming, so the operator may start typing at once.
+type loadingScreen struct {
+	seq     int // of the open or load under way
+	opening bool
+	ix      *steps.Index
+	p       steps.LoadProgress
+	done    bool
+	err     error           // opening or loading failed
+	ch      <-chan tea.Msg // the loader's progress
+}
+
+func newLoadingScreen() loadingScreen {
+	return loadingScreen{opening: true}
+}
+
+func (m Model) onOrgOpened(msg orgOpenedMsg) (Model, tea.Cmd) {
+	if msg.seq != m.loading.seq {
+		return m, nil
+	}
+	m.loading.opening = false
+	if msg.err != nil {
+		m.loading.err = msg.err
+		return m, nil
+	}
+	m.org = msg.org
+	m.opened = append(m.opened, msg.org)
+	return m.startLoad()
+}
+
+// startLoad loads the org into a fresh index (a retry starts over, so no
+// page is indexed twice).
+func (m Model) startLoad() (Model, tea.Cmd) {
+	m, seq := m.nextSeq()
+	ch := make(chan tea.Msg, 8)
+	m.loading = loadingScreen{seq: seq, ix: steps.NewIndex(), ch: ch}
+	return m, tea.Batch(loadOrgCmd(m.ctx, m.org.Client, m.loading.ix, seq, ch), listen(ch), m.refreshSearch())
+}
+
+// retryLoad starts over after a failure: opening again if the org never
+// opened, else loading again.
+func (m Model) retryLoad() (Model, tea.Cmd) {
+	if m.org == nil {
+		m, seq := m.nextSeq()
+		m.loading = loadingScreen{seq: seq, opening: true}
+		return m, openOrgCmd(m.ctx, m.deps.Open, seq)
+	}
+	return m.startLoad()
+}
+
+func (m Model) onLoadProgress(msg loadProgressMsg) (Model, tea.Cmd) {
+	if msg.seq != m.loading.seq {
+		return m, nil
+	}
+	m.loading.p = msg.p
+	// Search what has arrived: a new page may hold the one being looked for.
+	return m, tea.Batch(listen(m.loading.ch), m.refreshSearch())
+}
+
+func (m Model) onLoadDone(msg loadDoneMsg) (Model, tea.Cmd) {
+	if msg.seq != m.loading.seq {
+		return m, nil
+	}
+	if msg.err != nil {
+		m.loading.err = msg.err
+		return m, nil
+	}
+	m.loading.done = true
+	if m.phase == phaseLoading {
+		m.phase = phaseSearch
+	}
+	return m, m.refreshSearch()
+}
+
+func (m Model) updateLoading(msg tea.Msg) (Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	switch {
+	case m.loading.err != nil && key.Matches(k, m.keys.Retry):
+		return m.retryLoad()
+	case m.loading.ix != nil && k.Text != "":
+		// Typing starts the search on what has arrived so far.
+		m.phase = phaseSearch
+		return m.updateSearch(msg)
+	}
+	return m, nil
+}
+
+func (m Model) loadingKeys() []key.Binding {
+	if m.loading.err != nil {
+		return []key.Binding{m.keys.Retry}
+	}
+	return nil
+}
+
+func (m Model) viewLoading(w, h int) string {
+	s := m.styles
+	l := m.loading
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Loading the org") + "\n\n")
+	if l.err != nil {
+		b.WriteString(s.Error.Render("It could not be read.") + "\n\n")
+		b.WriteString(wrap(explainLoadError(l.err), w) + "\n\n")
+		b.WriteString("Press " + s.Accent.Render("r") + " to try again.")
+		return b.String()
+	}
+	if l.opening {
+		b.WriteString(m.spinner() + " Opening the org…")
+		return b.String()
+	}
+	bar := progress.New(progress.WithColors(s.BarFull, s.BarEmpty), progress.WithWidth(min(w, 60)))
+	b.WriteString(bar.ViewAs(loadFraction(l.p, l.done)) + "\n\n")
+	b.WriteString(loadCounts(l.p) + "\n\n")
+	b.WriteString(s.Muted.Render("Start typing to search what has arrived so far."))
+	return b.String()
+}
+
+// loadFraction: the directory API gives no total, so the bar fills by
+// pages, approaching but never reaching the end until the last one.
+func loadFraction(p steps.LoadProgress, done bool) float64 {
+	if done || p.Done {
+		return 1
+	}
+	return 1 - 1/float64(p.Page+2)
+}
+
+func loadCounts(p steps.LoadProgress) string {
+	return fmt.Sprintf("%d accounts, %d groups (page %d)", p.Accounts, p.Groups, p.Page)
+}
+
+// explainLoadError says in plain words what went wrong and what to do.
+func explainLoadError(err error) string {
+	var (
+		auth *client.AuthError
+		rate *client.RateLimitError
+		org  *client.OrgError
+		ne   net.Error
+	)
+	switch {
+	case errors.As(err, &auth) && auth.API == client.APISCIM:
+		return fmt.Sprintf("The SCIM API key of directory %s was refused. Check ATLASSIAN_SCIM_API_KEY "+
+			"(shown once when the directory's provisioning was set up; regenerate it if lost).", auth.Directory)
+	case errors.As(err, &auth):
+		return "The org API key was refused. Check ATLASSIAN_ORG_API_KEY: it must be an org API key " +
+			"created without scopes, for the org named in ATLASSIAN_ORG_ID."
+	case errors.As(err, &rate):
+		wait := "a minute"
+		if rate.RetryAfter > 0 {
+			wait = rate.RetryAfter.Round(time.Second).String()
+		}
+		return "Atlassian is limiting requests (429 rate limited). Wait " + wait + ", then try again."
+	case errors.As(err, &org) && org.Code() == "ADMIN-404-2":
+		return "Atlassian does not know this org. Check ATLASSIAN_ORG_ID."
+	case errors.As(err, &ne):
+		return "The Atlassian API could not be reached (" + err.Error() + "). Check the network " +
+			"connection, and ATLASSIAN_API_URL if you set it."
+	}
+	return err.Error()
+}

@@ -1,0 +1,276 @@
+// Package tui is the interactive wizard: one support engineer, one user
+// whose email will not update through SCIM provisioning. It walks through
+// search, account, target, diagnosis, plan, the fix steps (each confirmed)
+// and a summary with the ticket note. Everything it knows of the org comes
+// from steps/ and client/; every read and change runs in a tea.Cmd.
+package tui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/syncdoctor/syncdoctor/client"
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// Org is an open org, as cmd/ builds it for the wizard.
+type Org struct {
+	Client    *client.Client
+	Hints     steps.Hints
+	Mode      string // live | simulated | demo
+	Name      string
+	IdP       steps.IdP     // the simulated IdP; nil live
+	Console   steps.Console // the simulated admin console; nil live
+	StatePath string        // where a simulated org keeps its state ("" in memory or live)
+	Close     func()
+}
+
+// Simulated reports whether nothing real is changed on this org.
+func (o *Org) Simulated() bool { return o != nil && o.Mode != "live" }
+
+// Deps is what the wizard needs from outside.
+type Deps struct {
+	// Open opens an org: with a nil run the org named on the command line
+	// (a fresh session), with a run the org that run worked on (resume).
+	Open        func(ctx context.Context, run *steps.RunHeader) (*Org, error)
+	JournalPath string
+	Version     string
+	Accessible  bool             // huh's accessible mode, no animation
+	Now         func() time.Time // nil: time.Now
+}
+
+type phase int
+
+const (
+	phaseLoading phase = iota
+	phaseResume
+	phaseSearch
+	phaseAccount
+	phaseTarget
+	phaseDiagnosis
+	phasePlan
+	phaseSteps
+	phaseSummary
+)
+
+// Model is the wizard: one root model that routes by phase. Screens are
+// plain structs with their own update and view methods on Model, in their
+// own files. All methods take value receivers: a Cmd can never see a later
+// change to the model.
+type Model struct {
+	deps   Deps
+	ctx    context.Context // ends when the wizard quits: every Cmd's I/O runs under it
+	cancel context.CancelFunc
+	keys   KeyMap
+	styles Styles
+	bg     *tea.BackgroundColorMsg // kept for forms made later
+	width  int
+	height int
+	help   help.Model
+	spin   spinner.Model
+	seq    int // last sequence number handed out
+
+	phase    phase
+	org      *Org   // the fresh session's org
+	runOrg   *Org   // the org of a resumed run, when not the session's
+	opened   []*Org // every org opened, closed on quit
+	showHelp bool
+	quitting *quitDialog
+
+	loading  loadingScreen
+	resume   resumeScreen
+	search   searchScreen
+	account  accountScreen
+	target   targetScreen
+	diag     diagnosisScreen
+	plan     planScreen
+	run      stepsScreen
+	summary  summaryScreen
+	quitDone bool // tea.Quit was sent
+}
+
+// New builds the wizard.
+func New(d Deps) Model {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m := Model{
+		deps: d, ctx: ctx, cancel: cancel,
+		keys:   DefaultKeyMap(),
+		styles: NewStyles(false),
+		help:   help.New(),
+		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+	}
+	m.help.Styles = help.DefaultStyles(false)
+	m.loading = newLoadingScreen()
+	m.search = newSearchScreen(m.styles)
+	m.target = newTargetScreen(m.styles)
+	return m
+}
+
+// Init opens the org and reads the journal at once: the org loads while
+// the operator decides whether to resume an unfinished run.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(
+		tea.RequestBackgroundColor,
+		openOrgCmd(m.ctx, m.deps.Open, m.loading.seq),
+		readJournalCmd(m.deps.JournalPath),
+		m.spinTick(),
+	)
+}
+
+// Update routes a message: window and colour first, then keys that work
+// everywhere, then async results (whatever the phase), then the screen.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m = m.resize(msg)
+		return m, m.forwardToForm(msg)
+	case tea.BackgroundColorMsg:
+		m = m.setBackground(msg)
+		return m, m.forwardToForm(msg)
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case tea.KeyPressMsg:
+		if m, cmd, ok := m.globalKey(msg); ok {
+			return m, cmd
+		}
+	}
+	if m, cmd, ok := m.asyncResult(msg); ok {
+		return m, cmd
+	}
+	return m.updatePhase(msg)
+}
+
+// updatePhase hands the message to the screen on show.
+func (m Model) updatePhase(msg tea.Msg) (Model, tea.Cmd) {
+	switch m.phase {
+	case phaseLoading:
+		return m.updateLoading(msg)
+	case phaseResume:
+		return m.updateResume(msg)
+	case phaseSearch:
+		return m.updateSearch(msg)
+	case phaseAccount:
+		return m.updateAccount(msg)
+	case phaseTarget:
+		return m.updateTarget(msg)
+	case phaseDiagnosis:
+		return m.updateDiagnosis(msg)
+	case phasePlan:
+		return m.updatePlan(msg)
+	case phaseSteps:
+		return m.updateSteps(msg)
+	case phaseSummary:
+		return m.updateSummary(msg)
+	}
+	return m, nil
+}
+
+// asyncResult handles the answers of Cmds, whichever screen is on show:
+// the org keeps loading while the operator searches, and a run's events
+// come in while its screen waits.
+func (m Model) asyncResult(msg tea.Msg) (Model, tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case orgOpenedMsg:
+		m, cmd := m.onOrgOpened(msg)
+		return m, cmd, true
+	case loadProgressMsg:
+		m, cmd := m.onLoadProgress(msg)
+		return m, cmd, true
+	case loadDoneMsg:
+		m, cmd := m.onLoadDone(msg)
+		return m, cmd, true
+	case journalReadMsg:
+		m, cmd := m.onJournalRead(msg)
+		return m, cmd, true
+	case runOrgOpenedMsg:
+		m, cmd := m.onRunOrgOpened(msg)
+		return m, cmd, true
+	case searchTickMsg, searchResultsMsg:
+		m, cmd := m.onSearchAsync(msg)
+		return m, cmd, true
+	case scimReadMsg:
+		return m.onScimRead(msg), nil, true
+	case evidenceMsg, diagnosisMsg:
+		m, cmd := m.onDiagnosisAsync(msg)
+		return m, cmd, true
+	case runEventMsg, confirmAskMsg, runDoneMsg, handsMsg, formExecDoneMsg:
+		m, cmd := m.onRunAsync(msg)
+		return m, cmd, true
+	case noteSavedMsg:
+		return m.onNoteSaved(msg), nil, true
+	case quitNowMsg:
+		m, cmd := m.quit()
+		return m, cmd, true
+	}
+	return m, nil, false
+}
+
+// nextSeq hands out a sequence number for a new async request.
+func (m Model) nextSeq() (Model, int) {
+	m.seq++
+	return m, m.seq
+}
+
+// sessionOrg is the org the screens work on: a resumed run's, else the
+// session's.
+func (m Model) sessionOrg() *Org {
+	if m.phase == phaseSteps || m.phase == phaseSummary {
+		if m.runOrg != nil {
+			return m.runOrg
+		}
+	}
+	return m.org
+}
+
+func (m Model) resize(msg tea.WindowSizeMsg) Model {
+	m.width, m.height = msg.Width, msg.Height
+	m.help.SetWidth(msg.Width)
+	m = m.layoutInputs()
+	return m
+}
+
+func (m Model) setBackground(msg tea.BackgroundColorMsg) Model {
+	m.bg = &msg
+	m.styles = NewStyles(msg.IsDark())
+	m.help.Styles = help.DefaultStyles(msg.IsDark())
+	m.search = m.search.restyle(m.styles)
+	m.target = m.target.restyle(m.styles)
+	return m
+}
+
+// spinTick keeps the spinner turning, except in accessible mode where a
+// changing character is noise to a screen reader.
+func (m Model) spinTick() tea.Cmd {
+	if m.deps.Accessible {
+		return nil
+	}
+	return m.spin.Tick
+}
+
+// spinner is the busy mark: turning, or a plain ellipsis in accessible mode.
+func (m Model) spinner() string {
+	if m.deps.Accessible {
+		return "…"
+	}
+	return m.spin.View()
+}
+
+// Close ends what the wizard started and closes every org it opened. cmd/
+// calls it on the final model once the program has ended.
+func (m Model) Close() {
+	m.cancel()
+	for _, o := range m.opened {
+		if o != nil && o.Close != nil {
+			o.Close()
+		}
+	}
+}

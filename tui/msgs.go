@@ -1,0 +1,131 @@
+package tui
+
+import (
+	"github.com/syncdoctor/syncdoctor/client"
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// Every message the wizard's own Cmds send. Each async result carries the
+// sequence number of the request that asked for it: the screen that asked
+// may have moved on (a new keystroke, esc), and a stale answer is dropped.
+
+// orgOpenedMsg: Deps.Open answered for a fresh session.
+type orgOpenedMsg struct {
+	seq int
+	org *Org
+	err error
+}
+
+// loadProgressMsg: one more page of accounts or groups is in the index.
+type loadProgressMsg struct {
+	seq int
+	p   steps.LoadProgress
+}
+
+// loadDoneMsg: loading the org ended, err nil when it all arrived.
+type loadDoneMsg struct {
+	seq int
+	err error
+}
+
+// searchTickMsg: the debounce interval after a keystroke has passed.
+type searchTickMsg struct{ seq int }
+
+// searchResultsMsg: the index answered a query.
+type searchResultsMsg struct {
+	seq  int
+	hits []steps.Hit
+}
+
+// scimReadMsg: the account's SCIM links and the SCIM users behind them.
+type scimReadMsg struct {
+	seq   int
+	links []scimLinkView
+	err   error
+}
+
+// scimLinkView is one SCIM link with what could be read of its SCIM user.
+type scimLinkView struct {
+	link   client.ScimLink
+	user   *client.ScimUser
+	unread string // why user is nil, in words
+}
+
+// evidenceMsg: diagnosis made one more check.
+type evidenceMsg struct {
+	seq int
+	ev  steps.Evidence
+}
+
+// diagnosisMsg: diagnosis ended.
+type diagnosisMsg struct {
+	seq int
+	d   *steps.Diagnosis
+	err error
+}
+
+// runEventMsg: the executor reached a stage of a step.
+type runEventMsg struct {
+	seq int
+	ev  steps.Event
+}
+
+// confirmAskMsg: the executor waits for the operator's answer on reply.
+type confirmAskMsg struct {
+	seq   int
+	step  steps.PlanStep
+	reply chan<- confirmReply
+}
+
+// confirmReply is the operator's answer to one step. manual: on a
+// simulated org, the operator does the IdP step "by hand": the run pauses
+// with the instructions until they say it is done.
+type confirmReply struct {
+	yes    bool
+	manual bool
+}
+
+// runDoneMsg: the executor returned. note is the ticket note read back
+// from the journal (empty when it could not be read: noteErr).
+type runDoneMsg struct {
+	seq     int
+	res     *steps.Result
+	err     error
+	log     *steps.RunLog
+	note    string
+	noteErr error
+}
+
+// handsMsg: on a simulated org, a step the operator chose to do "by
+// hand" waits for them to say it is done (true) or to stop (false).
+type handsMsg struct {
+	seq  int
+	step steps.PlanStep
+	done chan<- bool
+}
+
+// journalReadMsg: the journal's last unfinished run, nil when none.
+type journalReadMsg struct {
+	run *steps.RunLog
+	err error
+}
+
+// runOrgOpenedMsg: Deps.Open answered for the run being resumed.
+type runOrgOpenedMsg struct {
+	seq int
+	org *Org
+	run *steps.RunLog
+	err error
+}
+
+// noteSavedMsg: the ticket note was written to path.
+type noteSavedMsg struct {
+	path string
+	err  error
+}
+
+// formExecDoneMsg: an accessible-mode form (run outside the TUI) ended.
+type formExecDoneMsg struct {
+	seq   int
+	reply confirmReply
+}

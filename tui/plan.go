@@ -1,0 +1,101 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// planScreen shows every step of the fix before anything is done: who
+// does it (the API, the IdP, or a check) and whether it is destructive.
+type planScreen struct {
+	pager pager
+	note  string // why the operator is back here, when a run stopped at once
+}
+
+func (m Model) updatePlan(msg tea.Msg) (Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	_, h := m.bodySize()
+	if p, ok := m.plan.pager.key(k, m.keys, h, m.planLines()); ok {
+		m.plan.pager = p
+		return m, nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Back):
+		m.phase = phaseDiagnosis
+	case key.Matches(k, m.keys.Select) && len(m.diag.d.Plan) == 0:
+		m.summary = newDiagnosisSummary(m.diag.d, m.deps.Now())
+		m.phase = phaseSummary
+	case key.Matches(k, m.keys.Select):
+		return m.startRun()
+	}
+	return m, nil
+}
+
+func (m Model) planKeys() []key.Binding {
+	k := m.keys
+	if len(m.diag.d.Plan) == 0 {
+		return []key.Binding{withHelp(k.Select, "enter", "summary"), k.Back}
+	}
+	return []key.Binding{withHelp(k.Select, "enter", "start: each step asks first"), withHelp(k.Down, "↓/pgdn", "scroll"), k.Back}
+}
+
+func (m Model) viewPlan(w, h int) string {
+	return m.plan.pager.view(m.planContent(w), h, m.styles)
+}
+
+func (m Model) planLines() int {
+	w, _ := m.bodySize()
+	return len(contentLines(m.planContent(w)))
+}
+
+func (m Model) planContent(w int) string {
+	s := m.styles
+	d := m.diag.d
+	var b strings.Builder
+	if len(d.Plan) == 0 {
+		b.WriteString(s.Title.Render("Nothing to carry out") + "\n\n")
+		b.WriteString(wrap(explainVerdict(d).situation, w) + "\n")
+		return b.String()
+	}
+	b.WriteString(s.Title.Render(fmt.Sprintf("The plan: %d steps", len(d.Plan))) + "\n")
+	if m.plan.note != "" {
+		b.WriteString(s.Warn.Render(m.plan.note) + "\n")
+	}
+	b.WriteString(s.Muted.Render(wrap(m.planPreamble(), w)) + "\n\n")
+	for i, st := range d.Plan {
+		b.WriteString(hang(fmt.Sprintf("%2d. ", i+1), m.kindTag(st)+" "+st.Title, w) + "\n")
+		if st.Detail != "" {
+			b.WriteString(s.Muted.Render(hang("      ", st.Detail, w)) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// planPreamble says what the run will and will not do on its own.
+func (m Model) planPreamble() string {
+	idp := "IdP steps are yours to do in the IdP: the wizard shows what to do, waits, and verifies."
+	if m.org.IdP != nil {
+		idp = "IdP steps can be done by the simulated IdP, or by you."
+	}
+	return "Nothing changes until you confirm each step; a destructive step asks you to type the " +
+		"affected email. Every change is journaled. " + idp
+}
+
+// kindTag marks who carries a step out, and whether it destroys something.
+func (m Model) kindTag(st steps.PlanStep) string {
+	s := m.styles
+	tag := map[steps.Kind]string{steps.KindAPI: "[API]", steps.KindIdP: "[IdP]", steps.KindCheck: "[check]"}[st.Kind]
+	out := s.Accent.Render(tag)
+	if st.Destructive {
+		out += " " + s.Danger.Render("[destructive]")
+	}
+	return out
+}

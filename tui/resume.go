@@ -1,0 +1,105 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// resumeScreen offers, on start, the journal's unfinished run: go on with
+// it (nothing done is done again) or start a new case.
+type resumeScreen struct {
+	seq     int
+	run     *steps.RunLog
+	opening bool
+	err     error
+	back    phase // where "start a new case" goes
+}
+
+func (m Model) onJournalRead(msg journalReadMsg) (Model, tea.Cmd) {
+	if msg.run == nil || m.phase > phaseSearch {
+		// An unreadable journal is not this screen's problem: a run will
+		// report it when it opens the journal to write.
+		return m, nil
+	}
+	m.resume = resumeScreen{run: msg.run, back: m.phase}
+	m.phase = phaseResume
+	return m, nil
+}
+
+func (m Model) updateResume(msg tea.Msg) (Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok || m.resume.opening {
+		return m, nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Resume):
+		m, seq := m.nextSeq()
+		m.resume.seq, m.resume.opening, m.resume.err = seq, true, nil
+		return m, openRunOrgCmd(m.ctx, m.deps.Open, m.resume.run, seq)
+	case key.Matches(k, m.keys.Fresh):
+		m.phase = m.resume.back
+		if m.phase == phaseLoading && m.loading.done {
+			m.phase = phaseSearch
+		}
+	}
+	return m, nil
+}
+
+func (m Model) onRunOrgOpened(msg runOrgOpenedMsg) (Model, tea.Cmd) {
+	if msg.seq != m.resume.seq {
+		return m, nil
+	}
+	m.resume.opening = false
+	if msg.err != nil {
+		m.resume.err = msg.err
+		return m, nil
+	}
+	m.opened = append(m.opened, msg.org)
+	return m.startResume(msg.org, msg.run)
+}
+
+func (m Model) viewResume(w, _ int) string {
+	s := m.styles
+	r := m.resume.run
+	h := r.Header
+	var b strings.Builder
+	b.WriteString(s.Title.Render("An unfinished fix is in the journal") + "\n\n")
+	row := func(label, v string) {
+		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", label)) + v + "\n")
+	}
+	row("Run", h.RunID+", started "+h.Started.Local().Format("2006-01-02 15:04"))
+	row("User", h.User+" → "+h.Target)
+	row("Verdict", h.Verdict)
+	row("Org", h.Org+" ("+h.Mode+")")
+	row("Stopped", stoppedAt(r))
+	b.WriteString("\n" + wrap("Going on re-checks the org before every remaining step: nothing already done is done again, "+
+		"and a step that waited for you in the IdP is verified.", w) + "\n\n")
+	switch {
+	case m.resume.opening:
+		b.WriteString(m.spinner() + " Opening the org of that run…")
+	case m.resume.err != nil:
+		b.WriteString(s.Error.Render(wrap("It cannot be resumed here: "+m.resume.err.Error(), w)))
+	}
+	return b.String()
+}
+
+// stoppedAt says where and why a run stopped.
+func stoppedAt(r *steps.RunLog) string {
+	at := ""
+	for i, st := range r.Steps {
+		if !st.Status.Finished() {
+			at = fmt.Sprintf("at step %d of %d (%s)", i+1, len(r.Steps), r.Header.Plan[i].Title)
+			break
+		}
+	}
+	why := string(r.Status)
+	if r.Status == steps.StatusInterrupted {
+		why = "interrupted"
+	}
+	return strings.TrimSpace(why + " " + at)
+}

@@ -1,0 +1,390 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/syncdoctor/syncdoctor/client"
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// searchLimit is how many hits one query shows.
+const searchLimit = 50
+
+// searchScreen finds the user: one text box, fuzzy over accounts (name,
+// email, account id) and groups (name). A group lists its members.
+type searchScreen struct {
+	input   textinput.Model
+	seq     int // of the latest query: older answers are dropped
+	hits    []steps.Hit
+	cursor  int
+	group   *client.Group // when its members are listed
+	members []client.User
+	mcursor int
+}
+
+func newSearchScreen(st Styles) searchScreen {
+	ti := textinput.New()
+	ti.Prompt = "› "
+	ti.Placeholder = "a name, an email, an account id or a group"
+	ti.Focus()
+	s := searchScreen{input: ti}
+	return s.restyle(st)
+}
+
+func (s searchScreen) restyle(st Styles) searchScreen {
+	s.input.SetStyles(inputStyles(st))
+	return s
+}
+
+// inputStyles are the text boxes' styles; the cursor does not blink, so
+// the screen only changes when something happened.
+func inputStyles(st Styles) textinput.Styles {
+	is := textinput.DefaultStyles(st.isDark)
+	is.Cursor.Blink = false
+	is.Focused.Prompt = st.Accent
+	return is
+}
+
+// layoutInputs sizes the text boxes to the window.
+func (m Model) layoutInputs() Model {
+	w := max(m.width-2*margin-4, 10)
+	m.search.input.SetWidth(w)
+	m.target.input.SetWidth(w)
+	return m
+}
+
+func (m Model) updateSearch(msg tea.Msg) (Model, tea.Cmd) {
+	if m.search.group != nil {
+		return m.updateMembers(msg)
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if m, cmd, done := m.searchKey(k); done {
+			return m, cmd
+		}
+	}
+	before := m.search.input.Value()
+	var cmd tea.Cmd
+	m.search.input, cmd = m.search.input.Update(msg)
+	if m.search.input.Value() == before {
+		return m, cmd
+	}
+	m, seq := m.nextSeq()
+	m.search.seq, m.search.cursor = seq, 0
+	return m, tea.Batch(cmd, debounceCmd(seq))
+}
+
+// searchKey handles the keys that are not text: moving, choosing, back.
+func (m Model) searchKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
+	s := &m.search
+	n := len(m.searchRows())
+	switch {
+	case key.Matches(k, m.keys.Up):
+		s.cursor = wrapIndex(s.cursor-1, n)
+	case key.Matches(k, m.keys.Down):
+		s.cursor = wrapIndex(s.cursor+1, n)
+	case key.Matches(k, m.keys.PageUp):
+		s.cursor = max(s.cursor-10, 0)
+	case key.Matches(k, m.keys.PageDown):
+		s.cursor = max(min(s.cursor+10, n-1), 0)
+	case key.Matches(k, m.keys.Select):
+		m, cmd := m.choose()
+		return m, cmd, true
+	case key.Matches(k, m.keys.Back) && s.input.Value() != "":
+		s.input.SetValue("")
+		s.hits, s.cursor = nil, 0
+		m.seq++ // answers to the cleared query are dropped
+		s.seq = m.seq
+	case key.Matches(k, m.keys.RetryLoad) && m.loading.err != nil:
+		m, cmd := m.retryLoad()
+		return m, cmd, true
+	default:
+		return m, nil, false
+	}
+	return m, nil, true
+}
+
+func wrapIndex(i, n int) int {
+	if n == 0 {
+		return 0
+	}
+	return (i%n + n) % n
+}
+
+// searchRow is a hit, or the query itself when it is an address or an
+// account id that the loaded accounts do not hold: the live org may have
+// more than was loaded, and diagnosis looks it up directly.
+type searchRow struct {
+	hit   *steps.Hit
+	typed string
+}
+
+func (m Model) searchRows() []searchRow {
+	rows := make([]searchRow, 0, len(m.search.hits)+1)
+	for i := range m.search.hits {
+		rows = append(rows, searchRow{hit: &m.search.hits[i]})
+	}
+	q := strings.TrimSpace(m.search.input.Value())
+	if looksLikeUser(q) && !holds(m.search.hits, q) {
+		rows = append(rows, searchRow{typed: q})
+	}
+	return rows
+}
+
+func looksLikeUser(q string) bool {
+	return !strings.ContainsAny(q, " \t") && (strings.Contains(q, "@") || strings.Contains(q, ":"))
+}
+
+func holds(hits []steps.Hit, q string) bool {
+	for _, h := range hits {
+		a := h.Entry.Account
+		if h.Entry.Kind == steps.EntryAccount && (strings.EqualFold(a.Email, q) || a.AccountID == q) {
+			return true
+		}
+	}
+	return false
+}
+
+// choose acts on the row under the cursor.
+func (m Model) choose() (Model, tea.Cmd) {
+	rows := m.searchRows()
+	if m.search.cursor >= len(rows) {
+		return m, nil
+	}
+	r := rows[m.search.cursor]
+	switch {
+	case r.typed != "":
+		u := client.User{Email: r.typed}
+		if !strings.Contains(r.typed, "@") {
+			u = client.User{AccountID: r.typed}
+		}
+		return m.openAccount(u, false)
+	case r.hit.Entry.Kind == steps.EntryGroup:
+		g := r.hit.Entry.Group
+		m.search.group, m.search.mcursor = &g, 0
+		m.search.members = m.loading.ix.Members(g.ID)
+		return m, nil
+	}
+	return m.openAccount(r.hit.Entry.Account, true)
+}
+
+func (m Model) updateMembers(msg tea.Msg) (Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	s := &m.search
+	switch {
+	case key.Matches(k, m.keys.Up):
+		s.mcursor = wrapIndex(s.mcursor-1, len(s.members))
+	case key.Matches(k, m.keys.Down):
+		s.mcursor = wrapIndex(s.mcursor+1, len(s.members))
+	case key.Matches(k, m.keys.Back):
+		s.group = nil
+	case key.Matches(k, m.keys.Select) && s.mcursor < len(s.members):
+		return m.openAccount(s.members[s.mcursor], true)
+	}
+	return m, nil
+}
+
+// onSearchAsync takes the debounce tick (ask the index) and its answer.
+func (m Model) onSearchAsync(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case searchTickMsg:
+		if msg.seq == m.search.seq {
+			return m, m.refreshSearch()
+		}
+	case searchResultsMsg:
+		if msg.seq == m.search.seq {
+			m.search.hits = msg.hits
+			m.search.cursor = min(m.search.cursor, max(len(m.searchRows())-1, 0))
+		}
+	}
+	return m, nil
+}
+
+// refreshSearch asks the index again for the current query, under the
+// current sequence number (used when a new page has arrived).
+func (m Model) refreshSearch() tea.Cmd {
+	q := strings.TrimSpace(m.search.input.Value())
+	if q == "" || m.loading.ix == nil {
+		return nil
+	}
+	return searchCmd(m.loading.ix, m.search.seq, q, searchLimit)
+}
+
+func (m Model) searchKeys() []key.Binding {
+	k := m.keys
+	if m.search.group != nil {
+		return []key.Binding{withHelp(k.Select, "enter", "choose this user"), withHelp(k.Back, "esc", "back to the search")}
+	}
+	keys := []key.Binding{withHelp(k.Select, "enter", "choose"), k.Up, k.Down, withHelp(k.Back, "esc", "clear")}
+	if m.loading.err != nil {
+		keys = append(keys, k.RetryLoad)
+	}
+	return keys
+}
+
+func (m Model) viewSearch(w, h int) string {
+	s := m.styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Find the user") + "\n")
+	b.WriteString(m.search.input.View() + "\n")
+	b.WriteString(m.loadStatus() + "\n\n")
+	listH := h - 4
+	if m.search.group != nil {
+		b.WriteString(m.viewMembers(w, listH))
+		return b.String()
+	}
+	rows := m.searchRows()
+	if len(rows) == 0 {
+		b.WriteString(m.searchHint())
+		return b.String()
+	}
+	first := scrollStart(m.search.cursor, len(rows), listH)
+	for i := first; i < len(rows) && i < first+listH; i++ {
+		b.WriteString(m.viewRow(rows[i], i == m.search.cursor, w) + "\n")
+	}
+	return b.String()
+}
+
+// scrollStart is the first row to show so that the cursor stays visible.
+func scrollStart(cursor, n, h int) int {
+	if h <= 0 || n <= h {
+		return 0
+	}
+	return min(max(cursor-h/2, 0), n-h)
+}
+
+func (m Model) searchHint() string {
+	s := m.styles
+	q := strings.TrimSpace(m.search.input.Value())
+	switch {
+	case q == "":
+		return s.Muted.Render("Type part of a name, an email address or an account id; misspellings are fine.\n" +
+			"A group lists its members.")
+	case !m.loading.done:
+		return s.Muted.Render("Nothing matches yet: more accounts are still loading.")
+	}
+	return s.Muted.Render("Nothing matches " + fmt.Sprintf("%q", q) + ". Try part of the name, or the old email.")
+}
+
+// loadStatus says how much of the org the search covers.
+func (m Model) loadStatus() string {
+	s := m.styles
+	l := m.loading
+	switch {
+	case l.err != nil:
+		return s.Error.Render("Loading stopped: ") + s.Muted.Render("search covers what arrived; ctrl+r tries again")
+	case !l.done:
+		return s.Muted.Render(m.spinner() + " loading… " + loadCounts(l.p))
+	}
+	return s.Muted.Render(fmt.Sprintf("%d accounts and %d groups loaded", l.p.Accounts, l.p.Groups))
+}
+
+func (m Model) viewRow(r searchRow, selected bool, w int) string {
+	s := m.styles
+	marker := "  "
+	if selected {
+		marker = s.Cursor.Render("▸ ")
+	}
+	var line string
+	switch {
+	case r.typed != "":
+		line = "Diagnose " + s.Accent.Render(r.typed) + s.Muted.Render(" as typed (not among the loaded accounts)")
+	case r.hit.Entry.Kind == steps.EntryGroup:
+		line = m.groupRow(*r.hit)
+	default:
+		line = m.accountRow(*r.hit)
+	}
+	line = marker + line
+	if selected {
+		return s.Selected.Render(fit(line, w, 1))
+	}
+	return line
+}
+
+// accountRow shows name and email with the matched characters marked,
+// then the badges.
+func (m Model) accountRow(h steps.Hit) string {
+	s := m.styles
+	a := h.Entry.Account
+	name, email, id := a.Name, a.Email, ""
+	mark := func(v string) string {
+		if v != h.Field || h.Field == "" {
+			return v
+		}
+		return lipgloss.StyleRunes(v, h.Matched, s.Match, lipgloss.NewStyle())
+	}
+	if h.Field != "" && h.Field == a.AccountID {
+		id = "  " + mark(a.AccountID)
+	}
+	if name == "" {
+		name = "(no name)"
+	}
+	return mark(name) + " " + s.Muted.Render("<") + mark(email) + s.Muted.Render(">") + id + "  " + m.badges(a)
+}
+
+func (m Model) groupRow(h steps.Hit) string {
+	s := m.styles
+	g := h.Entry.Group
+	kind := "local group"
+	if g.ExternalSynced {
+		kind = "synced from the IdP"
+	}
+	name := lipgloss.StyleRunes(g.Name, h.Matched, s.Match, lipgloss.NewStyle())
+	return s.Accent.Render("group ") + name + "  " + s.Badge.Render(fmt.Sprintf("%d members · %s", h.Entry.Members, kind))
+}
+
+// badges sum an account up at a glance: who manages it, whether
+// provisioning locks it, whether it is in use, what it can reach.
+func (m Model) badges(a client.User) string {
+	s := m.styles
+	var parts []string
+	if a.ClaimStatus != "" {
+		parts = append(parts, s.Badge.Render(a.ClaimStatus))
+	}
+	if a.Synced() {
+		parts = append(parts, s.Locked.Render("provisioned (locked)"))
+	}
+	if a.AccountStatus != "" && a.AccountStatus != "active" {
+		parts = append(parts, s.Warn.Render(a.AccountStatus))
+	}
+	parts = append(parts, s.Badge.Render(products(a)))
+	return strings.Join(parts, s.Muted.Render(" · "))
+}
+
+// products lists an account's product access.
+func products(a client.User) string {
+	if len(a.ProductAccess) == 0 {
+		return "no product access"
+	}
+	keys := make([]string, 0, len(a.ProductAccess))
+	for _, p := range a.ProductAccess {
+		keys = append(keys, p.Key)
+	}
+	return strings.Join(keys, ", ")
+}
+
+func (m Model) viewMembers(w, h int) string {
+	s := m.styles
+	g := m.search.group
+	var b strings.Builder
+	b.WriteString(s.Accent.Render("group "+g.Name) + s.Muted.Render(fmt.Sprintf("  %d members loaded", len(m.search.members))) + "\n")
+	if len(m.search.members) == 0 {
+		b.WriteString(s.Muted.Render("No member of this group has been loaded."))
+		return b.String()
+	}
+	first := scrollStart(m.search.mcursor, len(m.search.members), h-1)
+	for i := first; i < len(m.search.members) && i < first+h-1; i++ {
+		a := m.search.members[i]
+		hit := steps.Hit{Entry: steps.Entry{Kind: steps.EntryAccount, Account: a}}
+		b.WriteString(m.viewRow(searchRow{hit: &hit}, i == m.search.mcursor, w) + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,395 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// stepsScreen carries out the plan: the executor runs in a Cmd and the
+// screen follows its events, asks for each confirmation, and shows the
+// result of every step as it is verified.
+type stepsScreen struct {
+	seq     int
+	cancel  context.CancelFunc
+	ch      <-chan tea.Msg
+	org     *Org
+	runID   string
+	plan    []steps.PlanStep
+	rows    []stepRow
+	current int  // the step in progress (0-based), -1 before the first
+	running bool // the executor has not returned
+	note    steps.NoteInput
+
+	ask     *askState  // a step waits for the operator's yes
+	hands   *handsMsg  // a step waits for the operator to act (simulated org)
+	waiting *waitState // the run stopped until the operator acts in the IdP
+
+	res  *steps.Result
+	log  *steps.RunLog
+	text string // the ticket note
+	err  error  // the run could not be carried out (journal, ...)
+}
+
+// stepRow is where one step stands, as its events said.
+type stepRow struct {
+	stage   string // a stage* constant
+	checked string // what Check found, shown with the question
+	reason  string // why it ended as it did
+}
+
+// Stages of a step, as the screen shows them.
+const (
+	stagePending   = "pending"
+	stageChecking  = "checking"
+	stageAsking    = "asking"
+	stageRunning   = "running"
+	stageVerifying = "verifying"
+	stageDone      = "done"
+	stageSkipped   = "skipped"
+	stageFailed    = "failed"
+	stageBlocked   = "blocked"
+	stageStopped   = "stopped"
+	stageWaiting   = "waiting for you"
+)
+
+// waitState is a live IdP step the operator must do before it is verified.
+type waitState struct {
+	index        int
+	instructions string
+	notYet       string // the last verification's answer, after "I have done it"
+}
+
+// startRun journals a new run of the diagnosis's plan and carries it out.
+func (m Model) startRun() (Model, tea.Cmd) {
+	d := m.diag.d
+	h := steps.RunHeader{
+		RunID: steps.NewRunID(), Started: m.deps.Now(), Org: m.org.Client.OrgID(), Mode: m.org.Mode,
+		User: m.diag.req.User, Target: d.Target, Verdict: d.Verdict, Plan: d.Plan,
+		Tool: m.deps.Version, OrgState: m.org.StatePath,
+	}
+	if d.User != nil {
+		h.UserAccountID = d.User.AccountID
+	}
+	m.runOrg = nil
+	m.run = newStepsScreen(m.org, h.RunID, h.Plan, nil)
+	m.run.note = d.NoteInput()
+	m.phase = phaseSteps
+	return m.launch(runRequest{header: &h})
+}
+
+// startResume goes on with a journaled run on the org it worked on.
+func (m Model) startResume(org *Org, run *steps.RunLog) (Model, tea.Cmd) {
+	m.runOrg = org
+	m.run = newStepsScreen(org, run.Header.RunID, run.Header.Plan, run.Steps)
+	m.phase = phaseSteps
+	return m.launch(runRequest{resumeID: run.Header.RunID})
+}
+
+func newStepsScreen(org *Org, runID string, plan []steps.PlanStep, prior []steps.StepState) stepsScreen {
+	rows := make([]stepRow, len(plan))
+	for i := range rows {
+		rows[i].stage = stagePending
+		if i < len(prior) && prior[i].Status.Finished() {
+			rows[i] = stepRow{stage: stageDone, reason: "done in an earlier session"}
+		}
+	}
+	return stepsScreen{org: org, runID: runID, plan: plan, rows: rows, current: -1}
+}
+
+// launch starts an executor session (a new run, or a resume) for the
+// steps screen; the run keeps going under its own context, which only
+// quitting mid-fix cancels.
+func (m Model) launch(req runRequest) (Model, tea.Cmd) {
+	m, seq := m.nextSeq()
+	ctx, cancel := context.WithCancel(m.ctx)
+	ch := make(chan tea.Msg, 4)
+	req.org, req.journal, req.note, req.now = m.run.org, m.deps.JournalPath, m.run.note, m.deps.Now
+	m.run.seq, m.run.cancel, m.run.ch, m.run.running = seq, cancel, ch, true
+	m.run.res, m.run.err = nil, nil
+	return m, tea.Batch(runCmd(ctx, m.ctx, req, seq, ch), listen(ch))
+}
+
+// stop cancels the run: a pending question is answered no, and the run
+// journals its end.
+func (r stepsScreen) stop() stepsScreen {
+	if r.cancel != nil {
+		r.cancel()
+	}
+	return r
+}
+
+func (m Model) onRunAsync(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case runEventMsg:
+		if msg.seq == m.run.seq {
+			m.run = m.run.apply(msg.ev)
+			return m, listen(m.run.ch)
+		}
+	case confirmAskMsg:
+		if msg.seq == m.run.seq {
+			return m.ask(msg)
+		}
+	case handsMsg:
+		if msg.seq == m.run.seq {
+			m.run.hands = &msg
+			return m, listen(m.run.ch)
+		}
+	case formExecDoneMsg:
+		if msg.seq == m.run.seq && m.run.ask != nil {
+			return m.answer(msg.reply)
+		}
+	case runDoneMsg:
+		if msg.seq == m.run.seq {
+			return m.runDone(msg)
+		}
+	}
+	return m, nil
+}
+
+// apply follows one executor event.
+func (r stepsScreen) apply(ev steps.Event) stepsScreen {
+	i := ev.Index - 1
+	if i < 0 || i >= len(r.rows) {
+		return r
+	}
+	row := &r.rows[i]
+	switch ev.Kind {
+	case steps.EvStepStarted:
+		r.current, row.stage, row.checked, row.reason = i, stageChecking, "", ""
+	case steps.EvChecked:
+		row.checked = ev.Reason
+	case steps.EvConfirmed, steps.EvExecuting:
+		row.stage = stageRunning
+	case steps.EvExecuted:
+		row.stage = stageVerifying
+	case steps.EvVerified:
+		row.stage = stageDone
+	case steps.EvDeclined:
+		row.stage, row.reason = stageStopped, ev.Reason
+	case steps.EvSkipped:
+		row.stage, row.reason = stageSkipped, ev.Reason
+	case steps.EvFailed:
+		row.stage, row.reason = stageFailed, joinReason(ev.Reason, ev.Err)
+	case steps.EvBlocked:
+		row.stage, row.reason = stageBlocked, ev.Reason
+	case steps.EvWaitingOperator:
+		row.stage, row.reason = stageWaiting, ev.Reason
+		r.waiting = &waitState{index: i, instructions: ev.Reason}
+		if ev.Err != nil {
+			r.waiting.notYet = ev.Err.Error()
+		}
+	}
+	return r
+}
+
+func joinReason(reason string, err error) string {
+	if err == nil {
+		return reason
+	}
+	if reason == "" {
+		return err.Error()
+	}
+	return reason + ": " + err.Error()
+}
+
+// runDone takes the executor's return. A run stopped before it changed
+// anything goes back to the plan: esc before a change is only "back".
+func (m Model) runDone(msg runDoneMsg) (Model, tea.Cmd) {
+	r := &m.run
+	r.running, r.ask, r.hands = false, nil, nil
+	r.res, r.err, r.log, r.text = msg.res, msg.err, msg.log, msg.note
+	if msg.noteErr != nil && r.err == nil {
+		r.err = fmt.Errorf("the ticket note could not be read back from the journal: %w", msg.noteErr)
+	}
+	if r.res == nil || r.res.Status != steps.StatusWaitingOperator {
+		r.waiting = nil
+	}
+	if m.quitting != nil && m.quitting.stopping {
+		return m.quit()
+	}
+	if r.res != nil && r.res.Status == steps.StatusDeclined && !changedAnything(r.res) && m.diag.d != nil && m.runOrg == nil {
+		m.plan = planScreen{note: "Stopped before any change: nothing was done."}
+		m.phase = phasePlan
+	}
+	return m, nil
+}
+
+// changedAnything: a step that acts (not a check) finished in this run.
+func changedAnything(res *steps.Result) bool {
+	for _, s := range res.Steps {
+		if s.Kind != steps.KindCheck && s.Status == steps.StepDone {
+			return true
+		}
+	}
+	return false
+}
+
+func (m Model) updateSteps(msg tea.Msg) (Model, tea.Cmd) {
+	if m.run.ask != nil {
+		return m.updateAsk(msg)
+	}
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	r := m.run
+	switch {
+	case r.hands != nil && key.Matches(k, m.keys.Select):
+		return m.handsDone(true)
+	case r.hands != nil && key.Matches(k, m.keys.Back):
+		return m.handsDone(false)
+	case r.running:
+	case r.waiting != nil && key.Matches(k, m.keys.Verify):
+		w := *r.waiting
+		m.run.waiting = &w
+		return m.launch(runRequest{resumeID: r.runID})
+	case r.res != nil && key.Matches(k, m.keys.Select):
+		m.summary = newRunSummary(m.run, m.diag.d, m.deps.JournalPath)
+		m.phase = phaseSummary
+	case r.res == nil && r.err != nil && key.Matches(k, m.keys.Back):
+		m.phase = phasePlan
+	}
+	return m, nil
+}
+
+// handsDone answers a step waiting for the operator on a simulated org.
+func (m Model) handsDone(done bool) (Model, tea.Cmd) {
+	h := m.run.hands
+	m.run.hands = nil
+	h.done <- done // buffered: never blocks
+	return m, listen(m.run.ch)
+}
+
+func (m Model) stepsKeys() []key.Binding {
+	k := m.keys
+	r := m.run
+	switch {
+	case r.ask != nil:
+		return m.askKeys()
+	case r.hands != nil:
+		return []key.Binding{withHelp(k.Select, "enter", "done"), withHelp(k.Back, "esc", "stop here")}
+	case r.running:
+		return nil
+	case r.waiting != nil:
+		return []key.Binding{k.Verify}
+	case r.res != nil:
+		return []key.Binding{withHelp(k.Select, "enter", "summary")}
+	case r.err != nil:
+		return []key.Binding{withHelp(k.Back, "esc", "back to the plan")}
+	}
+	return nil
+}
+
+func (m Model) viewSteps(w, h int) string {
+	s := m.styles
+	box := m.stepsBox(w)
+	title := s.Title.Render("The fix") + s.Muted.Render("  run "+m.run.runID)
+	rowsH := h - 2 - lipgloss.Height(box)
+	return title + "\n" + m.stepRows(w, rowsH) + "\n" + box
+}
+
+// stepRows lists the steps, scrolled so that the current one shows.
+func (m Model) stepRows(w, h int) string {
+	r := m.run
+	lines := make([]string, 0, len(r.rows))
+	first := scrollStart(max(r.current, 0), len(r.rows), h)
+	for i := first; i < len(r.rows) && len(lines) < h; i++ {
+		lines = append(lines, m.stepLine(i, w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) stepLine(i, w int) string {
+	s := m.styles
+	row, st := m.run.rows[i], m.run.plan[i]
+	mark := map[string]string{
+		stagePending: s.Muted.Render("·"), stageDone: s.OK.Render("✓"), stageSkipped: s.OK.Render("↷"),
+		stageFailed: s.Error.Render("✗"), stageBlocked: s.Error.Render("■"), stageStopped: s.Warn.Render("–"),
+		stageWaiting: s.Warn.Render("…"),
+	}[row.stage]
+	if mark == "" {
+		mark = m.spinner()
+	}
+	line := fmt.Sprintf("%s %2d. %s %s", mark, i+1, m.kindTag(st), st.Title)
+	return fit(line, w-len(row.stage)-2, 1) + "  " + s.Muted.Render(row.stage)
+}
+
+// stepsBox is the part under the list: the question, the operator's
+// turn, or how the run ended.
+func (m Model) stepsBox(w int) string {
+	r := m.run
+	switch {
+	case r.ask != nil:
+		return m.viewAsk(w)
+	case r.hands != nil:
+		return m.viewHands(w)
+	case r.running:
+		return m.styles.Muted.Render(m.spinner() + " working…")
+	case r.waiting != nil:
+		return m.viewWaiting(w)
+	case r.err != nil && r.res == nil:
+		return m.styles.Error.Render(wrap("The run could not be carried out: "+r.err.Error(), w))
+	case r.res != nil:
+		return m.viewRunEnd(w)
+	}
+	return ""
+}
+
+func (m Model) viewHands(w int) string {
+	s := m.styles
+	st := m.run.hands.step
+	body := s.Title.Render("Your turn in the IdP: "+st.Title) + "\n" + wrap(st.Detail, w-4) + "\n\n" +
+		s.Muted.Render(wrap("This org is simulated: press enter when you would have done it, and the simulated IdP does it "+
+			"in your place; then the wizard verifies. esc stops here.", w-4))
+	return s.Box.Width(w).Render(body)
+}
+
+func (m Model) viewWaiting(w int) string {
+	s := m.styles
+	wt := m.run.waiting
+	body := s.Title.Render(fmt.Sprintf("Step %d is yours to do in the IdP", wt.index+1)) + "\n" +
+		wrap(wt.instructions, w-4) + "\n"
+	if wt.notYet != "" {
+		body += "\n" + s.Warn.Render(wrap("Not done yet: "+wt.notYet, w-4)) + "\n"
+	}
+	body += "\n" + s.Muted.Render(wrap("Press enter when you have done it: the wizard verifies it, then goes on. "+
+		"You may also quit: syncdoctor resume verifies it later.", w-4))
+	return s.Box.Width(w).Render(body)
+}
+
+func (m Model) viewRunEnd(w int) string {
+	s := m.styles
+	res := m.run.res
+	head := runHeadline(res)
+	style := s.OK
+	if res.Status != steps.StatusCompleted {
+		style = s.Warn
+	}
+	out := style.Render(wrap(head, w))
+	if res.Status != steps.StatusCompleted && res.Reason != "" {
+		out += "\n" + wrap(res.Reason, w)
+	}
+	return out + "\n" + s.Muted.Render("Press enter for the summary and the ticket note.")
+}
+
+// runHeadline says in one sentence how a run ended.
+func runHeadline(res *steps.Result) string {
+	switch res.Status {
+	case steps.StatusCompleted:
+		return "Done: every step is carried out and verified."
+	case steps.StatusDeclined:
+		return "Stopped at your request; the rest of the plan was not carried out."
+	case steps.StatusBlocked:
+		return "Stopped: a step found the org not as the plan expects."
+	case steps.StatusWaitingOperator:
+		return "Waiting for you in the IdP."
+	}
+	return "A step failed; the run stopped there."
+}

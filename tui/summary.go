@@ -1,0 +1,183 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// summaryScreen closes the case: what changed, where the journal is, and
+// the ticket note to copy or save.
+type summaryScreen struct {
+	d       *steps.Diagnosis // the diagnosis; nil for a resumed run
+	res     *steps.Result    // nil when no run was made
+	plan    []steps.PlanStep
+	journal string
+	note    string
+	noteErr error
+	copied  bool
+	saved   string
+	saveErr error
+	pager   pager
+}
+
+func newRunSummary(r stepsScreen, d *steps.Diagnosis, journal string) summaryScreen {
+	return summaryScreen{d: d, res: r.res, plan: r.plan, journal: journal, note: r.text, noteErr: r.err}
+}
+
+// newDiagnosisSummary closes a case with nothing to carry out.
+func newDiagnosisSummary(d *steps.Diagnosis, now time.Time) summaryScreen {
+	return summaryScreen{d: d, note: diagnosisNote(d, now)}
+}
+
+func (m Model) updateSummary(msg tea.Msg) (Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	_, h := m.bodySize()
+	if p, ok := m.summary.pager.key(k, m.keys, h, m.summaryLines()); ok {
+		m.summary.pager = p
+		return m, nil
+	}
+	sm := &m.summary
+	switch {
+	case key.Matches(k, m.keys.Copy) && sm.note != "":
+		sm.copied = true
+		return m, tea.SetClipboard(sm.note)
+	case key.Matches(k, m.keys.Save) && sm.note != "":
+		return m, saveNoteCmd(m.deps.JournalPath, m.noteName(), sm.note)
+	case key.Matches(k, m.keys.NewCase):
+		return m.newCase()
+	}
+	return m, nil
+}
+
+// noteName names the saved note after the run, or the moment.
+func (m Model) noteName() string {
+	if m.summary.res != nil {
+		return m.summary.res.RunID
+	}
+	return "diagnosis-" + m.deps.Now().UTC().Format("20060102-150405")
+}
+
+func (m Model) onNoteSaved(msg noteSavedMsg) Model {
+	m.summary.saved, m.summary.saveErr = msg.path, msg.err
+	return m
+}
+
+// newCase goes back to the search for another user, on the session's org.
+func (m Model) newCase() (Model, tea.Cmd) {
+	m.runOrg = nil
+	m.search.input.SetValue("")
+	m.search.hits, m.search.cursor, m.search.group = nil, 0, nil
+	m.phase = phaseSearch
+	if !m.loading.done && m.loading.err == nil && m.org == nil {
+		m.phase = phaseLoading
+	}
+	return m, m.search.input.Focus()
+}
+
+func (m Model) summaryKeys() []key.Binding {
+	k := m.keys
+	return []key.Binding{k.Copy, k.Save, k.NewCase, withHelp(k.Down, "↓/pgdn", "scroll")}
+}
+
+func (m Model) viewSummary(w, h int) string {
+	return m.summary.pager.view(m.summaryContent(w), h, m.styles)
+}
+
+func (m Model) summaryLines() int {
+	w, _ := m.bodySize()
+	return len(contentLines(m.summaryContent(w)))
+}
+
+func (m Model) summaryContent(w int) string {
+	s := m.styles
+	sm := m.summary
+	var b strings.Builder
+	b.WriteString(s.Title.Render(m.summaryHeadline()) + "\n\n")
+	if sm.res != nil {
+		b.WriteString(m.viewChanges(w))
+		b.WriteString(s.Muted.Render("Journal  ") + sm.journal + s.Muted.Render("  (run "+sm.res.RunID+")") + "\n")
+		if sm.res.Status != steps.StatusCompleted {
+			b.WriteString(s.Warn.Render(wrap("The run is not finished: go on with  syncdoctor resume  (or open the wizard again).", w)) + "\n")
+		}
+	}
+	b.WriteString("\n" + m.noteStatus(w) + "\n")
+	if sm.note != "" {
+		b.WriteString(s.Muted.Render(indent(wrap(sm.note, w-2), 2)) + "\n")
+	}
+	return b.String()
+}
+
+// summaryHeadline says how the case ended, in one line.
+func (m Model) summaryHeadline() string {
+	sm := m.summary
+	if sm.res == nil {
+		return "Diagnosed: " + explainVerdict(sm.d).headline + " Nothing was changed."
+	}
+	if sm.res.Status == steps.StatusCompleted && sm.d != nil && sm.d.User != nil {
+		return fmt.Sprintf("Fixed: %s now has %s.", firstOf(sm.d.User.Name, sm.d.User.Email), sm.d.Target)
+	}
+	return runHeadline(sm.res)
+}
+
+// viewChanges lists what the run did to the org, step by step.
+func (m Model) viewChanges(w int) string {
+	s := m.styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("What was done") + "\n")
+	for _, o := range m.summary.res.Steps {
+		mark := map[steps.StepStatus]string{steps.StepDone: s.OK.Render("✓"), steps.StepSkipped: s.OK.Render("↷")}[o.Status]
+		if mark == "" {
+			mark = s.Warn.Render("·")
+		}
+		what := fmt.Sprintf("%s (%s", o.Title, o.Status)
+		if o.Earlier {
+			what += ", earlier"
+		}
+		b.WriteString(hang(mark+" ", what+")", w) + "\n")
+	}
+	return b.String() + "\n"
+}
+
+func (m Model) noteStatus(w int) string {
+	s := m.styles
+	sm := m.summary
+	switch {
+	case sm.noteErr != nil:
+		return s.Error.Render(wrap(sm.noteErr.Error(), w))
+	case sm.saveErr != nil:
+		return s.Error.Render(wrap("The note could not be saved: "+sm.saveErr.Error(), w))
+	case sm.saved != "":
+		return s.OK.Render("Saved to " + sm.saved)
+	case sm.copied:
+		return s.OK.Render(wrap("Sent to the clipboard through the terminal (OSC 52). If nothing arrived, "+
+			"your terminal blocks it: press s to save the note to a file.", w))
+	}
+	return s.Title.Render("Ticket note") + s.Muted.Render("  c copies it, s saves it to a file")
+}
+
+// diagnosisNote is the ticket note of a case with nothing to carry out.
+func diagnosisNote(d *steps.Diagnosis, now time.Time) string {
+	var b strings.Builder
+	user := d.Facts.Query
+	if d.User != nil {
+		user = d.User.Email + " (account `" + d.User.AccountID + "`)"
+	}
+	fmt.Fprintf(&b, "## syncdoctor: diagnosis for %s\n\n", firstOf(d.Facts.Query, user))
+	fmt.Fprintf(&b, "- **User:** %s\n- **Target email:** %s\n- **Verdict:** `%s`\n- **When:** %s\n\n",
+		user, d.Target, d.Verdict, now.UTC().Format(time.RFC3339))
+	b.WriteString("### Findings\n\n")
+	for _, f := range d.Findings {
+		fmt.Fprintf(&b, "- `%s`: %s\n", f.Code, f.Detail)
+	}
+	b.WriteString("\nNo change was made.\n")
+	return b.String()
+}
