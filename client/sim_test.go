@@ -129,8 +129,8 @@ func (rc *recorder) reset() {
 
 type recWriter struct {
 	http.ResponseWriter
-	status  int
-	header  http.Header
+	status   int
+	header   http.Header
 	body     bytes.Buffer
 	dropped  bool
 	answered time.Time // when the answer started, before the client could read any of it
