@@ -18,7 +18,7 @@ const DefaultBaseURL = "https://api.atlassian.com"
 const (
 	DefaultTimeout    = 30 * time.Second
 	DefaultMaxRetries = 4
-	DefaultMaxWait    = 60 * time.Second
+	DefaultMaxWait    = 75 * time.Second // a per-minute window's reset (up to 61 s away) fits
 	DefaultUserAgent  = "syncdoctor"
 )
 

@@ -12,9 +12,15 @@ import (
 func searchCall(email, why string) Call {
 	return Call{
 		Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/users/search",
-		Body: fmt.Sprintf(`{"emails":[%q],"expand":["groups","productAccess"]}`, email),
+		Body: fmt.Sprintf(`{"emails":[%q],"expand":["groups","productAccess"],"limit":100}`, email),
 		Note: "read only: " + why,
 	}
+}
+
+// accountReadCall is the read of one account (readAccount).
+func accountReadCall(id, why string) Call {
+	return Call{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/users/search",
+		Body: fmt.Sprintf(`{"accountIds":[%q],"expand":["groups","productAccess"],"limit":10}`, id), Note: "read only: " + why}
 }
 
 // userSummary names an account read from the org: "Name (email, account id)".

@@ -2,7 +2,6 @@ package steps
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -58,27 +57,23 @@ func adminCall(what string) Call {
 }
 
 // runIdp makes one (simulated) IdP or console action through env.Mutate and
-// journals what its log showed. A push Atlassian refused fails it.
+// journals what its log showed. The report is journaled before the
+// outcome, so that a run killed in between still knows on resume that the
+// IdP acted. A push Atlassian refused fails the step.
 func runIdp(ctx context.Context, env *Env, s PlanStep, idp string, call Call, before any, act func(ctx context.Context) (IdpReport, error)) error {
-	var rep IdpReport
-	got := false
-	err := env.Mutate(ctx, s.ID, call, before, func(ctx context.Context) error {
-		r, err := act(ctx)
+	return env.Mutate(ctx, s.ID, call, before, func(ctx context.Context) error {
+		rep, err := act(ctx)
 		if err != nil {
 			return err
 		}
-		rep, got = r, true
-		if r.Status >= 300 {
-			return &IdpFailedError{IdP: idp, Report: r}
+		if err := setFact(env, factIdpReport+s.ID, rep); err != nil {
+			return err
+		}
+		if rep.Status >= 300 {
+			return &IdpFailedError{IdP: idp, Report: rep}
 		}
 		return nil
 	})
-	if got {
-		if ferr := setFact(env, factIdpReport+s.ID, rep); ferr != nil {
-			err = errors.Join(err, ferr)
-		}
-	}
-	return err
 }
 
 // idpSucceeded reports whether this run's (simulated) IdP already did the

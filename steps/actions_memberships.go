@@ -74,13 +74,13 @@ func (a actRecordMemberships) Calls(s PlanStep) []Call {
 	for i, id := range ids {
 		quoted[i] = fmt.Sprintf("%q", id)
 	}
-	list := strings.Join(quoted, ",")
-	calls := []Call{
-		{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/users/search", Body: `{"accountIds":[` + list + `],"expand":["groups"]}`, Note: "read only: the accounts' groups"},
-		{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/groups/search", Body: `{"accountIds":[` + list + `]}`, Note: "read only: which of those groups are synced from the IdP"},
-	}
+	calls := []Call{{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/groups/search",
+		Body: `{"accountIds":[` + strings.Join(quoted, ",") + `],"limit":100}`, Note: "read only: which of their groups are synced from the IdP"}}
 	if dir, sid := s.Params[ParamDirectoryID], s.Params[ParamScimUserID]; dir != "" && sid != "" {
-		calls = append(calls, Call{Method: "GET", Path: "/scim/directory/" + dir + "/Users/" + sid, Note: "read only: its SCIM groups"})
+		calls = append(calls, Call{Method: "GET", Path: "/scim/directory/" + dir + "/Users/" + sid, Note: "read only: the SCIM user's groups"})
+	}
+	for _, id := range ids {
+		calls = append(calls, accountReadCall(id, "the account's groups"))
 	}
 	return calls
 }

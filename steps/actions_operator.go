@@ -94,7 +94,7 @@ func (actClaimAccount) Calls(s PlanStep) []Call {
 	}
 	return append(calls,
 		adminCall(fmt.Sprintf("Settings > Domains > %s: claim the accounts, so that %s is managed", s.Params[ParamDomain], stepAccount(s))),
-		Call{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/users/search", Body: fmt.Sprintf(`{"accountIds":[%q]}`, s.Params[ParamAccountID]), Note: "read only: is it managed?"},
+		accountReadCall(s.Params[ParamAccountID], "is it managed?"),
 	)
 }
 

@@ -111,8 +111,8 @@ func TestActionCallsNameRealIDs(t *testing.T) {
 		StepIdpAddGroups:       {MethodIdP, "Microsoft Entra ID: add Yuki Tanaka back to eng-all", ""},
 		StepProvisionUser:      {MethodIdP, "Microsoft Entra ID: provision on demand for Yuki Tanaka (externalId ext-1)", ""},
 		StepRestoreMemberships: {"POST", "/admin/v2/orgs/{orgId}/directories/-/groups/{groupId}/memberships", `{"accountId":"712020:yuki"}`},
-		StepRecordMemberships:  {"POST", "/admin/v2/orgs/{orgId}/directories/-/users/search", `{"accountIds":["712020:yuki","712020:dup"],"expand":["groups"]}`},
-		StepVerifyUser:         {"POST", "/admin/v2/orgs/{orgId}/directories/-/users/search", `{"accountIds":["712020:yuki"]}`},
+		StepRecordMemberships:  {"POST", "/admin/v2/orgs/{orgId}/directories/-/groups/search", `{"accountIds":["712020:yuki","712020:dup"],"limit":100}`},
+		StepVerifyUser:         {"POST", "/admin/v2/orgs/{orgId}/directories/-/users/search", `{"accountIds":["712020:yuki"],"expand":["groups","productAccess"],"limit":10}`},
 	}
 	for id, w := range want {
 		calls := got[id]

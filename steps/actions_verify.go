@@ -16,7 +16,7 @@ type actVerifyUser struct{}
 func (actVerifyUser) Calls(s PlanStep) []Call {
 	id := s.Params[ParamAccountID]
 	calls := []Call{
-		{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/users/search", Body: fmt.Sprintf(`{"accountIds":[%q]}`, id), Note: "read only: the account's email"},
+		accountReadCall(id, "the account's email"),
 		{Method: "GET", Path: "/admin/user-provisioning/v1/org/{orgId}/user/" + id + "/get-scim-links", Note: "read only: the SCIM users linking it"},
 	}
 	if dir, ext := s.Params[ParamDirectoryID], s.Params[ParamExternalID]; dir != "" && ext != "" {
