@@ -43,7 +43,7 @@ func Actions() Registry {
 // these short (the simulator is instant).
 var (
 	verifyEvery   = 2 * time.Second
-	verifyTimeout = 45 * time.Second
+	verifyTimeout = 30 * time.Second
 )
 
 // settle polls check until it holds, for Verify. On timeout it reports

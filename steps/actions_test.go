@@ -671,3 +671,36 @@ func TestVerifyUserAction(t *testing.T) {
 	}
 	mustCheck(t, a, env, ps(StepVerifyUser, ParamAccountID, "712020:gone", ParamTarget, "x@acme.com"), Blocked)
 }
+
+// Every action's Check stops the run, with a reason, when the plan's
+// accounts or records are gone or its params are missing.
+func TestChecksBlockOnAGoneOrIncompletePlan(t *testing.T) {
+	o := unitOrg(t)
+	env := o.env(t, false)
+	cases := []PlanStep{
+		ps(StepRecordMemberships, ParamAccountID, "712020:gone"),
+		ps(StepRecordHolderMemberships),
+		ps(StepIdpRemoveGroups),
+		ps(StepIdpAddGroups),
+		ps(StepClaimDomain),
+		ps(StepClaimAccount, ParamAccountID, "712020:gone"),
+		ps(StepGooglePrimaryEmail, ParamAccountID, "712020:free", ParamTarget, "yuki.t@acme.com"),
+		ps(StepGooglePrimaryEmail, ParamAccountID, "712020:gone", ParamTarget, "x@acme.com"),
+		ps(StepAlignSamlAttribute, ParamDirectoryID, "d-entra", ParamScimUserID, "s-gone"),
+		ps(StepAlignSamlAttribute),
+		ps(StepProvisionUser, ParamAccountID, "712020:gone", ParamTarget, "x@acme.com"),
+		ps(StepSetOldEmail, ParamAccountID, "712020:gone", ParamTarget, "x@acme.com"),
+		ps(StepParkDuplicate, ParamAccountID, "712020:gone", ParamEmail, "x@acme.com"),
+		ps(StepCheckHolder, ParamEmail, "yuki.t@acme.com"),
+		ps(StepGuidanceOtherOrg),
+	}
+	for _, s := range cases {
+		pre, err := Actions()[s.ID].Check(ctxBG, env, s)
+		if err != nil || pre.State != Blocked || pre.Reason == "" {
+			t.Errorf("%s %v: %s (%q) %v, want blocked with a reason", s.ID, s.Params, pre.State, pre.Reason, err)
+		}
+	}
+	if len(o.changeLog()) != 0 {
+		t.Errorf("a Check changed the org: %v", o.changeLog())
+	}
+}

@@ -413,11 +413,13 @@ func fixOnce(t *testing.T, stop int, faults fixtures.Faults) (string, []string, 
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	o.mu.Lock()
 	o.after = func(n int) {
 		if n == stop {
 			cancel()
 		}
 	}
+	o.mu.Unlock()
 	x := o.executor(t, false)
 	res, err := x.Start(ctx, fxHeader(d))
 	if err != nil {

@@ -74,16 +74,18 @@ func (m Model) askKindOf(st steps.PlanStep) askKind {
 	return askConfirm
 }
 
-// askField is the question for one step. In accessible mode there is no
-// esc on a plain prompt, so an empty answer to the typed confirmation
-// means "stop here".
+// askField is the question for one step. Titles stay short: an embedded
+// huh form sizes itself before it wraps a long title, and would hide the
+// answer under it. What the step does is said above the form (viewAsk).
+// In accessible mode there is no esc on a plain prompt, so an empty answer
+// to the typed confirmation means "stop here".
 func (m Model) askField(st steps.PlanStep) huh.Field {
 	switch m.askKindOf(st) {
 	case askTyped:
 		email := affectedEmail(st)
-		title := "This change is destructive. Type " + email + " to confirm it"
+		title := "Email:"
 		if m.deps.Accessible {
-			title += " (leave it empty to stop here)"
+			title = "Type " + email + " to confirm this destructive change (leave it empty to stop here):"
 		}
 		return huh.NewInput().Key("typed").Title(title).
 			Validate(func(v string) error {
@@ -91,20 +93,34 @@ func (m Model) askField(st steps.PlanStep) huh.Field {
 				if strings.EqualFold(v, email) || (v == "" && m.deps.Accessible) {
 					return nil
 				}
-				return fmt.Errorf("type %s (case does not matter), or press esc to stop here", email)
+				return fmt.Errorf("that is not %s", email)
 			})
 	case askWho:
-		return huh.NewSelect[string]().Key("how").Title("Who does this in the IdP?").Options(
+		return huh.NewSelect[string]().Key("how").Title("Who does it?").Options(
 			huh.NewOption("Run it in the simulated IdP", whoSimulated),
 			huh.NewOption("I'll do it myself (the wizard shows what to do and waits)", whoMe),
 			huh.NewOption("Stop here; go on later with syncdoctor resume", whoStop),
 		)
 	}
-	c := huh.NewConfirm().Key("ok").Affirmative("Do it").Negative("Stop here")
+	c := huh.NewConfirm().Key("ok").Title("Go on?").Affirmative("Do it").Negative("Stop here")
 	if st.Kind == steps.KindIdP {
-		return c.Title("Go on? You do this step in the IdP; the wizard shows what to do and waits.").Affirmative("Go on")
+		c.Affirmative("Go on")
 	}
-	return c.Title("Do this step?")
+	return c
+}
+
+// askLead is what the operator is asked, said above the form.
+func (m Model) askLead(st steps.PlanStep) string {
+	switch m.askKindOf(st) {
+	case askTyped:
+		return "To confirm, type " + affectedEmail(st) + ", the address of the account this changes (case does not matter)."
+	case askWho:
+		return "This step happens in the IdP: the simulated IdP can do it, or you can, as on a live org."
+	}
+	if st.Kind == steps.KindIdP {
+		return "You do this step in the IdP: the wizard then shows what to do, and waits for you."
+	}
+	return "Do this step now?"
 }
 
 // affectedEmail is the address a destructive step takes away or changes:
@@ -193,7 +209,7 @@ func (m Model) viewAsk(w int) string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render(fmt.Sprintf("Step %d: %s", m.run.current+1, st.Title)) + "\n")
 	if st.Destructive {
-		b.WriteString(s.Danger.Render("Destructive: ") + s.Muted.Render("it is journaled, and cannot be undone by this tool.") + "\n")
+		b.WriteString(s.Danger.Render("Destructive: ") + s.Muted.Render("journaled before and after; this tool does not undo it.") + "\n")
 	}
 	if st.Detail != "" {
 		b.WriteString(wrap(st.Detail, w-4) + "\n")
@@ -203,9 +219,9 @@ func (m Model) viewAsk(w int) string {
 		if strings.Contains(c, "WARNING") {
 			style = s.Warn
 		}
-		b.WriteString(style.Render(wrap("Checked just now: "+c, w-4)) + "\n")
+		b.WriteString(paint(style, wrap("Checked just now: "+c, w-4)) + "\n")
 	}
-	b.WriteString("\n" + a.form.View())
+	b.WriteString("\n" + wrap(m.askLead(st), w-4) + "\n" + a.form.View())
 	return s.Box.Width(w).Render(strings.TrimRight(b.String(), "\n"))
 }
 

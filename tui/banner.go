@@ -31,7 +31,11 @@ func (m Model) banner(width int) string {
 	}
 	text := "SIMULATED ORG: nothing real is changed"
 	if o.Mode == "demo" {
-		text = "DEMO ORG (simulated): nothing real is changed. Set ATLASSIAN_ORG_ID and ATLASSIAN_ORG_API_KEY for your org"
+		text = "DEMO ORG (simulated): nothing real is changed"
+		// With room, say how to work on a real org instead.
+		if long := text + ". For your org, set ATLASSIAN_ORG_ID and ATLASSIAN_ORG_API_KEY"; ansi.StringWidth(long) <= width-2 {
+			text = long
+		}
 	}
 	text = ansi.Truncate(text, width-2, "…")
 	return m.styles.Banner.Width(width).Render(text)

@@ -140,7 +140,8 @@ func (m Model) viewVerdict(d *steps.Diagnosis, w int) string {
 	s := m.styles
 	v := explainVerdict(d)
 	var b strings.Builder
-	b.WriteString(s.Verdict.Render("Verdict: "+v.headline) + s.Muted.Render("  ("+d.Verdict+")") + "\n")
+	b.WriteString(s.Muted.Render("Verdict "+d.Verdict) + "\n")
+	b.WriteString(paint(s.Verdict, wrap(v.headline, w)) + "\n")
 	b.WriteString(wrap(v.situation, w) + "\n\n")
 	b.WriteString(s.Title.Render("Findings") + "\n")
 	for _, f := range d.Findings {

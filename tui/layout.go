@@ -165,12 +165,13 @@ func indent(s string, n int) string {
 	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
 }
 
-// wrap breaks plain text to w cells.
+// wrap breaks text to w cells, at spaces where it can and inside a long
+// word (an id, a URL) where it must.
 func wrap(s string, w int) string {
 	if w < 10 {
 		w = 10
 	}
-	return ansi.Wordwrap(s, w, "")
+	return ansi.Wrap(s, w, "")
 }
 
 // hang writes text after prefix, wrapped to w, continuation lines indented
@@ -179,4 +180,16 @@ func hang(prefix, text string, w int) string {
 	pw := ansi.StringWidth(prefix)
 	lines := strings.Split(wrap(text, w-pw), "\n")
 	return prefix + strings.Join(lines, "\n"+strings.Repeat(" ", pw))
+}
+
+// paint styles each line of text on its own: a block rendered whole would
+// be padded to its widest line, and trailing blanks are noise.
+func paint(st lipgloss.Style, text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = st.Render(l)
+		}
+	}
+	return strings.Join(lines, "\n")
 }

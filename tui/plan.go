@@ -69,11 +69,11 @@ func (m Model) planContent(w int) string {
 	if m.plan.note != "" {
 		b.WriteString(s.Warn.Render(m.plan.note) + "\n")
 	}
-	b.WriteString(s.Muted.Render(wrap(m.planPreamble(), w)) + "\n\n")
+	b.WriteString(paint(s.Muted, wrap(m.planPreamble(), w)) + "\n\n")
 	for i, st := range d.Plan {
 		b.WriteString(hang(fmt.Sprintf("%2d. ", i+1), m.kindTag(st)+" "+st.Title, w) + "\n")
 		if st.Detail != "" {
-			b.WriteString(s.Muted.Render(hang("      ", st.Detail, w)) + "\n")
+			b.WriteString(paint(s.Muted, hang("      ", st.Detail, w)) + "\n")
 		}
 	}
 	return b.String()

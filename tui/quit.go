@@ -72,8 +72,15 @@ func (m Model) updateQuit(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			return m.quit()
 		}
 		m.quitting.stopping = true
+		var relisten tea.Cmd
+		if m.run.ask != nil || m.run.hands != nil {
+			// The executor waited on the operator, so nothing listened for
+			// its messages: listen again to hear the run end.
+			m.run.ask, m.run.hands = nil, nil
+			relisten = listen(m.run.ch)
+		}
 		m.run = m.run.stop()
-		return m, tea.Tick(quitGrace, func(time.Time) tea.Msg { return quitNowMsg{} })
+		return m, tea.Batch(relisten, tea.Tick(quitGrace, func(time.Time) tea.Msg { return quitNowMsg{} }))
 	case key.Matches(msg, m.keys.No):
 		m.quitting = nil
 	}

@@ -83,7 +83,7 @@ func (m Model) viewResume(w, _ int) string {
 	case m.resume.opening:
 		b.WriteString(m.spinner() + " Opening the org of that run…")
 	case m.resume.err != nil:
-		b.WriteString(s.Error.Render(wrap("It cannot be resumed here: "+m.resume.err.Error(), w)))
+		b.WriteString(paint(s.Error, wrap("It cannot be resumed here: "+m.resume.err.Error(), w)))
 	}
 	return b.String()
 }

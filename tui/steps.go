@@ -57,7 +57,11 @@ const (
 	stageBlocked   = "blocked"
 	stageStopped   = "stopped"
 	stageWaiting   = "waiting for you"
+	stageYourTurn  = "your turn"
 )
+
+// stageWidth is the status column of the step list.
+const stageWidth = 15
 
 // waitState is a live IdP step the operator must do before it is verified.
 type waitState struct {
@@ -139,6 +143,9 @@ func (m Model) onRunAsync(msg tea.Msg) (Model, tea.Cmd) {
 	case handsMsg:
 		if msg.seq == m.run.seq {
 			m.run.hands = &msg
+			if i := m.run.current; i >= 0 && i < len(m.run.rows) {
+				m.run.rows[i].stage = stageYourTurn
+			}
 			return m, listen(m.run.ch)
 		}
 	case formExecDoneMsg:
@@ -312,13 +319,17 @@ func (m Model) stepLine(i, w int) string {
 	mark := map[string]string{
 		stagePending: s.Muted.Render("·"), stageDone: s.OK.Render("✓"), stageSkipped: s.OK.Render("↷"),
 		stageFailed: s.Error.Render("✗"), stageBlocked: s.Error.Render("■"), stageStopped: s.Warn.Render("–"),
-		stageWaiting: s.Warn.Render("…"),
+		stageWaiting: s.Warn.Render("…"), stageAsking: s.Cursor.Render("▸"), stageYourTurn: s.Cursor.Render("▸"),
 	}[row.stage]
 	if mark == "" {
 		mark = m.spinner()
 	}
-	line := fmt.Sprintf("%s %2d. %s %s", mark, i+1, m.kindTag(st), st.Title)
-	return fit(line, w-len(row.stage)-2, 1) + "  " + s.Muted.Render(row.stage)
+	tag := m.kindTag(steps.PlanStep{Kind: st.Kind}) // the question says when it is destructive
+	line := fmt.Sprintf("%s %2d. %s %s", mark, i+1, tag, st.Title)
+	lw := w - stageWidth - 1
+	line = fit(line, lw, 1)
+	pad := strings.Repeat(" ", max(lw-lipgloss.Width(line), 0)+1)
+	return line + pad + s.Muted.Render(row.stage)
 }
 
 // stepsBox is the part under the list: the question, the operator's
@@ -335,7 +346,7 @@ func (m Model) stepsBox(w int) string {
 	case r.waiting != nil:
 		return m.viewWaiting(w)
 	case r.err != nil && r.res == nil:
-		return m.styles.Error.Render(wrap("The run could not be carried out: "+r.err.Error(), w))
+		return paint(m.styles.Error, wrap("The run could not be carried out: "+r.err.Error(), w))
 	case r.res != nil:
 		return m.viewRunEnd(w)
 	}
@@ -345,9 +356,12 @@ func (m Model) stepsBox(w int) string {
 func (m Model) viewHands(w int) string {
 	s := m.styles
 	st := m.run.hands.step
-	body := s.Title.Render("Your turn in the IdP: "+st.Title) + "\n" + wrap(st.Detail, w-4) + "\n\n" +
-		s.Muted.Render(wrap("This org is simulated: press enter when you would have done it, and the simulated IdP does it "+
-			"in your place; then the wizard verifies. esc stops here.", w-4))
+	body := s.Title.Render("Your turn in the IdP: "+st.Title) + "\n" + wrap(st.Detail, w-4) + "\n"
+	if c := m.run.rows[m.run.current].checked; c != "" {
+		body += paint(s.Muted, wrap("Checked just now: "+c, w-4)) + "\n"
+	}
+	body += "\n" + paint(s.Muted, wrap("This org is simulated: press enter when you would have done it, and the simulated IdP does it "+
+		"in your place; then the wizard verifies. esc stops here.", w-4))
 	return s.Box.Width(w).Render(body)
 }
 
@@ -357,9 +371,9 @@ func (m Model) viewWaiting(w int) string {
 	body := s.Title.Render(fmt.Sprintf("Step %d is yours to do in the IdP", wt.index+1)) + "\n" +
 		wrap(wt.instructions, w-4) + "\n"
 	if wt.notYet != "" {
-		body += "\n" + s.Warn.Render(wrap("Not done yet: "+wt.notYet, w-4)) + "\n"
+		body += "\n" + paint(s.Warn, wrap("Not done yet: "+wt.notYet, w-4)) + "\n"
 	}
-	body += "\n" + s.Muted.Render(wrap("Press enter when you have done it: the wizard verifies it, then goes on. "+
+	body += "\n" + paint(s.Muted, wrap("Press enter when you have done it: the wizard verifies it, then goes on. "+
 		"You may also quit: syncdoctor resume verifies it later.", w-4))
 	return s.Box.Width(w).Render(body)
 }
@@ -372,11 +386,13 @@ func (m Model) viewRunEnd(w int) string {
 	if res.Status != steps.StatusCompleted {
 		style = s.Warn
 	}
-	out := style.Render(wrap(head, w))
-	if res.Status != steps.StatusCompleted && res.Reason != "" {
-		out += "\n" + wrap(res.Reason, w)
+	out := paint(style, wrap(head, w)) + "\n"
+	for i, row := range m.run.rows {
+		if row.reason != "" && row.stage != stageDone {
+			out += paint(s.Muted, hang(fmt.Sprintf("  %d. %s: ", i+1, row.stage), row.reason, w)) + "\n"
+		}
 	}
-	return out + "\n" + s.Muted.Render("Press enter for the summary and the ticket note.")
+	return out + s.Muted.Render("Press enter for the summary and the ticket note.")
 }
 
 // runHeadline says in one sentence how a run ended.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -41,7 +42,7 @@ func (m Model) updateSummary(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	_, h := m.bodySize()
-	if p, ok := m.summary.pager.key(k, m.keys, h, m.summaryLines()); ok {
+	if p, ok := m.summary.pager.key(k, m.keys, h-2, m.summaryLines()); ok {
 		m.summary.pager = p
 		return m, nil
 	}
@@ -88,8 +89,10 @@ func (m Model) summaryKeys() []key.Binding {
 	return []key.Binding{k.Copy, k.Save, k.NewCase, withHelp(k.Down, "↓/pgdn", "scroll")}
 }
 
+// viewSummary keeps the note's status (copied, saved) on the last line,
+// visible wherever the text is scrolled to.
 func (m Model) viewSummary(w, h int) string {
-	return m.summary.pager.view(m.summaryContent(w), h, m.styles)
+	return m.summary.pager.view(m.summaryContent(w), h-2, m.styles) + "\n\n" + m.noteStatus(w)
 }
 
 func (m Model) summaryLines() int {
@@ -106,12 +109,12 @@ func (m Model) summaryContent(w int) string {
 		b.WriteString(m.viewChanges(w))
 		b.WriteString(s.Muted.Render("Journal  ") + sm.journal + s.Muted.Render("  (run "+sm.res.RunID+")") + "\n")
 		if sm.res.Status != steps.StatusCompleted {
-			b.WriteString(s.Warn.Render(wrap("The run is not finished: go on with  syncdoctor resume  (or open the wizard again).", w)) + "\n")
+			b.WriteString(paint(s.Warn, wrap("The run is not finished: go on with  syncdoctor resume  (or open the wizard again).", w)) + "\n")
 		}
 	}
-	b.WriteString("\n" + m.noteStatus(w) + "\n")
 	if sm.note != "" {
-		b.WriteString(s.Muted.Render(indent(wrap(sm.note, w-2), 2)) + "\n")
+		b.WriteString("\n" + s.Title.Render("Ticket note") + "\n")
+		b.WriteString(paint(s.Muted, indent(wrap(sm.note, w-2), 2)) + "\n")
 	}
 	return b.String()
 }
@@ -138,11 +141,7 @@ func (m Model) viewChanges(w int) string {
 		if mark == "" {
 			mark = s.Warn.Render("·")
 		}
-		what := fmt.Sprintf("%s (%s", o.Title, o.Status)
-		if o.Earlier {
-			what += ", earlier"
-		}
-		b.WriteString(hang(mark+" ", what+")", w) + "\n")
+		b.WriteString(hang(mark+" ", o.Title+outcomeNote(o), w) + "\n")
 	}
 	return b.String() + "\n"
 }
@@ -152,16 +151,19 @@ func (m Model) noteStatus(w int) string {
 	sm := m.summary
 	switch {
 	case sm.noteErr != nil:
-		return s.Error.Render(wrap(sm.noteErr.Error(), w))
+		return paint(s.Error, wrap(sm.noteErr.Error(), w))
 	case sm.saveErr != nil:
-		return s.Error.Render(wrap("The note could not be saved: "+sm.saveErr.Error(), w))
+		return paint(s.Error, wrap("The note could not be saved: "+sm.saveErr.Error(), w))
 	case sm.saved != "":
 		return s.OK.Render("Saved to " + sm.saved)
 	case sm.copied:
-		return s.OK.Render(wrap("Sent to the clipboard through the terminal (OSC 52). If nothing arrived, "+
+		return paint(s.OK, wrap("Sent to the clipboard through the terminal (OSC 52). If nothing arrived, "+
 			"your terminal blocks it: press s to save the note to a file.", w))
 	}
-	return s.Title.Render("Ticket note") + s.Muted.Render("  c copies it, s saves it to a file")
+	if sm.note == "" {
+		return ""
+	}
+	return s.Muted.Render("c copies the ticket note, s saves it to a file")
 }
 
 // diagnosisNote is the ticket note of a case with nothing to carry out.
@@ -180,4 +182,30 @@ func diagnosisNote(d *steps.Diagnosis, now time.Time) string {
 	}
 	b.WriteString("\nNo change was made.\n")
 	return b.String()
+}
+
+// outcomeNote is what the summary adds to a step's title: nothing for a
+// step done in this session, else its status and why.
+func outcomeNote(o steps.StepOutcome) string {
+	var parts []string
+	if o.Status != steps.StepDone {
+		parts = append(parts, string(o.Status))
+	}
+	if o.Earlier {
+		parts = append(parts, "in an earlier session")
+	}
+	if why := joinReason(o.Reason, errorOf(o.Error)); why != "" && o.Status != steps.StepDone {
+		parts = append(parts, why)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ": ") + ")"
+}
+
+func errorOf(s string) error {
+	if s == "" {
+		return nil
+	}
+	return errors.New(s)
 }

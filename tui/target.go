@@ -126,11 +126,11 @@ func (m Model) viewTarget(w, _ int) string {
 	b.WriteString(s.Muted.Render(fmt.Sprintf("%s now has %s", firstOf(a.Name, "The account"), firstOf(a.Email, a.AccountID))) + "\n\n")
 	b.WriteString(m.target.input.View() + "\n")
 	if m.target.invalid != "" {
-		b.WriteString(s.Error.Render(wrap(m.target.invalid, w)) + "\n")
+		b.WriteString(paint(s.Error, wrap(m.target.invalid, w)) + "\n")
 	}
 	b.WriteString("\n")
 	if m.target.pasted == "" {
-		b.WriteString(s.Muted.Render(wrap("Or paste the error from the IdP's provisioning log as it is (Entra's line, "+
+		b.WriteString(paint(s.Muted, wrap("Or paste the error from the IdP's provisioning log as it is (Entra's line, "+
 			"the SCIM response body, Okta's message, several lines are fine): the address it names is read out of it.", w)))
 		return b.String()
 	}
@@ -145,7 +145,7 @@ func (m Model) viewPasted(w int) string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Read from the pasted error") + "\n")
 	if t.readErr != "" {
-		b.WriteString(s.Error.Render(wrap(t.readErr, w)) + "\n")
+		b.WriteString(paint(s.Error, wrap(t.readErr, w)) + "\n")
 	}
 	i := t.info
 	line := func(label, v string) {
@@ -161,7 +161,7 @@ func (m Model) viewPasted(w int) string {
 		line("HTTP status", fmt.Sprint(i.Status))
 	}
 	if u := m.account.user; i.UserHint != "" && u.Email != "" && !strings.EqualFold(i.UserHint, u.Email) {
-		b.WriteString(s.Warn.Render(wrap(fmt.Sprintf("The error is about %s, not %s: check that it is the right user.", i.UserHint, u.Email), w)) + "\n")
+		b.WriteString(paint(s.Warn, wrap(fmt.Sprintf("The error is about %s, not %s: check that it is the right user.", i.UserHint, u.Email), w)) + "\n")
 	}
 	return b.String()
 }

@@ -65,6 +65,10 @@ func eventPrinter(w io.Writer) func(steps.Event) {
 			fmt.Fprintf(w, "Resuming run %s\n", ev.RunID)
 		case steps.EvStepStarted:
 			fmt.Fprintf(w, "%d. [%s] %s\n", ev.Index, s.Kind, s.Title)
+		case steps.EvChecked:
+			if ev.Reason != "" {
+				fmt.Fprintf(w, "   check: %s\n", ev.Reason)
+			}
 		case steps.EvSkipped:
 			fmt.Fprintf(w, "   skipped: %s\n", ev.Reason)
 		case steps.EvExecuted:

@@ -48,3 +48,9 @@ func (s simulatedConsole) ClaimAccount(_ context.Context, accountID string) erro
 func (s simulatedConsole) AlignSamlAttribute(_ context.Context, externalID string) (steps.IdpReport, error) {
 	return report(s.sim.AlignSamlAttribute(externalID))
 }
+
+// FindUser names the IdP user (externalId) whose address is email, for a
+// user the org has no SCIM record of yet.
+func (s simulatedIdP) FindUser(_ context.Context, email string) (string, error) {
+	return s.idp.FindUser(email)
+}
