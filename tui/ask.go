@@ -77,16 +77,18 @@ func (m Model) askKindOf(st steps.PlanStep) askKind {
 // askField is the question for one step. Titles stay short: an embedded
 // huh form sizes itself before it wraps a long title, and would hide the
 // answer under it. What the step does is said above the form (viewAsk).
-// In accessible mode there is no esc on a plain prompt, so an empty answer
-// to the typed confirmation means "stop here".
+// In accessible mode the prompt is all there is on screen, so its title
+// says everything; and as a plain prompt has no esc, an empty answer to
+// the typed confirmation means "stop here".
 func (m Model) askField(st steps.PlanStep) huh.Field {
-	switch m.askKindOf(st) {
+	kind := m.askKindOf(st)
+	title := map[askKind]string{askTyped: "Email:", askWho: "Who does it?", askConfirm: "Go on?"}[kind]
+	if m.deps.Accessible {
+		title = m.accessibleTitle(st, title)
+	}
+	switch kind {
 	case askTyped:
 		email := affectedEmail(st)
-		title := "Email:"
-		if m.deps.Accessible {
-			title = "Type " + email + " to confirm this destructive change (leave it empty to stop here):"
-		}
 		return huh.NewInput().Key("typed").Title(title).
 			Validate(func(v string) error {
 				v = strings.TrimSpace(v)
@@ -96,17 +98,35 @@ func (m Model) askField(st steps.PlanStep) huh.Field {
 				return fmt.Errorf("that is not %s", email)
 			})
 	case askWho:
-		return huh.NewSelect[string]().Key("how").Title("Who does it?").Options(
+		return huh.NewSelect[string]().Key("how").Title(title).Options(
 			huh.NewOption("Run it in the simulated IdP", whoSimulated),
 			huh.NewOption("I'll do it myself (the wizard shows what to do and waits)", whoMe),
-			huh.NewOption("Stop here; go on later with syncdoctor resume", whoStop),
+			huh.NewOption("Stop here; go on later (syncdoctor resume)", whoStop),
 		)
 	}
-	c := huh.NewConfirm().Key("ok").Title("Go on?").Affirmative("Do it").Negative("Stop here")
+	c := huh.NewConfirm().Key("ok").Title(title).Affirmative("Do it").Negative("Stop here")
 	if st.Kind == steps.KindIdP {
 		c.Affirmative("Go on")
 	}
 	return c
+}
+
+// accessibleTitle is the whole question as one prompt: the step, what it
+// does, what its check found, what is asked.
+func (m Model) accessibleTitle(st steps.PlanStep, ask string) string {
+	parts := []string{fmt.Sprintf("Step %d of %d: %s.", m.run.current+1, len(m.run.plan), st.Title)}
+	if st.Destructive {
+		parts = append(parts, "This change is destructive.")
+	}
+	parts = append(parts, st.Detail)
+	if i := m.run.current; i >= 0 && i < len(m.run.rows) && m.run.rows[i].checked != "" {
+		parts = append(parts, "Checked just now: "+strings.TrimPrefix(m.run.rows[i].checked, "ready: ")+".")
+	}
+	lead := m.askLead(st)
+	if m.askKindOf(st) == askTyped {
+		lead += " Leave it empty to stop here."
+	}
+	return strings.Join(append(parts, lead, ask), " ")
 }
 
 // askLead is what the operator is asked, said above the form.
@@ -219,7 +239,7 @@ func (m Model) viewAsk(w int) string {
 		if strings.Contains(c, "WARNING") {
 			style = s.Warn
 		}
-		b.WriteString(paint(style, wrap("Checked just now: "+c, w-4)) + "\n")
+		b.WriteString(paint(style, wrap("Checked just now: "+strings.TrimPrefix(c, "ready: "), w-4)) + "\n")
 	}
 	b.WriteString("\n" + wrap(m.askLead(st), w-4) + "\n" + a.form.View())
 	return s.Box.Width(w).Render(strings.TrimRight(b.String(), "\n"))

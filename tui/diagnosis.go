@@ -3,7 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
-		"strings"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"

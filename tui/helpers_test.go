@@ -93,7 +93,9 @@ func (p testIdP) Delete(ctx context.Context, id string) (steps.IdpReport, error)
 	return report(p.idp.Delete(ctx, id))
 }
 
-func (p testIdP) FindUser(_ context.Context, email string) (string, error) { return p.idp.FindUser(email) }
+func (p testIdP) FindUser(_ context.Context, email string) (string, error) {
+	return p.idp.FindUser(email)
+}
 
 type testConsole struct{ sim *fixtures.Simulator }
 

@@ -91,19 +91,29 @@ func (m Model) footer(w int) string {
 	return ansi.Truncate(m.help.ShortHelpView(hv.short), w, "…")
 }
 
-// helpKeys are the bindings that work on the screen on show.
+// helpKeys are the bindings that work on the screen on show: the short
+// line, and the full view (the screen's keys, scrolling where the screen
+// scrolls, then leaving and help).
 func (m Model) helpKeys() helpView {
 	k := m.keys
 	if m.quitting != nil {
 		return helpView{short: []key.Binding{k.Yes, k.No}}
 	}
-	short := m.phaseKeys()
 	quit := k.Quit
 	if m.typing() {
 		quit = k.ForceQuit
 	}
-	short = append(short, quit, k.Help)
-	return helpView{short: short, full: [][]key.Binding{m.phaseKeys(), {k.Up, k.Down, k.PageUp, k.PageDown}, {quit, k.ForceQuit, k.Help}}}
+	hk := k.Help
+	if m.showHelp {
+		hk = withHelp(hk, "?", "fewer keys")
+	}
+	own := m.phaseKeys()
+	full := [][]key.Binding{own}
+	if m.phase == phaseDiagnosis || m.phase == phasePlan || m.phase == phaseSummary {
+		full = append(full, []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown})
+	}
+	full = append(full, []key.Binding{quit, hk})
+	return helpView{short: append(append([]key.Binding{}, own...), quit, hk), full: full}
 }
 
 // phaseKeys are the screen's own bindings, for the help line.

@@ -24,7 +24,7 @@ type loadingScreen struct {
 	ix      *steps.Index
 	p       steps.LoadProgress
 	done    bool
-	err     error           // opening or loading failed
+	err     error          // opening or loading failed
 	ch      <-chan tea.Msg // the loader's progress
 }
 

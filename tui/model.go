@@ -74,23 +74,23 @@ type Model struct {
 	spin   spinner.Model
 	seq    int // last sequence number handed out
 
-	phase    phase
-	org      *Org   // the fresh session's org
-	runOrg   *Org   // the org of a resumed run, when not the session's
-	opened   []*Org // every org opened, closed on quit
-	showHelp bool
-	quitting *quitDialog
+	phase     phase
+	resumeCmd string // the command line that goes on with an unfinished run
+	org       *Org   // the fresh session's org
+	runOrg    *Org   // the org of a resumed run, when not the session's
+	opened    []*Org // every org opened, closed on quit
+	showHelp  bool
+	quitting  *quitDialog
 
-	loading  loadingScreen
-	resume   resumeScreen
-	search   searchScreen
-	account  accountScreen
-	target   targetScreen
-	diag     diagnosisScreen
-	plan     planScreen
-	run      stepsScreen
-	summary  summaryScreen
-	quitDone bool // tea.Quit was sent
+	loading loadingScreen
+	resume  resumeScreen
+	search  searchScreen
+	account accountScreen
+	target  targetScreen
+	diag    diagnosisScreen
+	plan    planScreen
+	run     stepsScreen
+	summary summaryScreen
 }
 
 // New builds the wizard.
@@ -107,6 +107,7 @@ func New(d Deps) Model {
 		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 	}
 	m.help.Styles = help.DefaultStyles(false)
+	m.resumeCmd = resumeCommand(d.JournalPath)
 	m.loading = newLoadingScreen()
 	m.search = newSearchScreen(m.styles)
 	m.target = newTargetScreen(m.styles)
@@ -235,6 +236,10 @@ func (m Model) resize(msg tea.WindowSizeMsg) Model {
 	m.width, m.height = msg.Width, msg.Height
 	m.help.SetWidth(msg.Width)
 	m = m.layoutInputs()
+	if m.formOpen() {
+		w, _ := m.bodySize()
+		m.run.ask.form = m.run.ask.form.WithWidth(w - 4)
+	}
 	return m
 }
 
@@ -254,6 +259,15 @@ func (m Model) spinTick() tea.Cmd {
 		return nil
 	}
 	return m.spin.Tick
+}
+
+// resumeCommand is how to go on with a run from the shell: the journal
+// is named unless it is the default one.
+func resumeCommand(journal string) string {
+	if def, err := steps.DefaultJournalPath(); err == nil && def == journal {
+		return "syncdoctor resume"
+	}
+	return "syncdoctor resume --journal " + journal
 }
 
 // spinner is the busy mark: turning, or a plain ellipsis in accessible mode.

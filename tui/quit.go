@@ -90,7 +90,6 @@ func (m Model) updateQuit(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 // quit ends the program. The context ends every Cmd still running.
 func (m Model) quit() (Model, tea.Cmd) {
 	m.cancel()
-	m.quitDone = true
 	return m, tea.Quit
 }
 
@@ -100,10 +99,11 @@ func (m Model) viewQuit(width int) string {
 	if m.quitting.stopping {
 		body += "Stopping the run and closing the journal…"
 	} else {
-		body += fmt.Sprintf("Run %s is kept in the journal: nothing done so far is lost,\n"+
-			"and nothing is done twice when it goes on. To go on later, run\n\n"+
-			"  syncdoctor resume\n\n"+
-			"or open the wizard again: it offers the unfinished run.\n\n", m.quitting.runID)
+		inner := min(width, 76) - 4
+		body += wrap(fmt.Sprintf("Run %s is kept in the journal: nothing done so far is lost, "+
+			"and nothing is done twice when it goes on. To go on later, run", m.quitting.runID), inner) + "\n\n"
+		body += hang("  ", m.resumeCmd, inner) + "\n\n"
+		body += wrap("or open the wizard again: it offers the unfinished run.", inner) + "\n\n"
 		body += s.Accent.Render("y") + " quit now   " + s.Accent.Render("n/esc") + " stay"
 	}
 	return s.Box.Width(min(width, 76)).Render(body)

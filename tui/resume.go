@@ -69,14 +69,14 @@ func (m Model) viewResume(w, _ int) string {
 	h := r.Header
 	var b strings.Builder
 	b.WriteString(s.Title.Render("An unfinished fix is in the journal") + "\n\n")
-	row := func(label, v string) {
+	row := func(label, v string) { // one line each: ids and addresses are not wrapped
 		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", label)) + v + "\n")
 	}
 	row("Run", h.RunID+", started "+h.Started.Local().Format("2006-01-02 15:04"))
 	row("User", h.User+" → "+h.Target)
 	row("Verdict", h.Verdict)
 	row("Org", h.Org+" ("+h.Mode+")")
-	row("Stopped", stoppedAt(r))
+	b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", "Stopped")) + hang("", stoppedAt(r), w-12) + "\n")
 	b.WriteString("\n" + wrap("Going on re-checks the org before every remaining step: nothing already done is done again, "+
 		"and a step that waited for you in the IdP is verified.", w) + "\n\n")
 	switch {
@@ -88,18 +88,12 @@ func (m Model) viewResume(w, _ int) string {
 	return b.String()
 }
 
-// stoppedAt says where and why a run stopped.
+// stoppedAt says where and how a run stopped.
 func stoppedAt(r *steps.RunLog) string {
-	at := ""
 	for i, st := range r.Steps {
 		if !st.Status.Finished() {
-			at = fmt.Sprintf("at step %d of %d (%s)", i+1, len(r.Steps), r.Header.Plan[i].Title)
-			break
+			return fmt.Sprintf("at step %d of %d, %s: %s", i+1, len(r.Steps), r.Status, r.Header.Plan[i].Title)
 		}
 	}
-	why := string(r.Status)
-	if r.Status == steps.StatusInterrupted {
-		why = "interrupted"
-	}
-	return strings.TrimSpace(why + " " + at)
+	return string(r.Status)
 }

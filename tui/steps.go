@@ -3,11 +3,9 @@ package tui
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/syncdoctor/syncdoctor/steps"
 )
@@ -21,6 +19,8 @@ type stepsScreen struct {
 	ch      <-chan tea.Msg
 	org     *Org
 	runID   string
+	user    string // the run's user and target, as its header says
+	target  string
 	plan    []steps.PlanStep
 	rows    []stepRow
 	current int  // the step in progress (0-based), -1 before the first
@@ -71,10 +71,12 @@ type waitState struct {
 }
 
 // startRun journals a new run of the diagnosis's plan and carries it out.
+// The executor makes the run id (randomness is I/O: not in Update); the
+// screen learns it from the run's first event.
 func (m Model) startRun() (Model, tea.Cmd) {
 	d := m.diag.d
 	h := steps.RunHeader{
-		RunID: steps.NewRunID(), Started: m.deps.Now(), Org: m.org.Client.OrgID(), Mode: m.org.Mode,
+		Started: m.deps.Now(), Org: m.org.Client.OrgID(), Mode: m.org.Mode,
 		User: m.diag.req.User, Target: d.Target, Verdict: d.Verdict, Plan: d.Plan,
 		Tool: m.deps.Version, OrgState: m.org.StatePath,
 	}
@@ -82,7 +84,7 @@ func (m Model) startRun() (Model, tea.Cmd) {
 		h.UserAccountID = d.User.AccountID
 	}
 	m.runOrg = nil
-	m.run = newStepsScreen(m.org, h.RunID, h.Plan, nil)
+	m.run = newStepsScreen(m.org, h, nil)
 	m.run.note = d.NoteInput()
 	m.phase = phaseSteps
 	return m.launch(runRequest{header: &h})
@@ -91,20 +93,20 @@ func (m Model) startRun() (Model, tea.Cmd) {
 // startResume goes on with a journaled run on the org it worked on.
 func (m Model) startResume(org *Org, run *steps.RunLog) (Model, tea.Cmd) {
 	m.runOrg = org
-	m.run = newStepsScreen(org, run.Header.RunID, run.Header.Plan, run.Steps)
+	m.run = newStepsScreen(org, run.Header, run.Steps)
 	m.phase = phaseSteps
 	return m.launch(runRequest{resumeID: run.Header.RunID})
 }
 
-func newStepsScreen(org *Org, runID string, plan []steps.PlanStep, prior []steps.StepState) stepsScreen {
-	rows := make([]stepRow, len(plan))
+func newStepsScreen(org *Org, h steps.RunHeader, prior []steps.StepState) stepsScreen {
+	rows := make([]stepRow, len(h.Plan))
 	for i := range rows {
 		rows[i].stage = stagePending
 		if i < len(prior) && prior[i].Status.Finished() {
 			rows[i] = stepRow{stage: stageDone, reason: "done in an earlier session"}
 		}
 	}
-	return stepsScreen{org: org, runID: runID, plan: plan, rows: rows, current: -1}
+	return stepsScreen{org: org, runID: h.RunID, user: h.User, target: h.Target, plan: h.Plan, rows: rows, current: -1}
 }
 
 // launch starts an executor session (a new run, or a resume) for the
@@ -162,6 +164,9 @@ func (m Model) onRunAsync(msg tea.Msg) (Model, tea.Cmd) {
 
 // apply follows one executor event.
 func (r stepsScreen) apply(ev steps.Event) stepsScreen {
+	if ev.RunID != "" {
+		r.runID = ev.RunID
+	}
 	i := ev.Index - 1
 	if i < 0 || i >= len(r.rows) {
 		return r
@@ -292,120 +297,4 @@ func (m Model) stepsKeys() []key.Binding {
 		return []key.Binding{withHelp(k.Back, "esc", "back to the plan")}
 	}
 	return nil
-}
-
-func (m Model) viewSteps(w, h int) string {
-	s := m.styles
-	box := m.stepsBox(w)
-	title := s.Title.Render("The fix") + s.Muted.Render("  run "+m.run.runID)
-	rowsH := h - 2 - lipgloss.Height(box)
-	return title + "\n" + m.stepRows(w, rowsH) + "\n" + box
-}
-
-// stepRows lists the steps, scrolled so that the current one shows.
-func (m Model) stepRows(w, h int) string {
-	r := m.run
-	lines := make([]string, 0, len(r.rows))
-	first := scrollStart(max(r.current, 0), len(r.rows), h)
-	for i := first; i < len(r.rows) && len(lines) < h; i++ {
-		lines = append(lines, m.stepLine(i, w))
-	}
-	return strings.Join(lines, "\n")
-}
-
-func (m Model) stepLine(i, w int) string {
-	s := m.styles
-	row, st := m.run.rows[i], m.run.plan[i]
-	mark := map[string]string{
-		stagePending: s.Muted.Render("·"), stageDone: s.OK.Render("✓"), stageSkipped: s.OK.Render("↷"),
-		stageFailed: s.Error.Render("✗"), stageBlocked: s.Error.Render("■"), stageStopped: s.Warn.Render("–"),
-		stageWaiting: s.Warn.Render("…"), stageAsking: s.Cursor.Render("▸"), stageYourTurn: s.Cursor.Render("▸"),
-	}[row.stage]
-	if mark == "" {
-		mark = m.spinner()
-	}
-	tag := m.kindTag(steps.PlanStep{Kind: st.Kind}) // the question says when it is destructive
-	line := fmt.Sprintf("%s %2d. %s %s", mark, i+1, tag, st.Title)
-	lw := w - stageWidth - 1
-	line = fit(line, lw, 1)
-	pad := strings.Repeat(" ", max(lw-lipgloss.Width(line), 0)+1)
-	return line + pad + s.Muted.Render(row.stage)
-}
-
-// stepsBox is the part under the list: the question, the operator's
-// turn, or how the run ended.
-func (m Model) stepsBox(w int) string {
-	r := m.run
-	switch {
-	case r.ask != nil:
-		return m.viewAsk(w)
-	case r.hands != nil:
-		return m.viewHands(w)
-	case r.running:
-		return m.styles.Muted.Render(m.spinner() + " working…")
-	case r.waiting != nil:
-		return m.viewWaiting(w)
-	case r.err != nil && r.res == nil:
-		return paint(m.styles.Error, wrap("The run could not be carried out: "+r.err.Error(), w))
-	case r.res != nil:
-		return m.viewRunEnd(w)
-	}
-	return ""
-}
-
-func (m Model) viewHands(w int) string {
-	s := m.styles
-	st := m.run.hands.step
-	body := s.Title.Render("Your turn in the IdP: "+st.Title) + "\n" + wrap(st.Detail, w-4) + "\n"
-	if c := m.run.rows[m.run.current].checked; c != "" {
-		body += paint(s.Muted, wrap("Checked just now: "+c, w-4)) + "\n"
-	}
-	body += "\n" + paint(s.Muted, wrap("This org is simulated: press enter when you would have done it, and the simulated IdP does it "+
-		"in your place; then the wizard verifies. esc stops here.", w-4))
-	return s.Box.Width(w).Render(body)
-}
-
-func (m Model) viewWaiting(w int) string {
-	s := m.styles
-	wt := m.run.waiting
-	body := s.Title.Render(fmt.Sprintf("Step %d is yours to do in the IdP", wt.index+1)) + "\n" +
-		wrap(wt.instructions, w-4) + "\n"
-	if wt.notYet != "" {
-		body += "\n" + paint(s.Warn, wrap("Not done yet: "+wt.notYet, w-4)) + "\n"
-	}
-	body += "\n" + paint(s.Muted, wrap("Press enter when you have done it: the wizard verifies it, then goes on. "+
-		"You may also quit: syncdoctor resume verifies it later.", w-4))
-	return s.Box.Width(w).Render(body)
-}
-
-func (m Model) viewRunEnd(w int) string {
-	s := m.styles
-	res := m.run.res
-	head := runHeadline(res)
-	style := s.OK
-	if res.Status != steps.StatusCompleted {
-		style = s.Warn
-	}
-	out := paint(style, wrap(head, w)) + "\n"
-	for i, row := range m.run.rows {
-		if row.reason != "" && row.stage != stageDone {
-			out += paint(s.Muted, hang(fmt.Sprintf("  %d. %s: ", i+1, row.stage), row.reason, w)) + "\n"
-		}
-	}
-	return out + s.Muted.Render("Press enter for the summary and the ticket note.")
-}
-
-// runHeadline says in one sentence how a run ended.
-func runHeadline(res *steps.Result) string {
-	switch res.Status {
-	case steps.StatusCompleted:
-		return "Done: every step is carried out and verified."
-	case steps.StatusDeclined:
-		return "Stopped at your request; the rest of the plan was not carried out."
-	case steps.StatusBlocked:
-		return "Stopped: a step found the org not as the plan expects."
-	case steps.StatusWaitingOperator:
-		return "Waiting for you in the IdP."
-	}
-	return "A step failed; the run stopped there."
 }

@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/syncdoctor/syncdoctor/steps"
 )
@@ -17,7 +18,8 @@ import (
 type summaryScreen struct {
 	d       *steps.Diagnosis // the diagnosis; nil for a resumed run
 	res     *steps.Result    // nil when no run was made
-	plan    []steps.PlanStep
+	user    string           // the run's user and target
+	target  string
 	journal string
 	note    string
 	noteErr error
@@ -28,7 +30,7 @@ type summaryScreen struct {
 }
 
 func newRunSummary(r stepsScreen, d *steps.Diagnosis, journal string) summaryScreen {
-	return summaryScreen{d: d, res: r.res, plan: r.plan, journal: journal, note: r.text, noteErr: r.err}
+	return summaryScreen{d: d, res: r.res, user: r.user, target: r.target, journal: journal, note: r.text, noteErr: r.err}
 }
 
 // newDiagnosisSummary closes a case with nothing to carry out.
@@ -41,8 +43,8 @@ func (m Model) updateSummary(msg tea.Msg) (Model, tea.Cmd) {
 	if !ok {
 		return m, nil
 	}
-	_, h := m.bodySize()
-	if p, ok := m.summary.pager.key(k, m.keys, h-2, m.summaryLines()); ok {
+	w, h := m.bodySize()
+	if p, ok := m.summary.pager.key(k, m.keys, h-1-lipgloss.Height(m.noteStatus(w)), m.summaryLines()); ok {
 		m.summary.pager = p
 		return m, nil
 	}
@@ -92,7 +94,8 @@ func (m Model) summaryKeys() []key.Binding {
 // viewSummary keeps the note's status (copied, saved) on the last line,
 // visible wherever the text is scrolled to.
 func (m Model) viewSummary(w, h int) string {
-	return m.summary.pager.view(m.summaryContent(w), h-2, m.styles) + "\n\n" + m.noteStatus(w)
+	status := m.noteStatus(w)
+	return m.summary.pager.view(m.summaryContent(w), h-1-lipgloss.Height(status), m.styles) + "\n\n" + status
 }
 
 func (m Model) summaryLines() int {
@@ -104,13 +107,13 @@ func (m Model) summaryContent(w int) string {
 	s := m.styles
 	sm := m.summary
 	var b strings.Builder
-	b.WriteString(s.Title.Render(m.summaryHeadline()) + "\n\n")
+	b.WriteString(paint(s.Title, wrap(m.summaryHeadline(), w)) + "\n")
 	if sm.res != nil {
-		b.WriteString(m.viewChanges(w))
-		b.WriteString(s.Muted.Render("Journal  ") + sm.journal + s.Muted.Render("  (run "+sm.res.RunID+")") + "\n")
+		b.WriteString(hang(s.Muted.Render("Journal  "), sm.journal+s.Muted.Render("  (run "+sm.res.RunID+")"), w) + "\n")
 		if sm.res.Status != steps.StatusCompleted {
-			b.WriteString(paint(s.Warn, wrap("The run is not finished: go on with  syncdoctor resume  (or open the wizard again).", w)) + "\n")
+			b.WriteString(paint(s.Warn, wrap("The run is not finished: go on with  "+m.resumeCmd+"  (or open the wizard again).", w)) + "\n")
 		}
+		b.WriteString("\n" + m.viewChanges(w))
 	}
 	if sm.note != "" {
 		b.WriteString("\n" + s.Title.Render("Ticket note") + "\n")
@@ -125,8 +128,12 @@ func (m Model) summaryHeadline() string {
 	if sm.res == nil {
 		return "Diagnosed: " + explainVerdict(sm.d).headline + " Nothing was changed."
 	}
-	if sm.res.Status == steps.StatusCompleted && sm.d != nil && sm.d.User != nil {
-		return fmt.Sprintf("Fixed: %s now has %s.", firstOf(sm.d.User.Name, sm.d.User.Email), sm.d.Target)
+	if sm.res.Status == steps.StatusCompleted {
+		who := "the account of " + sm.user
+		if sm.d != nil && sm.d.User != nil {
+			who = firstOf(sm.d.User.Name, sm.d.User.Email)
+		}
+		return fmt.Sprintf("Fixed: %s now has %s.", who, sm.target)
 	}
 	return runHeadline(sm.res)
 }

@@ -1,0 +1,173 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/syncdoctor/syncdoctor/client"
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// The search screen's drawing: the box, how much of the org is loaded, and
+// the hits with their matched letters and badges.
+
+func (m Model) viewSearch(w, h int) string {
+	s := m.styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Find the user") + "\n")
+	b.WriteString(m.search.input.View() + "\n")
+	b.WriteString(m.loadStatus() + "\n\n")
+	listH := h - 4
+	if m.search.group != nil {
+		b.WriteString(m.viewMembers(w, listH))
+		return b.String()
+	}
+	rows := m.searchRows()
+	if len(rows) == 0 {
+		b.WriteString(m.searchHint())
+		return b.String()
+	}
+	first := scrollStart(m.search.cursor, len(rows), listH)
+	for i := first; i < len(rows) && i < first+listH; i++ {
+		b.WriteString(m.viewRow(rows[i], i == m.search.cursor, w) + "\n")
+	}
+	return b.String()
+}
+
+// scrollStart is the first row to show so that the cursor stays visible.
+func scrollStart(cursor, n, h int) int {
+	if h <= 0 || n <= h {
+		return 0
+	}
+	return min(max(cursor-h/2, 0), n-h)
+}
+
+func (m Model) searchHint() string {
+	s := m.styles
+	q := strings.TrimSpace(m.search.input.Value())
+	switch {
+	case q == "":
+		return s.Muted.Render("Type part of a name, an email address or an account id; misspellings are fine.\n" +
+			"A group lists its members.")
+	case !m.loading.done:
+		return s.Muted.Render("Nothing matches yet: more accounts are still loading.")
+	}
+	return s.Muted.Render("Nothing matches " + fmt.Sprintf("%q", q) + ". Try part of the name, or the old email.")
+}
+
+// loadStatus says how much of the org the search covers.
+func (m Model) loadStatus() string {
+	s := m.styles
+	l := m.loading
+	switch {
+	case l.err != nil:
+		return s.Error.Render("Loading stopped: ") + s.Muted.Render("search covers what arrived; ctrl+r tries again")
+	case !l.done:
+		return s.Muted.Render(m.spinner() + " loading… " + loadCounts(l.p))
+	}
+	return s.Muted.Render(fmt.Sprintf("%d accounts and %d groups loaded", l.p.Accounts, l.p.Groups))
+}
+
+func (m Model) viewRow(r searchRow, selected bool, w int) string {
+	s := m.styles
+	marker := "  "
+	if selected {
+		marker = s.Cursor.Render("▸ ")
+	}
+	var line string
+	switch {
+	case r.typed != "":
+		line = "Diagnose " + s.Accent.Render(r.typed) + s.Muted.Render(" as typed (not among the loaded accounts)")
+	case r.hit.Entry.Kind == steps.EntryGroup:
+		line = m.groupRow(*r.hit)
+	default:
+		line = m.accountRow(*r.hit)
+	}
+	line = marker + line
+	if selected {
+		return s.Selected.Render(fit(line, w, 1))
+	}
+	return line
+}
+
+// accountRow shows name and email with the matched characters marked,
+// then the badges.
+func (m Model) accountRow(h steps.Hit) string {
+	s := m.styles
+	a := h.Entry.Account
+	name, email, id := a.Name, a.Email, ""
+	mark := func(v string) string {
+		if v != h.Field || h.Field == "" {
+			return v
+		}
+		return lipgloss.StyleRunes(v, h.Matched, s.Match, lipgloss.NewStyle())
+	}
+	if h.Field != "" && h.Field == a.AccountID {
+		id = "  " + mark(a.AccountID)
+	}
+	if name == "" {
+		name = "(no name)"
+	}
+	return mark(name) + " " + s.Muted.Render("<") + mark(email) + s.Muted.Render(">") + id + "  " + m.badges(a)
+}
+
+func (m Model) groupRow(h steps.Hit) string {
+	s := m.styles
+	g := h.Entry.Group
+	kind := "local group"
+	if g.ExternalSynced {
+		kind = "synced from the IdP"
+	}
+	name := lipgloss.StyleRunes(g.Name, h.Matched, s.Match, lipgloss.NewStyle())
+	return s.Accent.Render("group ") + name + "  " + s.Badge.Render(fmt.Sprintf("%d members · %s", h.Entry.Members, kind))
+}
+
+// badges sum an account up at a glance: who manages it, whether
+// provisioning locks it, whether it is in use, what it can reach.
+func (m Model) badges(a client.User) string {
+	s := m.styles
+	var parts []string
+	if a.ClaimStatus != "" {
+		parts = append(parts, s.Badge.Render(a.ClaimStatus))
+	}
+	if a.Synced() {
+		parts = append(parts, s.Locked.Render("provisioned (locked)"))
+	}
+	if a.AccountStatus != "" && a.AccountStatus != "active" {
+		parts = append(parts, s.Warn.Render(a.AccountStatus))
+	}
+	parts = append(parts, s.Badge.Render(products(a)))
+	return strings.Join(parts, s.Muted.Render(" · "))
+}
+
+// products lists an account's product access.
+func products(a client.User) string {
+	if len(a.ProductAccess) == 0 {
+		return "no product access"
+	}
+	keys := make([]string, 0, len(a.ProductAccess))
+	for _, p := range a.ProductAccess {
+		keys = append(keys, p.Key)
+	}
+	return strings.Join(keys, ", ")
+}
+
+func (m Model) viewMembers(w, h int) string {
+	s := m.styles
+	g := m.search.group
+	var b strings.Builder
+	b.WriteString(s.Accent.Render("group "+g.Name) + s.Muted.Render(fmt.Sprintf("  %d members loaded", len(m.search.members))) + "\n")
+	if len(m.search.members) == 0 {
+		b.WriteString(s.Muted.Render("No member of this group has been loaded."))
+		return b.String()
+	}
+	first := scrollStart(m.search.mcursor, len(m.search.members), h-1)
+	for i := first; i < len(m.search.members) && i < first+h-1; i++ {
+		a := m.search.members[i]
+		hit := steps.Hit{Entry: steps.Entry{Kind: steps.EntryAccount, Account: a}}
+		b.WriteString(m.viewRow(searchRow{hit: &hit}, i == m.search.mcursor, w) + "\n")
+	}
+	return b.String()
+}

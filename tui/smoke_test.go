@@ -1,0 +1,101 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestSmokeRealBinaryInTmux builds syncdoctor and runs the wizard in a
+// real terminal (tmux) on the demo org, as a person would: a misspelled
+// name, the old account, the new email, the diagnosis, quit.
+func TestSmokeRealBinaryInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "syncdoctor")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/syncdoctor").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	tm := newTmux(t, dir, bin+" --journal "+filepath.Join(dir, "journal.jsonl"))
+
+	tm.waitFor("200 accounts")
+	tm.send("-l", "takeshi kobayasi")
+	tm.waitFor("tkobayashi@acme.com")
+	tm.send("Down", "Enter")
+	tm.waitFor("Account id")
+	tm.send("Enter")
+	tm.waitFor("What should the email become?")
+	tm.send("-l", "takeshi.kobayashi@acme.com")
+	tm.send("Enter")
+	screen := tm.waitFor("Provisioning made a second account")
+	if !strings.Contains(screen, "DEMO ORG (simulated)") {
+		t.Errorf("the demo banner is missing:\n%s", screen)
+	}
+	tm.send("q")
+	tm.waitExit()
+}
+
+// tmux drives one session on a server of its own.
+type tmux struct {
+	t      *testing.T
+	socket string
+}
+
+func newTmux(t *testing.T, dir, command string) *tmux {
+	tm := &tmux{t: t, socket: fmt.Sprintf("sd-smoke-%d", os.Getpid())}
+	// A clean environment: no API keys, so the wizard opens the demo org.
+	cmd := "env -i HOME=" + dir + " TERM=xterm-256color PATH=" + os.Getenv("PATH") + " " + command
+	tm.run("new-session", "-d", "-s", "w", "-x", "100", "-y", "30", cmd)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
+	return tm
+}
+
+func (tm *tmux) run(args ...string) string {
+	tm.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		tm.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (tm *tmux) send(keys ...string) {
+	tm.t.Helper()
+	tm.run(append([]string{"send-keys", "-t", "w"}, keys...)...)
+}
+
+// waitFor waits until the screen shows text, and returns the screen.
+func (tm *tmux) waitFor(text string) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var screen string
+	for time.Now().Before(deadline) {
+		screen = tm.run("capture-pane", "-p", "-t", "w")
+		if strings.Contains(screen, text) {
+			return screen
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	tm.t.Fatalf("the screen never showed %q:\n%s", text, screen)
+	return ""
+}
+
+// waitExit waits for the wizard to end, which ends the session.
+func (tm *tmux) waitExit() {
+	tm.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if exec.Command("tmux", "-L", tm.socket, "has-session", "-t", "w").Run() != nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	tm.t.Fatalf("the wizard did not quit:\n%s", tm.run("capture-pane", "-p", "-t", "w"))
+}

@@ -1,0 +1,129 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// The fix screen's drawing: the step list, and under it the question, the
+// operator's turn or how the run ended.
+
+func (m Model) viewSteps(w, h int) string {
+	s := m.styles
+	box := m.stepsBox(w)
+	title := s.Title.Render("The fix") + s.Muted.Render("  run "+m.run.runID)
+	rowsH := h - 2 - lipgloss.Height(box)
+	return title + "\n" + m.stepRows(w, rowsH) + "\n" + box
+}
+
+// stepRows lists the steps, scrolled so that the current one shows.
+func (m Model) stepRows(w, h int) string {
+	r := m.run
+	lines := make([]string, 0, len(r.rows))
+	first := scrollStart(max(r.current, 0), len(r.rows), h)
+	for i := first; i < len(r.rows) && len(lines) < h; i++ {
+		lines = append(lines, m.stepLine(i, w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) stepLine(i, w int) string {
+	s := m.styles
+	row, st := m.run.rows[i], m.run.plan[i]
+	mark := map[string]string{
+		stagePending: s.Muted.Render("·"), stageDone: s.OK.Render("✓"), stageSkipped: s.OK.Render("↷"),
+		stageFailed: s.Error.Render("✗"), stageBlocked: s.Error.Render("■"), stageStopped: s.Warn.Render("–"),
+		stageWaiting: s.Warn.Render("…"), stageAsking: s.Cursor.Render("▸"), stageYourTurn: s.Cursor.Render("▸"),
+	}[row.stage]
+	if mark == "" {
+		mark = m.spinner()
+	}
+	tag := m.kindTag(steps.PlanStep{Kind: st.Kind}) // the question says when it is destructive
+	line := fmt.Sprintf("%s %2d. %s %s", mark, i+1, tag, st.Title)
+	lw := w - stageWidth - 1
+	line = fit(line, lw, 1)
+	pad := strings.Repeat(" ", max(lw-lipgloss.Width(line), 0)+1)
+	return line + pad + s.Muted.Render(row.stage)
+}
+
+// stepsBox is the part under the list: the question, the operator's
+// turn, or how the run ended.
+func (m Model) stepsBox(w int) string {
+	r := m.run
+	switch {
+	case r.ask != nil:
+		return m.viewAsk(w)
+	case r.hands != nil:
+		return m.viewHands(w)
+	case r.running:
+		return m.styles.Muted.Render(m.spinner() + " working…")
+	case r.waiting != nil:
+		return m.viewWaiting(w)
+	case r.err != nil && r.res == nil:
+		return paint(m.styles.Error, wrap("The run could not be carried out: "+r.err.Error(), w))
+	case r.res != nil:
+		return m.viewRunEnd(w)
+	}
+	return ""
+}
+
+func (m Model) viewHands(w int) string {
+	s := m.styles
+	st := m.run.hands.step
+	body := s.Title.Render("Your turn in the IdP: "+st.Title) + "\n" + wrap(st.Detail, w-4) + "\n"
+	if c := m.run.rows[m.run.current].checked; c != "" {
+		body += paint(s.Muted, wrap("Checked just now: "+strings.TrimPrefix(c, "ready: "), w-4)) + "\n"
+	}
+	body += "\n" + paint(s.Muted, wrap("This org is simulated: press enter when you would have done it, and the simulated IdP does it "+
+		"in your place; then the wizard verifies. esc stops here.", w-4))
+	return s.Box.Width(w).Render(body)
+}
+
+func (m Model) viewWaiting(w int) string {
+	s := m.styles
+	wt := m.run.waiting
+	body := s.Title.Render(fmt.Sprintf("Step %d is yours to do in the IdP", wt.index+1)) + "\n" +
+		wrap(wt.instructions, w-4) + "\n"
+	if wt.notYet != "" {
+		body += "\n" + paint(s.Warn, wrap("Not done yet: "+wt.notYet, w-4)) + "\n"
+	}
+	body += "\n" + paint(s.Muted, wrap("Press enter when you have done it: the wizard verifies it, then goes on. "+
+		"You may also quit: "+m.resumeCmd+" verifies it later.", w-4))
+	return s.Box.Width(w).Render(body)
+}
+
+func (m Model) viewRunEnd(w int) string {
+	s := m.styles
+	res := m.run.res
+	head := runHeadline(res)
+	style := s.OK
+	if res.Status != steps.StatusCompleted {
+		style = s.Warn
+	}
+	out := paint(style, wrap(head, w)) + "\n"
+	for i, row := range m.run.rows {
+		if row.reason != "" && row.stage != stageDone {
+			out += paint(s.Muted, hang(fmt.Sprintf("  %d. %s: ", i+1, row.stage), row.reason, w)) + "\n"
+		}
+	}
+	return out + s.Muted.Render("Press enter for the summary and the ticket note.")
+}
+
+// runHeadline says in one sentence how a run ended.
+func runHeadline(res *steps.Result) string {
+	switch res.Status {
+	case steps.StatusCompleted:
+		return "Done: every step is carried out and verified."
+	case steps.StatusDeclined:
+		return "Stopped at your request; the rest of the plan was not carried out."
+	case steps.StatusBlocked:
+		return "Stopped: a step found the org not as the plan expects."
+	case steps.StatusWaitingOperator:
+		return "Waiting for you in the IdP."
+	}
+	return "A step failed; the run stopped there."
+}
