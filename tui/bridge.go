@@ -36,7 +36,7 @@ func runCmd(ctx, deliver context.Context, req runRequest, seq int, ch chan<- tea
 		done := runDoneMsg{seq: seq}
 		done.res, done.err = execute(ctx, req, seq, send)
 		if done.res != nil {
-			done.log, done.note, done.noteErr = readNote(req.journal, done.res.RunID, req.note)
+			done.note, done.noteErr = readNote(req.journal, done.res.RunID, req.note)
 		}
 		send(done)
 		return nil
@@ -55,28 +55,29 @@ func execute(ctx context.Context, req runRequest, seq int, send func(tea.Msg)) (
 	if req.header != nil {
 		return x.Start(ctx, *req.header)
 	}
-	runs, err := steps.ReadRuns(req.journal)
-	if err != nil {
-		return nil, err
-	}
-	run, err := steps.FindRun(runs, req.resumeID)
+	run, err := findRun(req.journal, req.resumeID)
 	if err != nil {
 		return nil, err
 	}
 	return x.Resume(ctx, run)
 }
 
-// readNote reads the run back from the journal for its ticket note.
-func readNote(path, runID string, in steps.NoteInput) (*steps.RunLog, string, error) {
+// findRun reads one run back from the journal, as it stands now.
+func findRun(path, runID string) (*steps.RunLog, error) {
 	runs, err := steps.ReadRuns(path)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	run, err := steps.FindRun(runs, runID)
+	return steps.FindRun(runs, runID)
+}
+
+// readNote reads the run back from the journal for its ticket note.
+func readNote(path, runID string, in steps.NoteInput) (string, error) {
+	run, err := findRun(path, runID)
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
-	return run, steps.TicketNote(run, in), nil
+	return steps.TicketNote(run, in), nil
 }
 
 // bridge holds what the executor's callbacks share. Only the executor's

@@ -51,6 +51,7 @@ func (m Model) onDiagnosisAsync(msg tea.Msg) (Model, tea.Cmd) {
 		}
 	case diagnosisMsg:
 		if msg.seq == m.diag.seq {
+			m.diag.cancel() // done: release its context
 			m.diag.d, m.diag.err = msg.d, msg.err
 			m.diag.pager = pager{}
 		}

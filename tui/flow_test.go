@@ -302,3 +302,38 @@ func accountOf(s *fixtures.Snapshot, email string) string {
 	}
 	return ""
 }
+
+// TestFlowDoItMyselfOnASimulatedOrg: on a simulated org the operator may
+// do an IdP step "by hand": the run pauses with the instructions, and
+// when they say it is done the simulated IdP acts in their place and the
+// step is verified.
+func TestFlowDoItMyselfOnASimulatedOrg(t *testing.T) {
+	t.Parallel()
+	d := startDemo(t, false)
+	w := startWizard(t, testDeps(d.org, t.TempDir()), 100, 30)
+	w.searchAndPick("chinedu.okonkwo@acme.com")
+	w.enterTarget("chinedu.okonkwo@acme.io", "")
+	w.diagnose()
+	w.enter()
+	w.waitFor("the plan", func(s snap) bool { return s.phase == phasePlan })
+	w.enter()
+	w.waitFor("who does the IdP step", func(s snap) bool { return s.ask != nil && s.askKind == askWho })
+	w.key(tea.KeyDown) // "I'll do it myself"
+	w.enter()
+	s := w.waitFor("the operator's turn", func(s snap) bool { return s.hands })
+	if !strings.Contains(s.view, "Your turn in the IdP") || !strings.Contains(s.view, "provisioning on demand") {
+		t.Fatalf("the operator's turn does not say what to do:\n%s", s.view)
+	}
+	if got := accountEmail(d.sim.Snapshot(), accountOf(fixtures.Demo(), "chinedu.okonkwo@acme.com")); got != "chinedu.okonkwo@acme.com" {
+		t.Fatalf("the IdP acted before the operator said so: %s", got)
+	}
+	w.enter()
+	s = w.waitFor("the run to end", func(s snap) bool { return !s.running && s.res != nil })
+	if s.res.Status != steps.StatusCompleted {
+		t.Fatalf("run %s: %s", s.res.Status, s.res.Reason)
+	}
+	if got := accountEmail(d.sim.Snapshot(), accountOf(fixtures.Demo(), "chinedu.okonkwo@acme.com")); got != "chinedu.okonkwo@acme.io" {
+		t.Fatalf("Chinedu's account has %q", got)
+	}
+	w.final()
+}

@@ -91,7 +91,6 @@ type runDoneMsg struct {
 	seq     int
 	res     *steps.Result
 	err     error
-	log     *steps.RunLog
 	note    string
 	noteErr error
 }

@@ -92,25 +92,16 @@ func (m Model) viewRow(r searchRow, selected bool, w int) string {
 	return line
 }
 
-// accountRow shows name and email with the matched characters marked,
-// then the badges.
+// accountRow shows "Name <email>" with the matched letters marked, then
+// the badges.
 func (m Model) accountRow(h steps.Hit) string {
 	s := m.styles
 	a := h.Entry.Account
-	name, email, id := a.Name, a.Email, ""
-	mark := func(v string) string {
-		if v != h.Field || h.Field == "" {
-			return v
-		}
-		return lipgloss.StyleRunes(v, h.Matched, s.Match, lipgloss.NewStyle())
+	field := h.Field
+	if field == "" { // a group's member: not a search hit
+		field = firstOf(a.Name, "(no name)") + " <" + a.Email + ">"
 	}
-	if h.Field != "" && h.Field == a.AccountID {
-		id = "  " + mark(a.AccountID)
-	}
-	if name == "" {
-		name = "(no name)"
-	}
-	return mark(name) + " " + s.Muted.Render("<") + mark(email) + s.Muted.Render(">") + id + "  " + m.badges(a)
+	return lipgloss.StyleRunes(field, h.Matched, s.Match, lipgloss.NewStyle()) + "  " + m.badges(a)
 }
 
 func (m Model) groupRow(h steps.Hit) string {

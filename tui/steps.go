@@ -32,7 +32,6 @@ type stepsScreen struct {
 	waiting *waitState // the run stopped until the operator acts in the IdP
 
 	res  *steps.Result
-	log  *steps.RunLog
 	text string // the ticket note
 	err  error  // the run could not be carried out (journal, ...)
 }
@@ -148,7 +147,9 @@ func (m Model) onRunAsync(msg tea.Msg) (Model, tea.Cmd) {
 			if i := m.run.current; i >= 0 && i < len(m.run.rows) {
 				m.run.rows[i].stage = stageYourTurn
 			}
-			return m, listen(m.run.ch)
+			// The executor waits for the operator: nothing comes until
+			// handsDone answers, which listens again.
+			return m, nil
 		}
 	case formExecDoneMsg:
 		if msg.seq == m.run.seq && m.run.ask != nil {
@@ -215,8 +216,9 @@ func joinReason(reason string, err error) string {
 // anything goes back to the plan: esc before a change is only "back".
 func (m Model) runDone(msg runDoneMsg) (Model, tea.Cmd) {
 	r := &m.run
+	r.cancel() // the run is over: release its context
 	r.running, r.ask, r.hands = false, nil, nil
-	r.res, r.err, r.log, r.text = msg.res, msg.err, msg.log, msg.note
+	r.res, r.err, r.text = msg.res, msg.err, msg.note
 	if msg.noteErr != nil && r.err == nil {
 		r.err = fmt.Errorf("the ticket note could not be read back from the journal: %w", msg.noteErr)
 	}
@@ -259,8 +261,6 @@ func (m Model) updateSteps(msg tea.Msg) (Model, tea.Cmd) {
 		return m.handsDone(false)
 	case r.running:
 	case r.waiting != nil && key.Matches(k, m.keys.Verify):
-		w := *r.waiting
-		m.run.waiting = &w
 		return m.launch(runRequest{resumeID: r.runID})
 	case r.res != nil && key.Matches(k, m.keys.Select):
 		m.summary = newRunSummary(m.run, m.diag.d, m.deps.JournalPath)
