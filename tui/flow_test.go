@@ -22,11 +22,18 @@ var stopsAt = map[string]bool{
 	"account-in-other-org":      true,
 }
 
-// TestFlowEveryDemoScenario drives the real wizard with key presses, from
-// search to summary, for every case of the demo org: every verdict, and the
-// org's state after the fix.
-func TestFlowEveryDemoScenario(t *testing.T) {
+// TestFlowEveryVerdict drives the real wizard with key presses, from
+// search to summary, for every verdict of the demo org (its first case of
+// each, and a case whose fix cannot be made from this org), and checks the
+// org's state after the fix. (steps' own end-to-end test runs every case
+// through the executor; this one is about the wizard.)
+func TestFlowEveryVerdict(t *testing.T) {
+	seen := map[string]bool{}
 	for _, sc := range fixtures.Scenarios() {
+		if seen[sc.Verdict] && sc.Name != "target-held-in-other-org" {
+			continue
+		}
+		seen[sc.Verdict] = true
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
 			d := startDemo(t, false)
@@ -37,10 +44,13 @@ func TestFlowEveryDemoScenario(t *testing.T) {
 			if s.verdict != sc.Verdict {
 				t.Fatalf("verdict %s, want %s\n%s", s.verdict, sc.Verdict, s.view)
 			}
-			s = w.runPlan(s.planLen)
+			w.runPlan(s.planLen)
 			m := w.final()
 			checkOutcome(t, sc, m, d)
 		})
+	}
+	if len(seen) != 7 {
+		t.Errorf("the demo has cases for %d verdicts, want all 7", len(seen))
 	}
 }
 

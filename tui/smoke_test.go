@@ -26,20 +26,40 @@ func TestSmokeRealBinaryInTmux(t *testing.T) {
 	tm := newTmux(t, dir, bin+" --journal "+filepath.Join(dir, "journal.jsonl"))
 
 	tm.waitFor("200 accounts")
-	tm.send("-l", "takeshi kobayasi")
-	tm.waitFor("tkobayashi@acme.com")
-	tm.send("Down", "Enter")
+	tm.send("-l", "takeshi kobayasi") // misspelled
+	tm.waitFor("<tkobayashi@acme.com>")
+	screen := tm.settle() // the hits of the whole query, not of a part typed so far
+	for range rowOf(screen, "<tkobayashi@acme.com>") {
+		tm.send("Down")
+	}
+	tm.send("Enter")
 	tm.waitFor("Account id")
 	tm.send("Enter")
 	tm.waitFor("What should the email become?")
 	tm.send("-l", "takeshi.kobayashi@acme.com")
 	tm.send("Enter")
-	screen := tm.waitFor("Provisioning made a second account")
+	screen = tm.waitFor("Provisioning made a second account")
 	if !strings.Contains(screen, "DEMO ORG (simulated)") {
 		t.Errorf("the demo banner is missing:\n%s", screen)
 	}
 	tm.send("q")
 	tm.waitExit()
+}
+
+// rowOf is the position of the hit that shows text among the hits on the
+// screen (the rows that show an address in angle brackets).
+func rowOf(screen, text string) int {
+	n := 0
+	for _, l := range strings.Split(screen, "\n") {
+		if !strings.Contains(l, "@") || !strings.Contains(l, "<") {
+			continue
+		}
+		if strings.Contains(l, text) {
+			return n
+		}
+		n++
+	}
+	return 0
 }
 
 // tmux drives one session on a server of its own.
@@ -84,6 +104,22 @@ func (tm *tmux) waitFor(text string) string {
 		time.Sleep(100 * time.Millisecond)
 	}
 	tm.t.Fatalf("the screen never showed %q:\n%s", text, screen)
+	return ""
+}
+
+// settle waits until the screen stops changing, and returns it.
+func (tm *tmux) settle() string {
+	tm.t.Helper()
+	last := tm.run("capture-pane", "-p", "-t", "w")
+	for range 50 {
+		time.Sleep(300 * time.Millisecond)
+		now := tm.run("capture-pane", "-p", "-t", "w")
+		if now == last {
+			return now
+		}
+		last = now
+	}
+	tm.t.Fatalf("the screen never came to rest:\n%s", last)
 	return ""
 }
 
