@@ -1,0 +1,75 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/syncdoctor/syncdoctor/fixtures"
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// Issue 3's acceptance, through the real command line on the demo org:
+// diagnose, fix --dry-run and fix --yes work on every scenario.
+func TestEveryDemoScenarioThroughTheCLI(t *testing.T) {
+	t.Parallel()
+	for _, sc := range fixtures.Scenarios() {
+		t.Run(sc.Name, func(t *testing.T) {
+			t.Parallel()
+			args := []string{"--user", sc.User, "--target", sc.Target}
+			if sc.IdpError != "" {
+				args = []string{"--user", sc.User, "--idp-error", sc.IdpError}
+			}
+			code, out, stderr := runCLI(t, nil, append([]string{"diagnose", "--json"}, args...)...)
+			if code != exitOK {
+				t.Fatalf("diagnose exit %d: %s", code, stderr)
+			}
+			var d struct {
+				Verdict  string
+				Findings []struct{ Code string }
+				Plan     []steps.PlanStep
+			}
+			if err := json.Unmarshal([]byte(out), &d); err != nil {
+				t.Fatalf("diagnose --json: %v\n%s", err, out)
+			}
+			if d.Verdict != sc.Verdict {
+				t.Fatalf("verdict %s, want %s", d.Verdict, sc.Verdict)
+			}
+			for _, f := range sc.Findings {
+				if !slices.ContainsFunc(d.Findings, func(got struct{ Code string }) bool { return got.Code == f }) {
+					t.Errorf("finding %s missing from %+v", f, d.Findings)
+				}
+			}
+
+			journal := filepath.Join(t.TempDir(), "journal.jsonl")
+			fix := append([]string{"fix", "--journal", journal}, args...)
+			if code, out, stderr := runCLI(t, nil, append(fix, "--dry-run")...); code != exitOK {
+				t.Fatalf("fix --dry-run exit %d: %s\n%s", code, stderr, out)
+			} else if len(d.Plan) > 0 && !strings.Contains(out, "Dry run") {
+				t.Errorf("fix --dry-run listed no calls:\n%s", out)
+			}
+
+			code, out, stderr = runCLI(t, nil, append(fix, "--yes")...)
+			runs, _ := steps.ReadRuns(journal)
+			switch {
+			case len(d.Plan) == 0:
+				if code != exitOK || len(runs) != 0 {
+					t.Fatalf("no plan: exit %d, %d runs journaled", code, len(runs))
+				}
+			case code == exitOK:
+				if len(runs) != 1 || runs[0].Status != steps.StatusCompleted {
+					t.Fatalf("fix --yes exit 0 but the journal says %+v", runs)
+				}
+			default:
+				// A fix the org cannot take from here (another org's domain or
+				// account, a domain it does not have) stops, exit 1, and says why.
+				stopped := len(runs) == 1 && (runs[0].Status == steps.StatusBlocked || runs[0].Status == steps.StatusFailed)
+				if code != exitFailed || !stopped || !strings.Contains(stderr, "domain") {
+					t.Fatalf("fix --yes exit %d (%s)\n%s", code, stderr, out)
+				}
+			}
+		})
+	}
+}
