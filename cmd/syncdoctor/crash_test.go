@@ -66,7 +66,7 @@ func testKilledRuns(t *testing.T, newRig func(*testing.T) *crashRig) {
 				t.Errorf("org after kill and resume differs from the uninterrupted run's:\n%s", firstDifference(got, want))
 			}
 			if got := rig.okOutcomes(); got != mutations {
-				t.Errorf("%d changes made, want %d: a change was repeated or lost", got, mutations)
+				t.Errorf("%d changes made, want %d: a change was repeated or lost\n%s", got, mutations, rig.lastRun().Timeline())
 			}
 		})
 	}
