@@ -21,6 +21,9 @@ func explainVerdict(d *steps.Diagnosis) verdictText {
 	holder := "another account"
 	if h := d.Facts.Holder; h != nil {
 		holder = h.Email
+		if h.Name != "" {
+			holder = h.Name + " <" + h.Email + ">"
+		}
 	}
 	switch d.Verdict {
 	case steps.VerdictNotFound:
