@@ -139,6 +139,21 @@ func stepName(s PlanStep) string {
 
 // readAccount reads one account with its groups and product access; nil,
 // nil when the org has no account with that id.
+// currentAccount re-reads the step's account (Params accountId) right
+// before it acts; when it is gone the step is blocked, since the org changed
+// since the diagnosis. A nil account means the returned Precondition and
+// error decide the step.
+func currentAccount(ctx context.Context, env *Env, s PlanStep) (*client.User, Precondition, error) {
+	u, err := readAccount(ctx, env, s.Params[ParamAccountID])
+	if err != nil {
+		return nil, Precondition{}, err
+	}
+	if u == nil {
+		return nil, blocked("%s no longer exists in this org: the org changed since the diagnosis; diagnose again", stepAccount(s)), nil
+	}
+	return u, Precondition{}, nil
+}
+
 func readAccount(ctx context.Context, env *Env, id string) (*client.User, error) {
 	users, _, err := env.Client.SearchUsersPage(ctx, client.UserSearch{
 		AccountIDs: []string{id},

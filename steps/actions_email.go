@@ -29,12 +29,9 @@ func (actUnlink) Check(ctx context.Context, env *Env, s PlanStep) (Precondition,
 		return blocked("%s", why), nil
 	}
 	id := s.Params[ParamAccountID]
-	u, err := readAccount(ctx, env, id)
-	if err != nil {
-		return Precondition{}, err
-	}
+	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
-		return blocked("%s no longer exists in this org: the org changed since the diagnosis; diagnose again", stepAccount(s)), nil
+		return pre, err
 	}
 	links, err := readLinks(ctx, env, id)
 	if err != nil {
@@ -111,12 +108,9 @@ func (actPark) Check(ctx context.Context, env *Env, s PlanStep) (Precondition, e
 		return blocked("%s", why), nil
 	}
 	id, target := s.Params[ParamAccountID], s.Params[ParamEmail]
-	u, err := readAccount(ctx, env, id)
-	if err != nil {
-		return Precondition{}, err
-	}
+	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
-		return blocked("%s no longer exists in this org: the org changed since the diagnosis; diagnose again", stepAccount(s)), nil
+		return pre, err
 	}
 	var chosen string
 	if _, err := getFact(env, factPlaceholder+id, &chosen); err != nil {
@@ -234,12 +228,9 @@ func (actSetOldEmail) Check(ctx context.Context, env *Env, s PlanStep) (Precondi
 		return blocked("%s", why), nil
 	}
 	id, target := s.Params[ParamAccountID], s.Params[ParamTarget]
-	u, err := readAccount(ctx, env, id)
-	if err != nil {
-		return Precondition{}, err
-	}
+	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
-		return blocked("%s no longer exists in this org: the org changed since the diagnosis; diagnose again", stepAccount(s)), nil
+		return pre, err
 	}
 	if sameEmail(u.Email, target) {
 		return alreadyDone("%s already has %s", stepName(s), target), nil

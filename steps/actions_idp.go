@@ -183,12 +183,9 @@ func (actProvisionUser) Check(ctx context.Context, env *Env, s PlanStep) (Precon
 		return blocked("%s", why), nil
 	}
 	id, target, dir := s.Params[ParamAccountID], s.Params[ParamTarget], s.Params[ParamDirectoryID]
-	u, err := readAccount(ctx, env, id)
-	if err != nil {
-		return Precondition{}, err
-	}
+	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
-		return blocked("%s no longer exists in this org", stepAccount(s)), nil
+		return pre, err
 	}
 	links, err := readLinks(ctx, env, id)
 	if err != nil {
@@ -446,13 +443,10 @@ func (actGooglePrimaryEmail) Check(ctx context.Context, env *Env, s PlanStep) (P
 	if why := missingParams(s, ParamAccountID, ParamTarget); why != "" {
 		return blocked("%s", why), nil
 	}
-	id, target := s.Params[ParamAccountID], s.Params[ParamTarget]
-	u, err := readAccount(ctx, env, id)
-	if err != nil {
-		return Precondition{}, err
-	}
+	target := s.Params[ParamTarget]
+	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
-		return blocked("%s no longer exists in this org", stepAccount(s)), nil
+		return pre, err
 	}
 	if sameEmail(u.Email, target) {
 		return alreadyDone("%s already has %s", stepName(s), target), nil

@@ -95,12 +95,9 @@ func (a actRecordMemberships) Check(ctx context.Context, env *Env, s PlanStep) (
 	} else if ok {
 		return alreadyDone("recorded earlier in this run: %s", describeRecords(recs)), nil
 	}
-	u, err := readAccount(ctx, env, s.Params[ParamAccountID])
-	if err != nil {
-		return Precondition{}, err
-	}
+	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
-		return blocked("%s no longer exists in this org", stepAccount(s)), nil
+		return pre, err
 	}
 	return ready("the group memberships are recorded before anything changes"), nil
 }
@@ -367,12 +364,9 @@ func (actRestoreMemberships) Check(ctx context.Context, env *Env, s PlanStep) (P
 	if recs == nil {
 		return blocked("no group memberships were recorded in this run (record-memberships did not run), so there is nothing to restore from"), nil
 	}
-	u, err := readAccount(ctx, env, s.Params[ParamAccountID])
-	if err != nil {
-		return Precondition{}, err
-	}
+	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
-		return blocked("%s no longer exists in this org", stepAccount(s)), nil
+		return pre, err
 	}
 	g, err := gap(ctx, env, s.Params[ParamAccountID], recs)
 	if err != nil {

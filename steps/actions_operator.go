@@ -102,12 +102,9 @@ func (actClaimAccount) Check(ctx context.Context, env *Env, s PlanStep) (Precond
 	if why := missingParams(s, ParamAccountID); why != "" {
 		return blocked("%s", why), nil
 	}
-	u, err := readAccount(ctx, env, s.Params[ParamAccountID])
-	if err != nil {
-		return Precondition{}, err
-	}
+	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
-		return blocked("%s no longer exists in this org", stepAccount(s)), nil
+		return pre, err
 	}
 	if u.Managed() {
 		return alreadyDone("%s is a managed account of this org", userSummary(u)), nil

@@ -29,12 +29,9 @@ func (actVerifyUser) Check(ctx context.Context, env *Env, s PlanStep) (Precondit
 	if why := missingParams(s, ParamAccountID, ParamTarget); why != "" {
 		return blocked("%s", why), nil
 	}
-	u, err := readAccount(ctx, env, s.Params[ParamAccountID])
-	if err != nil {
-		return Precondition{}, err
-	}
+	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
-		return blocked("%s no longer exists in this org", stepAccount(s)), nil
+		return pre, err
 	}
 	return ready("reading %s back", stepName(s)), nil
 }
