@@ -98,20 +98,8 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 		RunID: runID, Org: org.Client.OrgID(), Mode: org.Mode, User: req.User, UserAccountID: d.User.AccountID,
 		Target: d.Target, Verdict: d.Verdict, Plan: d.Plan, Tool: strings.TrimPrefix(versionString(), "syncdoctor "), OrgState: org.statePath(),
 	}
-	if f.dryRun {
-		res, err := org.executor(nil, nil, out).Start(ctx, header)
-		if err != nil {
-			return err
-		}
-		return printResult(a, f.json, res, nil)
-	}
-	j, err := steps.OpenJournal(journalPath)
-	if err != nil {
-		return err
-	}
-	defer j.Close()
-	res, runErr := org.executor(j, alwaysYes, out).Start(ctx, header)
-	return org.closeRun(a, f.json, f.note, f.outSnapshot, d, res, runErr)
+	ro := runOutput{json: f.json, dryRun: f.dryRun, journal: journalPath, note: f.note, outSnapshot: f.outSnapshot}
+	return org.carryOut(a, ro, d, func(x *steps.Executor) (*steps.Result, error) { return x.Start(ctx, header) })
 }
 
 // alwaysYes is the confirmation --yes gives to every step.
@@ -160,7 +148,7 @@ func (o *orgConn) closeRun(a *app, asJSON bool, notePath, outSnapshot string, d 
 	if err != nil && runErr == nil {
 		runErr = err
 	}
-	if perr := printResult(a, asJSON, res, nil); perr != nil && runErr == nil {
+	if perr := printResult(a, asJSON, res); perr != nil && runErr == nil {
 		runErr = perr
 	}
 	if runErr != nil {

@@ -62,24 +62,8 @@ func runResume(ctx context.Context, a *app, f resumeFlags) error {
 		return err
 	}
 	defer org.Close()
-	out := progressWriter(a, f.json)
-	if f.dryRun {
-		res, err := org.executor(nil, nil, out).Resume(ctx, run)
-		if err != nil {
-			return err
-		}
-		return printResult(a, f.json, res, nil)
-	}
-	j, err := steps.OpenJournal(journalPath)
-	if err != nil {
-		return err
-	}
-	defer j.Close()
-	if torn := j.Torn(); torn != nil {
-		fmt.Fprintf(out, "The journal's last line (line %d) was cut off by the interruption; it was never acted on and is set aside.\n", torn.Line)
-	}
-	res, runErr := org.executor(j, alwaysYes, out).Resume(ctx, run)
-	return org.closeRun(a, f.json, f.note, f.outSnapshot, nil, res, runErr)
+	ro := runOutput{json: f.json, dryRun: f.dryRun, journal: journalPath, note: f.note, outSnapshot: f.outSnapshot}
+	return org.carryOut(a, ro, nil, func(x *steps.Executor) (*steps.Result, error) { return x.Resume(ctx, run) })
 }
 
 // pickRun finds the run to resume: the one named, or the last unfinished.

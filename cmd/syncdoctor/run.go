@@ -46,6 +46,35 @@ func openOrgForResume(ctx context.Context, getenv func(string) string, h steps.R
 // statePath is where a simulated org keeps its state ("" for a live org).
 func (o *orgConn) statePath() string { return o.state }
 
+// runOutput is what fix and resume were asked for about a run's output.
+type runOutput struct {
+	json, dryRun               bool
+	journal, note, outSnapshot string
+}
+
+// carryOut lists a run's calls (--dry-run) or carries it out with --yes,
+// journaling every change, then reports its end. act starts or resumes it.
+func (o *orgConn) carryOut(a *app, ro runOutput, d *steps.Diagnosis, act func(*steps.Executor) (*steps.Result, error)) error {
+	out := progressWriter(a, ro.json)
+	if ro.dryRun {
+		res, err := act(o.executor(nil, nil, out))
+		if err != nil {
+			return err
+		}
+		return printResult(a, ro.json, res)
+	}
+	j, err := steps.OpenJournal(ro.journal)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	if torn := j.Torn(); torn != nil {
+		fmt.Fprintf(out, "The journal's last line (line %d) was cut off by an interruption; it was never acted on and is set aside.\n", torn.Line)
+	}
+	res, runErr := act(o.executor(j, alwaysYes, out))
+	return o.closeRun(a, ro.json, ro.note, ro.outSnapshot, d, res, runErr)
+}
+
 // executor builds the executor of a run; a nil journal makes a dry run.
 func (o *orgConn) executor(j *steps.Journal, confirm func(context.Context, steps.PlanStep) (bool, error), out io.Writer) *steps.Executor {
 	env := &steps.Env{Client: o.Client, Journal: j}
@@ -89,7 +118,7 @@ func eventPrinter(w io.Writer) func(steps.Event) {
 
 // printResult prints how a run ended: JSON (--json), the calls of a dry run,
 // or a closing line.
-func printResult(a *app, asJSON bool, res *steps.Result, _ error) error {
+func printResult(a *app, asJSON bool, res *steps.Result) error {
 	if asJSON {
 		data, err := json.MarshalIndent(res, "", "  ")
 		if err != nil {
