@@ -80,6 +80,8 @@ type crashRig struct {
 	snapshot string // the --snapshot file; "" for a live org
 	journal  string
 	env      []string
+	flaky    bool // the org answers with faults: a failed run is resumed
+	failures int  // runs that stopped on a fault, resumed
 }
 
 func newSnapshotRig(t *testing.T) *crashRig {
@@ -100,8 +102,15 @@ func newCrashRig(t *testing.T) *crashRig {
 	t.Helper()
 	// Latency gives the test time to kill the fix right after a change,
 	// before the next one is sent.
+	return newLiveRig(t, "--latency", "15ms")
+}
+
+// newLiveRig serves the demo org from a `syncdoctor simulate` process
+// started with the given fault flags.
+func newLiveRig(t *testing.T, faults ...string) *crashRig {
+	t.Helper()
 	sim := exec.Command(os.Args[0])
-	sim.Env = cliEnv([]string{"simulate", "--addr", "127.0.0.1:0", "--latency", "15ms"})
+	sim.Env = cliEnv(append([]string{"simulate", "--addr", "127.0.0.1:0"}, faults...))
 	stdout, err := sim.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -156,6 +165,10 @@ func (r *crashRig) drive(killAfter int) (killed bool) {
 		case run.Status == steps.StatusWaitingOperator:
 			r.playIdP(run)
 		case wasKilled && run.Status == steps.StatusInterrupted:
+		case r.flaky && code == exitFailed && run.Status == steps.StatusFailed:
+			// A fault the client could not ride out: the journal says where,
+			// and resume goes on from there.
+			r.failures++
 		default:
 			r.t.Fatalf("run %s ended %s (%s), exit %d", run.Header.RunID, run.Status, run.Reason, code)
 		}
@@ -292,4 +305,32 @@ func firstDifference(got, want string) string {
 		}
 	}
 	return fmt.Sprintf("lengths differ: %d and %d lines", len(g), len(w))
+}
+
+// Faults during a fix: 500/503 answers, dropped connections and a tight rate
+// limit. The run completes, or stops with the journal saying where and
+// resume finishing it, on the same org as a run without faults, with no
+// change made twice.
+func TestFixThroughFaultsReachesTheSameOrg(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts real processes")
+	}
+	t.Parallel()
+	reference := newCrashRig(t)
+	reference.drive(0)
+	for _, seed := range []string{"1", "2", "3"} {
+		t.Run("seed "+seed, func(t *testing.T) {
+			t.Parallel()
+			rig := newLiveRig(t, "--error-rate", "0.15", "--drop-rate", "0.05", "--rate-limit", "600", "--retry-after", "--seed", seed)
+			rig.flaky = true
+			rig.drive(0)
+			t.Logf("seed %s: %d runs stopped on a fault and were resumed", seed, rig.failures)
+			if got, want := rig.orgState(), reference.orgState(); got != want {
+				t.Errorf("org after a fix through faults differs:\n%s", firstDifference(got, want))
+			}
+			if got, want := rig.okOutcomes(), reference.okOutcomes(); got != want {
+				t.Errorf("%d changes made, want %d\n%s", got, want, rig.lastRun().Timeline())
+			}
+		})
+	}
 }
