@@ -69,7 +69,9 @@ type Hit struct {
 	// account found by its id has none: the id is not part of Field.
 	Matched []int
 	// Score ranks the hits of one search, higher first; hits are sorted by
-	// it, then by name. Within MatchFuzzy it is sahilm/fuzzy's score.
+	// it, then by name. Each MatchKind has its own band of scores; within
+	// MatchFuzzy they follow sahilm/fuzzy's score, within MatchMisspelled
+	// the edit distance. Compare scores of one search only.
 	Score int
 	// How says why the entry matched.
 	How MatchKind
