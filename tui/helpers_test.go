@@ -12,8 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/fixtures"
+	"github.com/syncdoctor/syncdoctor/fixtures/simorg"
 	"github.com/syncdoctor/syncdoctor/steps"
 )
 
@@ -40,71 +40,15 @@ func startDemo(t testing.TB, live bool) *demo {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	dirs := make([]client.DirectoryKey, 0, len(snap.Directories))
-	for _, d := range snap.Directories {
-		dirs = append(dirs, client.DirectoryKey{ID: d.ID, Key: client.Secret(sim.ScimKey())})
-	}
-	c, err := client.New(client.Config{BaseURL: srv.URL, OrgID: snap.Org.ID, OrgKey: client.Secret(sim.OrgKey()), Directories: dirs})
+	c, err := simorg.Client(sim, snap, srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	org := &Org{Client: c, Hints: demoHints(snap), Mode: "demo", Name: "Acme Corp (demo)", Close: func() {}}
+	org := &Org{Client: c, Hints: simorg.Hints(snap), Mode: "demo", Name: "Acme Corp (demo)", Close: func() {}}
 	if !live {
-		org.IdP, org.Console = testIdP{sim.IdP()}, testConsole{sim}
+		org.IdP, org.Console = simorg.IdP(sim), simorg.Console(sim)
 	}
 	return &demo{sim: sim, org: org}
-}
-
-// demoHints are what cmd/ passes for a simulated org.
-func demoHints(snap *fixtures.Snapshot) steps.Hints {
-	saml := snap.Setup.SamlSso != "" && snap.Setup.SamlSso != fixtures.SamlOff
-	h := steps.Hints{SamlSso: &saml, DirectoryIdp: map[string]string{}, SocialLogin: map[string]string{}}
-	for _, d := range snap.Directories {
-		h.DirectoryIdp[d.ID] = d.Idp
-	}
-	for _, a := range snap.Accounts {
-		if a.SocialLogin != nil {
-			h.SocialLogin[a.AccountID] = *a.SocialLogin
-		}
-	}
-	return h
-}
-
-// testIdP and testConsole adapt the simulator as cmd/'s adapters do.
-type testIdP struct{ idp *fixtures.IdP }
-
-func report(r fixtures.IdpResult, err error) (steps.IdpReport, error) {
-	return steps.IdpReport{Action: r.Action, Status: r.Status, Code: r.Code, Message: r.Message, ScimBody: r.ScimBody, Log: r.Log}, err
-}
-
-func (p testIdP) Provision(ctx context.Context, id string) (steps.IdpReport, error) {
-	return report(p.idp.Provision(ctx, id))
-}
-
-func (p testIdP) RemoveFromGroups(ctx context.Context, id string) (steps.IdpReport, error) {
-	return report(p.idp.RemoveFromGroups(ctx, id))
-}
-
-func (p testIdP) AddToGroups(ctx context.Context, id string) (steps.IdpReport, error) {
-	return report(p.idp.AddToGroups(ctx, id))
-}
-
-func (p testIdP) Delete(ctx context.Context, id string) (steps.IdpReport, error) {
-	return report(p.idp.Delete(ctx, id))
-}
-
-func (p testIdP) FindUser(_ context.Context, email string) (string, error) {
-	return p.idp.FindUser(email)
-}
-
-type testConsole struct{ sim *fixtures.Simulator }
-
-func (c testConsole) VerifyDomain(_ context.Context, d string) error { return c.sim.VerifyDomain(d) }
-
-func (c testConsole) ClaimAccount(_ context.Context, id string) error { return c.sim.ClaimAccount(id) }
-
-func (c testConsole) AlignSamlAttribute(_ context.Context, id string) (steps.IdpReport, error) {
-	return report(c.sim.AlignSamlAttribute(id))
 }
 
 // testDeps opens org for every request, with the journal in dir.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/fixtures"
+	"github.com/syncdoctor/syncdoctor/fixtures/simorg"
 	"github.com/syncdoctor/syncdoctor/steps"
 )
 
@@ -84,22 +85,13 @@ func serveSnapshot(snap *fixtures.Snapshot, mode, statePath string) (*orgConn, e
 	if err != nil {
 		return nil, fmt.Errorf("start the simulated org: %w", err)
 	}
-	dirs := make([]client.DirectoryKey, 0, len(snap.Directories))
-	for _, d := range snap.Directories {
-		dirs = append(dirs, client.DirectoryKey{ID: d.ID, Key: client.Secret(sim.ScimKey())})
-	}
-	c, err := client.New(client.Config{
-		BaseURL:     srv.URL,
-		OrgID:       snap.Org.ID,
-		OrgKey:      client.Secret(sim.OrgKey()),
-		Directories: dirs,
-	})
+	c, err := simorg.Client(sim, snap, srv.URL)
 	if err != nil {
 		srv.Close()
 		return nil, err
 	}
 	google := snap.Setup.GoogleWorkspace
-	return &orgConn{Mode: mode, Client: c, Hints: snapshotHints(snap), googleWorkspace: &google, state: statePath, sim: sim, server: srv}, nil
+	return &orgConn{Mode: mode, Client: c, Hints: simorg.Hints(snap), googleWorkspace: &google, state: statePath, sim: sim, server: srv}, nil
 }
 
 // Close stops the in-process simulator, if any.
@@ -122,22 +114,6 @@ func (o *orgConn) writeSnapshot(path string) error {
 		return err
 	}
 	return os.WriteFile(path, append(data, '\n'), 0o600)
-}
-
-// snapshotHints passes on what a simulated org knows that no Atlassian API
-// shows: the SAML setting, each directory's IdP, social logins.
-func snapshotHints(snap *fixtures.Snapshot) steps.Hints {
-	saml := snap.Setup.SamlSso != "" && snap.Setup.SamlSso != fixtures.SamlOff
-	h := steps.Hints{SamlSso: &saml, DirectoryIdp: map[string]string{}, SocialLogin: map[string]string{}}
-	for _, d := range snap.Directories {
-		h.DirectoryIdp[d.ID] = d.Idp
-	}
-	for _, a := range snap.Accounts {
-		if a.SocialLogin != nil {
-			h.SocialLogin[a.AccountID] = *a.SocialLogin
-		}
-	}
-	return h
 }
 
 // liveHints reads, for a live org, the facts no Atlassian API shows, where

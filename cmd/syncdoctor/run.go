@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/syncdoctor/syncdoctor/fixtures"
+	"github.com/syncdoctor/syncdoctor/fixtures/simorg"
 	"github.com/syncdoctor/syncdoctor/steps"
 )
 
@@ -79,8 +80,8 @@ func (o *orgConn) carryOut(a *app, ro runOutput, d *steps.Diagnosis, act func(*s
 func (o *orgConn) executor(j *steps.Journal, confirm func(context.Context, steps.PlanStep) (bool, error), out io.Writer) *steps.Executor {
 	env := &steps.Env{Client: o.Client, Journal: j}
 	if o.sim != nil {
-		env.IdP = simulatedIdP{idp: o.sim.IdP()}
-		env.Console = simulatedConsole{sim: o.sim}
+		env.IdP = simorg.IdP(o.sim)
+		env.Console = simorg.Console(o.sim)
 	}
 	return &steps.Executor{Env: env, Registry: steps.Actions(), Confirm: confirm, Observer: eventPrinter(out), DryRun: j == nil}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/syncdoctor/syncdoctor/fixtures/simorg"
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/tui"
 )
@@ -85,8 +86,8 @@ func wizardOrg(o *orgConn) *tui.Org {
 		Name: "org " + o.Client.OrgID(),
 	}
 	if o.sim != nil {
-		org.IdP = simulatedIdP{idp: o.sim.IdP()}
-		org.Console = simulatedConsole{sim: o.sim}
+		org.IdP = simorg.IdP(o.sim)
+		org.Console = simorg.Console(o.sim)
 		org.Name = o.sim.Snapshot().Org.Name + " (" + o.Mode + ")"
 	}
 	return org
