@@ -184,7 +184,7 @@ func (f *OrgFacts) targetDomainUnclaimed() *Finding {
 	}
 	state := "is not one of this org's domains (unclaimed, or claimed by another org)"
 	if dom, ok := f.domain(d); ok {
-		state = fmt.Sprintf("is %s for this org, not verified", dom.ClaimStatus)
+		state = fmt.Sprintf("is listed for this org but not verified (its claim is %s)", dom.ClaimStatus)
 	}
 	return &Finding{
 		Code: VerdictTargetDomainUnclaimed, AccountID: f.User.AccountID,
