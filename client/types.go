@@ -117,6 +117,15 @@ type Privilege struct {
 	Reason  *ReasonKey `json:"reason,omitempty"`
 }
 
+// Refusal is the reason key of a refused privilege ("externalDirectory.scim",
+// ...); "" when it is allowed, unknown or nil.
+func (p *Privilege) Refusal() string {
+	if p == nil || p.Allowed || p.Reason == nil {
+		return ""
+	}
+	return p.Reason.Key
+}
+
 // ReasonKey wraps a restriction reason.
 type ReasonKey struct {
 	Key string `json:"key"`

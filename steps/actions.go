@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -58,19 +57,11 @@ func settle(ctx context.Context, env *Env, check func(ctx context.Context) error
 		}
 		return err
 	})
-	var stop *stopPolling
-	if err == nil || ctx.Err() != nil || last == nil || errors.As(last, &stop) {
+	if err == nil || ctx.Err() != nil || last == nil || pollStopped(last) {
 		return err
 	}
 	return fmt.Errorf("still not so after %s: %w", verifyTimeout, last)
 }
-
-// Pseudo-methods of the Calls that are not HTTP calls of this tool: what the
-// operator (or, on a simulated org, the simulated IdP or admin console) does.
-const (
-	MethodIdP   = "IDP"   // done in the identity provider
-	MethodAdmin = "ADMIN" // done in admin.atlassian.com
-)
 
 // Fact keys the actions keep across a resume, beside FactMemberships and
 // FactMembershipsRestored.
@@ -123,8 +114,7 @@ func errMissing(s PlanStep, keys ...string) error {
 
 // stepAccount names the step's account for people: "Name (email)".
 func stepAccount(s PlanStep) string {
-	a := AccountFacts{User: client.User{AccountID: s.Params[ParamAccountID], Email: s.Params[ParamEmail], Name: s.Params[ParamName]}}
-	return who(&a)
+	return accountName(s.Params[ParamName], s.Params[ParamEmail], s.Params[ParamAccountID])
 }
 
 // stepName is the step's account's name, else its email or id.
@@ -241,7 +231,7 @@ func emailSetAllowed(ctx context.Context, env *Env, id string) (allowed bool, re
 	if p.Allowed {
 		return true, "", nil
 	}
-	return false, privilegeReason(&p), nil
+	return false, p.Refusal(), nil
 }
 
 // refusalSentence explains a refused email.set for people.
@@ -257,25 +247,6 @@ func refusalSentence(reason string) string {
 		return "the user-management API does not allow it"
 	}
 	return "the user-management API refuses it (" + reason + ")"
-}
-
-// isPlaceholderOf reports whether email is one of base's placeholders,
-// PlaceholderEmail(base, n) for some n >= 1 (case aside).
-func isPlaceholderOf(email, base string) bool {
-	local, domain, ok := strings.Cut(base, "@")
-	l2, d2, ok2 := strings.Cut(email, "@")
-	if !ok || !ok2 || !strings.EqualFold(domain, d2) {
-		return false
-	}
-	rest, found := strings.CutPrefix(strings.ToLower(l2), strings.ToLower(local)+"_duplicate")
-	if !found {
-		return false
-	}
-	if rest == "" {
-		return true
-	}
-	n, err := strconv.Atoi(rest)
-	return err == nil && n >= 2 && strconv.Itoa(n) == rest
 }
 
 // setFact journals a fact of the run.

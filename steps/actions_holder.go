@@ -25,8 +25,7 @@ func accountReadCall(id, why string) Call {
 
 // userSummary names an account read from the org: "Name (email, account id)".
 func userSummary(u *client.User) string {
-	a := AccountFacts{User: *u}
-	return whoWithID(&a)
+	return accountNameWithID(u.Name, u.Email, u.AccountID)
 }
 
 // productKeys lists an account's products.

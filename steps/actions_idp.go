@@ -508,13 +508,6 @@ func (actAlignSaml) Calls(s PlanStep) []Call {
 		idpLabel(s), orWord(s.Params[ParamSamlAttribute], "the SAML NameID"), orWord(s.Params[ParamScimAttribute], "the SCIM email attribute"), s.Params[ParamTarget], stepName(s)))}
 }
 
-func orWord(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
-}
-
 func (actAlignSaml) Check(ctx context.Context, env *Env, s PlanStep) (Precondition, error) {
 	if why := missingParams(s, ParamDirectoryID, ParamScimUserID); why != "" {
 		return blocked("%s", why), nil

@@ -311,7 +311,7 @@ func (f *OrgFacts) emailTaken(dup *dupMatch) *Finding {
 // emails by provisioning like any other IdP).
 func (f *OrgFacts) idpOwned() *Finding {
 	u := f.User
-	reason := privilegeReason(u.EmailSet)
+	reason := u.EmailSet.Refusal()
 	dir := ""
 	for _, l := range u.Links {
 		if f.Hints.idpOf(l.DirectoryID) == IdpGoogle {
@@ -397,7 +397,7 @@ func (f *OrgFacts) HolderInOtherOrg() bool { return f.Holder != nil && f.holderN
 func (f *OrgFacts) HolderLocked() bool { return f.Holder != nil && locked(f.Holder) }
 
 func locked(a *AccountFacts) bool {
-	return a.Synced() || len(a.Links) > 0 || privilegeReason(a.EmailSet) == client.ReasonSCIM
+	return a.Synced() || len(a.Links) > 0 || a.EmailSet.Refusal() == client.ReasonSCIM
 }
 
 // userLinked reports whether any SCIM user links the user's account.
@@ -406,7 +406,7 @@ func (f *OrgFacts) userLinked() bool { return f.User != nil && locked(f.User) &&
 // userGoogleOnly: the lock on the user is Google Workspace's, not a SCIM link.
 func (f *OrgFacts) userGoogleOnly() bool {
 	u := f.User
-	return len(u.Links) == 0 && !u.Synced() && privilegeReason(u.EmailSet) == client.ReasonGoogle
+	return len(u.Links) == 0 && !u.Synced() && u.EmailSet.Refusal() == client.ReasonGoogle
 }
 
 // scimRecordMissing: a managed account with no SCIM record at all, in an
@@ -505,47 +505,15 @@ func (f *OrgFacts) domainVerified(name string) bool {
 	return ok && d.Verified()
 }
 
-func privilegeReason(p *client.Privilege) string {
-	if p == nil || p.Allowed || p.Reason == nil {
-		return ""
-	}
-	return p.Reason.Key
-}
-
 func inactive(a *AccountFacts) bool {
 	return a.AccountStatus == "inactive" || a.AccountStatus == "closed"
 }
 
-func statusWord(status string) string {
-	if status == "inactive" {
-		return "deactivated"
-	}
-	return status
-}
-
 // who names an account for people: "Name (email)".
-func who(a *AccountFacts) string {
-	switch {
-	case a.Name != "" && a.Email != "":
-		return fmt.Sprintf("%s (%s)", a.Name, a.Email)
-	case a.Email != "":
-		return a.Email
-	case a.Name != "":
-		return fmt.Sprintf("%s (account %s)", a.Name, a.AccountID)
-	}
-	return "account " + a.AccountID
-}
+func who(a *AccountFacts) string { return accountName(a.Name, a.Email, a.AccountID) }
 
 // whoWithID names an account with its id: "Name (email, account id)".
-func whoWithID(a *AccountFacts) string {
-	switch {
-	case a.Name != "" && a.Email != "":
-		return fmt.Sprintf("%s (%s, account %s)", a.Name, a.Email, a.AccountID)
-	case a.Email != "":
-		return fmt.Sprintf("%s (account %s)", a.Email, a.AccountID)
-	}
-	return who(a)
-}
+func whoWithID(a *AccountFacts) string { return accountNameWithID(a.Name, a.Email, a.AccountID) }
 
 func inDirectories(links []client.ScimLink) string {
 	var dirs []string

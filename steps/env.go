@@ -20,7 +20,7 @@ type Env struct {
 	Journal *Journal
 	Facts   *Facts
 	RunID   string
-	Now     func() time.Time // nil: time.Now
+	Clock   func() time.Time // nil: time.Now
 
 	cur stepRef // the step being carried out, stamped on its records
 }
@@ -31,8 +31,8 @@ type stepRef struct {
 }
 
 func (e *Env) now() time.Time {
-	if e.Now != nil {
-		return e.Now()
+	if e.Clock != nil {
+		return e.Clock()
 	}
 	return time.Now()
 }
@@ -128,6 +128,12 @@ type stopPolling struct{ err error }
 
 func (s *stopPolling) Error() string { return s.err.Error() }
 func (s *stopPolling) Unwrap() error { return s.err }
+
+// pollStopped reports whether err was marked by StopPolling.
+func pollStopped(err error) bool {
+	var s *stopPolling
+	return errors.As(err, &s)
+}
 
 // StopPolling marks an error that ends Env.Poll at once.
 func StopPolling(err error) error { return &stopPolling{err: err} }

@@ -274,7 +274,7 @@ func (g *gatherer) privileges(ctx context.Context, a *AccountFacts) error {
 	said := "email.set is allowed: an admin can change the email of " + a.AccountID + "."
 	if !p.Allowed {
 		said = "email.set is refused for " + a.AccountID
-		if r := privilegeReason(&p); r != "" {
+		if r := p.Refusal(); r != "" {
 			said += " with reason " + r
 		}
 		said += "."

@@ -364,7 +364,7 @@ func newHarness(t *testing.T, org *fakeOrg, path string) *harness {
 	org.seqNow = func() int64 { return j.seq }
 	h := &harness{org: org, set: &setEmail{org: org}, j: j, path: path, clock: newFakeClock()}
 	h.x = &Executor{
-		Env: &Env{IdP: org, Journal: j, Now: h.clock.Now},
+		Env: &Env{IdP: org, Journal: j, Clock: h.clock.Now},
 		Registry: Registry{
 			"record-groups": recordGroups{org},
 			"remove-groups": idpGroups{org: org, remove: true},

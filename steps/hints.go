@@ -27,29 +27,3 @@ func (h Hints) samlState() string {
 	}
 	return "off"
 }
-
-// idpDisplayName names an IdP kind for people.
-func idpDisplayName(kind string) string {
-	switch kind {
-	case IdpEntra:
-		return "Microsoft Entra ID"
-	case IdpOkta:
-		return "Okta"
-	case IdpGoogle:
-		return "Google Workspace"
-	case IdpOneLogin:
-		return "OneLogin"
-	}
-	return "the identity provider"
-}
-
-// socialDisplayName names a social login provider for people.
-func socialDisplayName(provider string) string {
-	switch provider {
-	case "google":
-		return "Google"
-	case "microsoft":
-		return "Microsoft"
-	}
-	return provider
-}

@@ -1,25 +1,14 @@
 package steps
 
 import (
-	"errors"
 	"fmt"
 	"html"
-	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/syncdoctor/syncdoctor/client"
-)
-
-// IdP kinds, as a snapshot's directories and the hints name them.
-const (
-	IdpEntra    = "entra"
-	IdpOkta     = "okta"
-	IdpGoogle   = "google"
-	IdpOneLogin = "onelogin"
-	IdpOther    = "other"
 )
 
 // IdpErrorInfo is what an error pasted from an IdP's provisioning log says.
@@ -220,58 +209,4 @@ func idpStatus(s string) int {
 		return 409
 	}
 	return 0
-}
-
-// ValidEmail accepts a bare email address: what net/mail parses, with no
-// display name or angle brackets, exactly one @, a non-empty local part and
-// a domain of at least two non-empty labels. Shared by diagnosis and bulk.
-func ValidEmail(s string) error {
-	switch {
-	case s == "":
-		return errors.New("the email address is empty")
-	case strings.ContainsAny(s, " \t\r\n"):
-		return fmt.Errorf("%q is not an email address: it contains spaces", s)
-	case strings.ContainsAny(s, "<>"):
-		return fmt.Errorf("%q: give the bare address, without a name or angle brackets", s)
-	case strings.Count(s, "@") != 1:
-		return fmt.Errorf("%q is not an email address: it needs exactly one @", s)
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return fmt.Errorf("%q is not an email address", s)
-	}
-	local, domain, _ := strings.Cut(s, "@")
-	if local == "" {
-		return fmt.Errorf("%q is not an email address: nothing before the @", s)
-	}
-	if !strings.Contains(domain, ".") || strings.ContainsAny(domain, "[]") {
-		return fmt.Errorf("%q is not an email address: the domain %q needs a dot", s, domain)
-	}
-	for _, label := range strings.Split(domain, ".") {
-		if label == "" {
-			return fmt.Errorf("%q is not an email address: the domain %q has an empty part", s, domain)
-		}
-	}
-	return nil
-}
-
-// sameEmail compares two addresses as Atlassian does: case-insensitively.
-func sameEmail(a, b string) bool { return a != "" && strings.EqualFold(a, b) }
-
-// emailDomain is the lower-cased domain of an address, "" when it has none.
-func emailDomain(email string) string {
-	i := strings.LastIndexByte(email, '@')
-	if i < 0 {
-		return ""
-	}
-	return strings.ToLower(email[i+1:])
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
 }

@@ -49,7 +49,7 @@ func execute(ctx context.Context, req runRequest, seq int, send func(tea.Msg)) (
 		return nil, err
 	}
 	defer j.Close()
-	env := &steps.Env{Client: req.org.Client, IdP: req.org.IdP, Console: req.org.Console, Journal: j, Now: req.now}
+	env := &steps.Env{Client: req.org.Client, IdP: req.org.IdP, Console: req.org.Console, Journal: j, Clock: req.now}
 	b := &bridge{env: env, org: req.org, seq: seq, send: send}
 	x := &steps.Executor{Env: env, Registry: steps.Actions(), Confirm: b.confirm, Observer: b.observe}
 	if req.header != nil {
