@@ -15,10 +15,10 @@ type Hints struct {
 }
 
 // idpOf is the IdP behind a directory, "" when unknown.
-func (h Hints) idpOf(directoryID string) string { return h.DirectoryIdp[directoryID] }
+func (h Hints) IdpOf(directoryID string) string { return h.DirectoryIdp[directoryID] }
 
 // samlState is "on", "off" or "unknown".
-func (h Hints) samlState() string {
+func (h Hints) SamlState() string {
 	switch {
 	case h.SamlSso == nil:
 		return "unknown"

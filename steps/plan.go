@@ -62,3 +62,12 @@ type Call struct {
 	Body   string `json:"body,omitempty"`
 	Note   string `json:"note,omitempty"`
 }
+
+// IDs lists the step ids of a plan, in order.
+func IDs(plan []PlanStep) []string {
+	out := make([]string, 0, len(plan))
+	for _, s := range plan {
+		out = append(out, s.ID)
+	}
+	return out
+}

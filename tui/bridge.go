@@ -5,6 +5,10 @@ import (
 	"errors"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps/fixes"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/syncdoctor/syncdoctor/steps"
@@ -20,9 +24,9 @@ import (
 type runRequest struct {
 	org      *Org
 	journal  string
-	header   *steps.RunHeader
+	header   *journal.RunHeader
 	resumeID string
-	note     steps.NoteInput
+	note     journal.NoteInput
 	now      func() time.Time
 }
 
@@ -43,15 +47,15 @@ func runCmd(ctx, deliver context.Context, req runRequest, seq int, ch chan<- tea
 	}
 }
 
-func execute(ctx context.Context, req runRequest, seq int, send func(tea.Msg)) (*steps.Result, error) {
-	j, err := steps.OpenJournal(req.journal)
+func execute(ctx context.Context, req runRequest, seq int, send func(tea.Msg)) (*run.Result, error) {
+	j, err := journal.OpenJournal(req.journal)
 	if err != nil {
 		return nil, err
 	}
 	defer j.Close()
-	env := &steps.Env{Client: req.org.Client, IdP: req.org.IdP, Console: req.org.Console, Journal: j, Clock: req.now}
+	env := &run.Env{Client: req.org.Client, IdP: req.org.IdP, Console: req.org.Console, Journal: j, Clock: req.now}
 	b := &bridge{env: env, org: req.org, seq: seq, send: send}
-	x := &steps.Executor{Env: env, Registry: steps.Actions(), Confirm: b.confirm, Observer: b.observe}
+	x := &run.Executor{Env: env, Registry: fixes.Actions(), Confirm: b.confirm, Observer: b.observe}
 	if req.header != nil {
 		return x.Start(ctx, *req.header)
 	}
@@ -63,27 +67,27 @@ func execute(ctx context.Context, req runRequest, seq int, send func(tea.Msg)) (
 }
 
 // findRun reads one run back from the journal, as it stands now.
-func findRun(path, runID string) (*steps.RunLog, error) {
-	runs, err := steps.ReadRuns(path)
+func findRun(path, runID string) (*journal.RunLog, error) {
+	runs, err := journal.ReadRuns(path)
 	if err != nil {
 		return nil, err
 	}
-	return steps.FindRun(runs, runID)
+	return journal.FindRun(runs, runID)
 }
 
 // readNote reads the run back from the journal for its ticket note.
-func readNote(path, runID string, in steps.NoteInput) (string, error) {
+func readNote(path, runID string, in journal.NoteInput) (string, error) {
 	run, err := findRun(path, runID)
 	if err != nil {
 		return "", err
 	}
-	return steps.TicketNote(run, in), nil
+	return journal.TicketNote(run, in), nil
 }
 
 // bridge holds what the executor's callbacks share. Only the executor's
 // goroutine touches it (callbacks are synchronous), so it needs no lock.
 type bridge struct {
-	env   *steps.Env
+	env   *run.Env
 	org   *Org
 	seq   int
 	send  func(tea.Msg)
@@ -112,8 +116,8 @@ func (b *bridge) confirm(ctx context.Context, s steps.PlanStep) (bool, error) {
 }
 
 // observe passes every event on; a new step starts with the org's own IdP.
-func (b *bridge) observe(ev steps.Event) {
-	if ev.Kind == steps.EvStepStarted {
+func (b *bridge) observe(ev run.Event) {
+	if ev.Kind == run.EvStepStarted {
 		b.env.IdP, b.env.Console, b.hands = b.org.IdP, b.org.Console, nil
 	}
 	b.send(runEventMsg{seq: b.seq, ev: ev})
@@ -151,48 +155,48 @@ func (h *hands) wait(ctx context.Context) error {
 }
 
 type handIdP struct {
-	inner steps.IdP
+	inner run.IdP
 	h     *hands
 }
 
-func (p handIdP) Provision(ctx context.Context, id string) (steps.IdpReport, error) {
+func (p handIdP) Provision(ctx context.Context, id string) (run.IdpReport, error) {
 	if err := p.h.wait(ctx); err != nil {
-		return steps.IdpReport{}, err
+		return run.IdpReport{}, err
 	}
 	return p.inner.Provision(ctx, id)
 }
 
-func (p handIdP) RemoveFromGroups(ctx context.Context, id string) (steps.IdpReport, error) {
+func (p handIdP) RemoveFromGroups(ctx context.Context, id string) (run.IdpReport, error) {
 	if err := p.h.wait(ctx); err != nil {
-		return steps.IdpReport{}, err
+		return run.IdpReport{}, err
 	}
 	return p.inner.RemoveFromGroups(ctx, id)
 }
 
-func (p handIdP) AddToGroups(ctx context.Context, id string) (steps.IdpReport, error) {
+func (p handIdP) AddToGroups(ctx context.Context, id string) (run.IdpReport, error) {
 	if err := p.h.wait(ctx); err != nil {
-		return steps.IdpReport{}, err
+		return run.IdpReport{}, err
 	}
 	return p.inner.AddToGroups(ctx, id)
 }
 
-func (p handIdP) Delete(ctx context.Context, id string) (steps.IdpReport, error) {
+func (p handIdP) Delete(ctx context.Context, id string) (run.IdpReport, error) {
 	if err := p.h.wait(ctx); err != nil {
-		return steps.IdpReport{}, err
+		return run.IdpReport{}, err
 	}
 	return p.inner.Delete(ctx, id)
 }
 
 // FindUser is a lookup, not the operator's act: it passes straight on.
 func (p handIdP) FindUser(ctx context.Context, email string) (string, error) {
-	if f, ok := p.inner.(steps.IdpUserFinder); ok {
+	if f, ok := p.inner.(fixes.IdpUserFinder); ok {
 		return f.FindUser(ctx, email)
 	}
 	return "", nil
 }
 
 type handConsole struct {
-	inner steps.Console
+	inner run.Console
 	h     *hands
 }
 
@@ -210,9 +214,9 @@ func (c handConsole) ClaimAccount(ctx context.Context, id string) error {
 	return c.inner.ClaimAccount(ctx, id)
 }
 
-func (c handConsole) AlignSamlAttribute(ctx context.Context, id string) (steps.IdpReport, error) {
+func (c handConsole) AlignSamlAttribute(ctx context.Context, id string) (run.IdpReport, error) {
 	if err := c.h.wait(ctx); err != nil {
-		return steps.IdpReport{}, err
+		return run.IdpReport{}, err
 	}
 	return c.inner.AlignSamlAttribute(ctx, id)
 }

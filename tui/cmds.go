@@ -8,10 +8,13 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/search"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/syncdoctor/syncdoctor/client"
-	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // Every tea.Cmd of the wizard. Each takes what it needs as arguments,
@@ -46,14 +49,14 @@ func listen(ch <-chan tea.Msg) tea.Cmd {
 	}
 }
 
-func openOrgCmd(ctx context.Context, open func(context.Context, *steps.RunHeader) (*Org, error), seq int) tea.Cmd {
+func openOrgCmd(ctx context.Context, open func(context.Context, *journal.RunHeader) (*Org, error), seq int) tea.Cmd {
 	return func() tea.Msg {
 		org, err := open(ctx, nil)
 		return orgOpenedMsg{seq: seq, org: org, err: err}
 	}
 }
 
-func openRunOrgCmd(ctx context.Context, open func(context.Context, *steps.RunHeader) (*Org, error), run *steps.RunLog, seq int) tea.Cmd {
+func openRunOrgCmd(ctx context.Context, open func(context.Context, *journal.RunHeader) (*Org, error), run *journal.RunLog, seq int) tea.Cmd {
 	return func() tea.Msg {
 		h := run.Header
 		org, err := open(ctx, &h)
@@ -62,11 +65,11 @@ func openRunOrgCmd(ctx context.Context, open func(context.Context, *steps.RunHea
 }
 
 // loadOrgCmd fills ix page by page, reporting each page on ch, then the end.
-func loadOrgCmd(ctx context.Context, c *client.Client, ix *steps.Index, seq int, ch chan<- tea.Msg) tea.Cmd {
+func loadOrgCmd(ctx context.Context, c *client.Client, ix *search.Index, seq int, ch chan<- tea.Msg) tea.Cmd {
 	return func() tea.Msg {
 		defer close(ch)
 		send := sender(ctx, ch)
-		err := steps.LoadOrg(ctx, c, ix, pageSize, func(p steps.LoadProgress) {
+		err := search.LoadOrg(ctx, c, ix, pageSize, func(p search.LoadProgress) {
 			send(loadProgressMsg{seq: seq, p: p})
 		})
 		send(loadDoneMsg{seq: seq, err: err})
@@ -79,7 +82,7 @@ func debounceCmd(seq int) tea.Cmd {
 }
 
 // searchCmd asks the index; it is safe while pages are still being added.
-func searchCmd(ix *steps.Index, seq int, q string, limit int) tea.Cmd {
+func searchCmd(ix *search.Index, seq int, q string, limit int) tea.Cmd {
 	return func() tea.Msg {
 		return searchResultsMsg{seq: seq, hits: ix.Search(q, limit)}
 	}
@@ -120,11 +123,11 @@ func readScimUser(ctx context.Context, c *client.Client, l client.ScimLink) scim
 }
 
 // diagnoseCmd runs the diagnosis, reporting each check on ch as it is made.
-func diagnoseCmd(ctx context.Context, org *Org, req steps.Request, seq int, ch chan<- tea.Msg) tea.Cmd {
+func diagnoseCmd(ctx context.Context, org *Org, req diagnose.Request, seq int, ch chan<- tea.Msg) tea.Cmd {
 	return func() tea.Msg {
 		defer close(ch)
 		send := sender(ctx, ch)
-		d, err := steps.Diagnose(ctx, org.Client, req, org.Hints, func(ev steps.Evidence) {
+		d, err := diagnose.Diagnose(ctx, org.Client, req, org.Hints, func(ev diagnose.Evidence) {
 			send(evidenceMsg{seq: seq, ev: ev})
 		})
 		send(diagnosisMsg{seq: seq, d: d, err: err})
@@ -136,7 +139,7 @@ func diagnoseCmd(ctx context.Context, org *Org, req steps.Request, seq int, ch c
 // not exist yet simply has none.
 func readJournalCmd(path string) tea.Cmd {
 	return func() tea.Msg {
-		runs, err := steps.ReadRuns(path)
+		runs, err := journal.ReadRuns(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			return journalReadMsg{}
 		}
@@ -149,9 +152,9 @@ func readJournalCmd(path string) tea.Cmd {
 
 // worthResuming is the last unfinished run, unless it is one the operator
 // stopped before anything was done: resuming that would only ask again.
-func worthResuming(runs []*steps.RunLog) *steps.RunLog {
-	run := steps.LastUnfinished(runs)
-	if run == nil || run.Status != steps.StatusDeclined {
+func worthResuming(runs []*journal.RunLog) *journal.RunLog {
+	run := journal.LastUnfinished(runs)
+	if run == nil || run.Status != journal.StatusDeclined {
 		return run
 	}
 	for i := range run.Steps {

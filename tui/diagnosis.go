@@ -5,10 +5,10 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-
-	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // diagnosisScreen shows each check as diagnosis makes it, then the
@@ -17,14 +17,14 @@ type diagnosisScreen struct {
 	seq      int
 	cancel   context.CancelFunc
 	ch       <-chan tea.Msg
-	req      steps.Request
-	evidence []steps.Evidence
-	d        *steps.Diagnosis
+	req      diagnose.Request
+	evidence []diagnose.Evidence
+	d        *diagnose.Diagnosis
 	err      error
 	pager    pager
 }
 
-func (m Model) startDiagnosis(req steps.Request) (Model, tea.Cmd) {
+func (m Model) startDiagnosis(req diagnose.Request) (Model, tea.Cmd) {
 	m = m.stopDiagnosis()
 	m, seq := m.nextSeq()
 	ctx, cancel := context.WithCancel(m.ctx)
@@ -130,14 +130,14 @@ func (m Model) diagnosisContent(w int) string {
 // diagnosisError says what to do about an error: bad input goes back to
 // the target, a failed read can be retried.
 func diagnosisError(err error) string {
-	var in *steps.InputError
+	var in *diagnose.InputError
 	if errors.As(err, &in) {
 		return in.Reason + " Press esc to change it."
 	}
 	return explainLoadError(err) + " Press r to try again."
 }
 
-func (m Model) viewVerdict(d *steps.Diagnosis, w int) string {
+func (m Model) viewVerdict(d *diagnose.Diagnosis, w int) string {
 	s := m.styles
 	v := explainVerdict(d)
 	var b strings.Builder

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
@@ -68,11 +70,11 @@ func checkOutcome(t *testing.T, sc fixtures.Scenario, m Model, d *demo) {
 		}
 		return
 	case stopsAt[sc.Name]:
-		if res.Status != steps.StatusFailed {
+		if res.Status != journal.StatusFailed {
 			t.Fatalf("run %s (%s), want failed", res.Status, res.Reason)
 		}
 		return
-	case res.Status != steps.StatusCompleted:
+	case res.Status != journal.StatusCompleted:
 		t.Fatalf("run %s: %s", res.Status, res.Reason)
 	}
 	u := m.diag.d.User
@@ -208,7 +210,7 @@ func TestFlowLiveIdPStepWaitsForTheOperator(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.enter()
-	w.waitFor("the run to complete", func(s snap) bool { return !s.running && s.res != nil && s.res.Status == steps.StatusCompleted })
+	w.waitFor("the run to complete", func(s snap) bool { return !s.running && s.res != nil && s.res.Status == journal.StatusCompleted })
 	if got := accountEmail(d.sim.Snapshot(), accountOf(fixtures.Demo(), "chinedu.okonkwo@acme.com")); got != "chinedu.okonkwo@acme.io" {
 		t.Fatalf("Chinedu's account has %q", got)
 	}
@@ -245,7 +247,7 @@ func TestFlowQuitMidFixThenResume(t *testing.T) {
 	}
 	w.typeText("y")
 	first := w.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(probe).inner
-	if first.run.res == nil || first.run.res.Status == steps.StatusCompleted {
+	if first.run.res == nil || first.run.res.Status == journal.StatusCompleted {
 		t.Fatalf("the first session's run: %+v", first.run.res)
 	}
 
@@ -265,7 +267,7 @@ func TestFlowQuitMidFixThenResume(t *testing.T) {
 		again.waitFor("the answer taken", func(n snap) bool { return n.ask != s.ask })
 	}
 	s = again.p.now()
-	if s.res.Status != steps.StatusCompleted {
+	if s.res.Status != journal.StatusCompleted {
 		t.Fatalf("resumed run %s: %s", s.res.Status, s.res.Reason)
 	}
 	if got := accountEmail(d.sim.Snapshot(), accountOf(fixtures.Demo(), "zofia.kaminska@acme.com")); got != "zofia.lewandowska@acme.com" {
@@ -339,7 +341,7 @@ func TestFlowDoItMyselfOnASimulatedOrg(t *testing.T) {
 	}
 	w.enter()
 	s = w.waitFor("the run to end", func(s snap) bool { return !s.running && s.res != nil })
-	if s.res.Status != steps.StatusCompleted {
+	if s.res.Status != journal.StatusCompleted {
 		t.Fatalf("run %s: %s", s.res.Status, s.res.Reason)
 	}
 	if got := accountEmail(d.sim.Snapshot(), accountOf(fixtures.Demo(), "chinedu.okonkwo@acme.com")); got != "chinedu.okonkwo@acme.io" {

@@ -8,13 +8,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/search"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/syncdoctor/syncdoctor/fixtures"
 	"github.com/syncdoctor/syncdoctor/fixtures/simorg"
-	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // testNow is the wizard's clock in tests: journal times and notes are fixed.
@@ -54,7 +57,7 @@ func startDemo(t testing.TB, live bool) *demo {
 // testDeps opens org for every request, with the journal in dir.
 func testDeps(org *Org, dir string) Deps {
 	return Deps{
-		Open:        func(context.Context, *steps.RunHeader) (*Org, error) { return org, nil },
+		Open:        func(context.Context, *journal.RunHeader) (*Org, error) { return org, nil },
 		JournalPath: filepath.Join(dir, "journal.jsonl"),
 		Version:     "test",
 		Now:         func() time.Time { return testNow },
@@ -81,7 +84,7 @@ type snap struct {
 	waiting    bool
 	notYet     string
 	running    bool
-	res        *steps.Result
+	res        *run.Result
 	runErr     error
 	runID      string
 	note       string
@@ -103,7 +106,7 @@ func takeSnap(m Model) snap {
 		switch {
 		case r.typed != "":
 			s.rows = append(s.rows, "typed:"+r.typed)
-		case r.hit.Entry.Kind == steps.EntryGroup:
+		case r.hit.Entry.Kind == search.EntryGroup:
 			s.rows = append(s.rows, "group:"+r.hit.Entry.Group.Name)
 		default:
 			s.rows = append(s.rows, strings.ToLower(r.hit.Entry.Account.Email))

@@ -7,12 +7,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps/search"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/syncdoctor/syncdoctor/client"
-	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // loadingScreen opens the org and loads its accounts and groups into the
@@ -21,8 +22,8 @@ import (
 type loadingScreen struct {
 	seq     int // of the open or load under way
 	opening bool
-	ix      *steps.Index
-	p       steps.LoadProgress
+	ix      *search.Index
+	p       search.LoadProgress
 	done    bool
 	err     error          // opening or loading failed
 	ch      <-chan tea.Msg // the loader's progress
@@ -51,7 +52,7 @@ func (m Model) onOrgOpened(msg orgOpenedMsg) (Model, tea.Cmd) {
 func (m Model) startLoad() (Model, tea.Cmd) {
 	m, seq := m.nextSeq()
 	ch := make(chan tea.Msg, 8)
-	m.loading = loadingScreen{seq: seq, ix: steps.NewIndex(), ch: ch}
+	m.loading = loadingScreen{seq: seq, ix: search.NewIndex(), ch: ch}
 	return m, tea.Batch(loadOrgCmd(m.ctx, m.org.Client, m.loading.ix, seq, ch), listen(ch), m.refreshSearch())
 }
 
@@ -137,14 +138,14 @@ func (m Model) viewLoading(w, h int) string {
 
 // loadFraction: the directory API gives no total, so the bar fills by
 // pages, approaching but never reaching the end until the last one.
-func loadFraction(p steps.LoadProgress, done bool) float64 {
+func loadFraction(p search.LoadProgress, done bool) float64 {
 	if done || p.Done {
 		return 1
 	}
 	return 1 - 1/float64(p.Page+2)
 }
 
-func loadCounts(p steps.LoadProgress) string {
+func loadCounts(p search.LoadProgress) string {
 	return fmt.Sprintf("%d accounts, %d groups (page %d)", p.Accounts, p.Groups, p.Page)
 }
 

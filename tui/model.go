@@ -9,6 +9,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -23,9 +26,9 @@ type Org struct {
 	Hints     steps.Hints
 	Mode      string // live | simulated | demo
 	Name      string
-	IdP       steps.IdP     // the simulated IdP; nil live
-	Console   steps.Console // the simulated admin console; nil live
-	StatePath string        // where a simulated org keeps its state ("" in memory or live)
+	IdP       run.IdP     // the simulated IdP; nil live
+	Console   run.Console // the simulated admin console; nil live
+	StatePath string      // where a simulated org keeps its state ("" in memory or live)
 	Close     func()
 }
 
@@ -36,7 +39,7 @@ func (o *Org) Simulated() bool { return o != nil && o.Mode != "live" }
 type Deps struct {
 	// Open opens an org: with a nil run the org named on the command line
 	// (a fresh session), with a run the org that run worked on (resume).
-	Open        func(ctx context.Context, run *steps.RunHeader) (*Org, error)
+	Open        func(ctx context.Context, run *journal.RunHeader) (*Org, error)
 	JournalPath string
 	Version     string
 	Accessible  bool             // huh's accessible mode, no animation
@@ -263,11 +266,11 @@ func (m Model) spinTick() tea.Cmd {
 
 // resumeCommand is how to go on with a run from the shell: the journal
 // is named unless it is the default one.
-func resumeCommand(journal string) string {
-	if def, err := steps.DefaultJournalPath(); err == nil && def == journal {
+func resumeCommand(path string) string {
+	if def, err := journal.DefaultJournalPath(); err == nil && def == path {
 		return "syncdoctor resume"
 	}
-	return "syncdoctor resume --journal " + journal
+	return "syncdoctor resume --journal " + path
 }
 
 // spinner is the busy mark: turning, or a plain ellipsis in accessible mode.

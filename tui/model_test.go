@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
@@ -75,14 +77,14 @@ func TestExplainLoadError(t *testing.T) {
 func TestWorthResuming(t *testing.T) {
 	t.Parallel()
 	plan := []steps.PlanStep{{ID: "a", Kind: steps.KindAPI}, {ID: "b", Kind: steps.KindAPI}}
-	stoppedAtOnce := &steps.RunLog{Header: steps.RunHeader{RunID: "r1", Plan: plan}, Status: steps.StatusDeclined,
-		Steps: []steps.StepState{{Status: steps.StepDeclined}, {Status: steps.StepPending}}}
-	stoppedLater := &steps.RunLog{Header: steps.RunHeader{RunID: "r2", Plan: plan}, Status: steps.StatusDeclined, LastSeq: 9,
-		Steps: []steps.StepState{{Status: steps.StepDone}, {Status: steps.StepDeclined}}}
-	if got := worthResuming([]*steps.RunLog{stoppedAtOnce}); got != nil {
+	stoppedAtOnce := &journal.RunLog{Header: journal.RunHeader{RunID: "r1", Plan: plan}, Status: journal.StatusDeclined,
+		Steps: []journal.StepState{{Status: journal.StepDeclined}, {Status: journal.StepPending}}}
+	stoppedLater := &journal.RunLog{Header: journal.RunHeader{RunID: "r2", Plan: plan}, Status: journal.StatusDeclined, LastSeq: 9,
+		Steps: []journal.StepState{{Status: journal.StepDone}, {Status: journal.StepDeclined}}}
+	if got := worthResuming([]*journal.RunLog{stoppedAtOnce}); got != nil {
 		t.Errorf("offered %s, a run that did nothing", got.Header.RunID)
 	}
-	if got := worthResuming([]*steps.RunLog{stoppedAtOnce, stoppedLater}); got == nil || got.Header.RunID != "r2" {
+	if got := worthResuming([]*journal.RunLog{stoppedAtOnce, stoppedLater}); got == nil || got.Header.RunID != "r2" {
 		t.Errorf("offered %v, want r2", got)
 	}
 }

@@ -3,6 +3,10 @@ package tui
 import (
 	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/search"
 )
 
 // Every message the wizard's own Cmds send. Each async result carries the
@@ -19,7 +23,7 @@ type orgOpenedMsg struct {
 // loadProgressMsg: one more page of accounts or groups is in the index.
 type loadProgressMsg struct {
 	seq int
-	p   steps.LoadProgress
+	p   search.LoadProgress
 }
 
 // loadDoneMsg: loading the org ended, err nil when it all arrived.
@@ -34,7 +38,7 @@ type searchTickMsg struct{ seq int }
 // searchResultsMsg: the index answered a query.
 type searchResultsMsg struct {
 	seq  int
-	hits []steps.Hit
+	hits []search.Hit
 }
 
 // scimReadMsg: the account's SCIM links and the SCIM users behind them.
@@ -54,20 +58,20 @@ type scimLinkView struct {
 // evidenceMsg: diagnosis made one more check.
 type evidenceMsg struct {
 	seq int
-	ev  steps.Evidence
+	ev  diagnose.Evidence
 }
 
 // diagnosisMsg: diagnosis ended.
 type diagnosisMsg struct {
 	seq int
-	d   *steps.Diagnosis
+	d   *diagnose.Diagnosis
 	err error
 }
 
 // runEventMsg: the executor reached a stage of a step.
 type runEventMsg struct {
 	seq int
-	ev  steps.Event
+	ev  run.Event
 }
 
 // confirmAskMsg: the executor waits for the operator's answer on reply.
@@ -89,7 +93,7 @@ type confirmReply struct {
 // from the journal (empty when it could not be read: noteErr).
 type runDoneMsg struct {
 	seq     int
-	res     *steps.Result
+	res     *run.Result
 	err     error
 	note    string
 	noteErr error
@@ -105,7 +109,7 @@ type handsMsg struct {
 
 // journalReadMsg: the journal's last unfinished run, nil when none.
 type journalReadMsg struct {
-	run *steps.RunLog
+	run *journal.RunLog
 	err error
 }
 
@@ -113,7 +117,7 @@ type journalReadMsg struct {
 type runOrgOpenedMsg struct {
 	seq int
 	org *Org
-	run *steps.RunLog
+	run *journal.RunLog
 	err error
 }
 

@@ -4,17 +4,17 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-
-	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // resumeScreen offers, on start, the journal's unfinished run: go on with
 // it (nothing done is done again) or start a new case.
 type resumeScreen struct {
 	seq     int
-	run     *steps.RunLog
+	run     *journal.RunLog
 	opening bool
 	err     error
 	back    phase // where "start a new case" goes
@@ -89,7 +89,7 @@ func (m Model) viewResume(w, _ int) string {
 }
 
 // stoppedAt says where and how a run stopped.
-func stoppedAt(r *steps.RunLog) string {
+func stoppedAt(r *journal.RunLog) string {
 	for i, st := range r.Steps {
 		if !st.Status.Finished() {
 			return fmt.Sprintf("at step %d of %d, %s: %s", i+1, len(r.Steps), r.Status, r.Header.Plan[i].Title)

@@ -3,12 +3,13 @@ package tui
 import (
 	"strings"
 
+	"github.com/syncdoctor/syncdoctor/steps/search"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/syncdoctor/syncdoctor/client"
-	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // searchLimit is how many hits one query shows.
@@ -19,7 +20,7 @@ const searchLimit = 50
 type searchScreen struct {
 	input   textinput.Model
 	seq     int // of the latest query: older answers are dropped
-	hits    []steps.Hit
+	hits    []search.Hit
 	cursor  int
 	group   *client.Group // when its members are listed
 	members []client.User
@@ -118,7 +119,7 @@ func wrapIndex(i, n int) int {
 // account id that the loaded accounts do not hold: the live org may have
 // more than was loaded, and diagnosis looks it up directly.
 type searchRow struct {
-	hit   *steps.Hit
+	hit   *search.Hit
 	typed string
 }
 
@@ -138,10 +139,10 @@ func looksLikeUser(q string) bool {
 	return !strings.ContainsAny(q, " \t") && (strings.Contains(q, "@") || strings.Contains(q, ":"))
 }
 
-func holds(hits []steps.Hit, q string) bool {
+func holds(hits []search.Hit, q string) bool {
 	for _, h := range hits {
 		a := h.Entry.Account
-		if h.Entry.Kind == steps.EntryAccount && (strings.EqualFold(a.Email, q) || a.AccountID == q) {
+		if h.Entry.Kind == search.EntryAccount && (strings.EqualFold(a.Email, q) || a.AccountID == q) {
 			return true
 		}
 	}
@@ -162,7 +163,7 @@ func (m Model) choose() (Model, tea.Cmd) {
 			u = client.User{AccountID: r.typed}
 		}
 		return m.openAccount(u, false)
-	case r.hit.Entry.Kind == steps.EntryGroup:
+	case r.hit.Entry.Kind == search.EntryGroup:
 		g := r.hit.Entry.Group
 		m.search.group, m.search.mcursor = &g, 0
 		m.search.members = m.loading.ix.Members(g.ID)

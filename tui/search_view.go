@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/syncdoctor/syncdoctor/steps/search"
+
 	"charm.land/lipgloss/v2"
 
 	"github.com/syncdoctor/syncdoctor/client"
-	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // The search screen's drawing: the box, how much of the org is loaded, and
@@ -80,7 +81,7 @@ func (m Model) viewRow(r searchRow, selected bool, w int) string {
 	switch {
 	case r.typed != "":
 		line = "Diagnose " + s.Accent.Render(r.typed) + s.Muted.Render(" as typed (not among the loaded accounts)")
-	case r.hit.Entry.Kind == steps.EntryGroup:
+	case r.hit.Entry.Kind == search.EntryGroup:
 		line = m.groupRow(*r.hit)
 	default:
 		line = m.accountRow(*r.hit)
@@ -94,7 +95,7 @@ func (m Model) viewRow(r searchRow, selected bool, w int) string {
 
 // accountRow shows "Name <email>" with the matched letters marked, then
 // the badges.
-func (m Model) accountRow(h steps.Hit) string {
+func (m Model) accountRow(h search.Hit) string {
 	s := m.styles
 	a := h.Entry.Account
 	field := h.Field
@@ -104,7 +105,7 @@ func (m Model) accountRow(h steps.Hit) string {
 	return lipgloss.StyleRunes(field, h.Matched, s.Match, lipgloss.NewStyle()) + "  " + m.badges(a)
 }
 
-func (m Model) groupRow(h steps.Hit) string {
+func (m Model) groupRow(h search.Hit) string {
 	s := m.styles
 	g := h.Entry.Group
 	kind := "local group"
@@ -157,7 +158,7 @@ func (m Model) viewMembers(w, h int) string {
 	first := scrollStart(m.search.mcursor, len(m.search.members), h-1)
 	for i := first; i < len(m.search.members) && i < first+h-1; i++ {
 		a := m.search.members[i]
-		hit := steps.Hit{Entry: steps.Entry{Kind: steps.EntryAccount, Account: a}}
+		hit := search.Hit{Entry: search.Entry{Kind: search.EntryAccount, Account: a}}
 		b.WriteString(m.viewRow(searchRow{hit: &hit}, i == m.search.mcursor, w) + "\n")
 	}
 	return b.String()

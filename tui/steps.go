@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -25,13 +28,13 @@ type stepsScreen struct {
 	rows    []stepRow
 	current int  // the step in progress (0-based), -1 before the first
 	running bool // the executor has not returned
-	note    steps.NoteInput
+	note    journal.NoteInput
 
 	ask     *askState  // a step waits for the operator's yes
 	hands   *handsMsg  // a step waits for the operator to act (simulated org)
 	waiting *waitState // the run stopped until the operator acts in the IdP
 
-	res  *steps.Result
+	res  *run.Result
 	text string // the ticket note
 	err  error  // the run could not be carried out (journal, ...)
 }
@@ -74,7 +77,7 @@ type waitState struct {
 // screen learns it from the run's first event.
 func (m Model) startRun() (Model, tea.Cmd) {
 	d := m.diag.d
-	h := steps.RunHeader{
+	h := journal.RunHeader{
 		Started: m.deps.Now(), Org: m.org.Client.OrgID(), Mode: m.org.Mode,
 		User: m.diag.req.User, Target: d.Target, Verdict: d.Verdict, Plan: d.Plan,
 		Tool: m.deps.Version, OrgState: m.org.StatePath,
@@ -90,14 +93,14 @@ func (m Model) startRun() (Model, tea.Cmd) {
 }
 
 // startResume goes on with a journaled run on the org it worked on.
-func (m Model) startResume(org *Org, run *steps.RunLog) (Model, tea.Cmd) {
+func (m Model) startResume(org *Org, run *journal.RunLog) (Model, tea.Cmd) {
 	m.runOrg = org
 	m.run = newStepsScreen(org, run.Header, run.Steps)
 	m.phase = phaseSteps
 	return m.launch(runRequest{resumeID: run.Header.RunID})
 }
 
-func newStepsScreen(org *Org, h steps.RunHeader, prior []steps.StepState) stepsScreen {
+func newStepsScreen(org *Org, h journal.RunHeader, prior []journal.StepState) stepsScreen {
 	rows := make([]stepRow, len(h.Plan))
 	for i := range rows {
 		rows[i].stage = stagePending
@@ -164,7 +167,7 @@ func (m Model) onRunAsync(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 // apply follows one executor event.
-func (r stepsScreen) apply(ev steps.Event) stepsScreen {
+func (r stepsScreen) apply(ev run.Event) stepsScreen {
 	if ev.RunID != "" {
 		r.runID = ev.RunID
 	}
@@ -174,25 +177,25 @@ func (r stepsScreen) apply(ev steps.Event) stepsScreen {
 	}
 	row := &r.rows[i]
 	switch ev.Kind {
-	case steps.EvStepStarted:
+	case run.EvStepStarted:
 		r.current, row.stage, row.checked, row.reason = i, stageChecking, "", ""
-	case steps.EvChecked:
+	case run.EvChecked:
 		row.checked = ev.Reason
-	case steps.EvConfirmed, steps.EvExecuting:
+	case run.EvConfirmed, run.EvExecuting:
 		row.stage = stageRunning
-	case steps.EvExecuted:
+	case run.EvExecuted:
 		row.stage = stageVerifying
-	case steps.EvVerified:
+	case run.EvVerified:
 		row.stage = stageDone
-	case steps.EvDeclined:
+	case run.EvDeclined:
 		row.stage, row.reason = stageStopped, ev.Reason
-	case steps.EvSkipped:
+	case run.EvSkipped:
 		row.stage, row.reason = stageSkipped, ev.Reason
-	case steps.EvFailed:
+	case run.EvFailed:
 		row.stage, row.reason = stageFailed, joinReason(ev.Reason, ev.Err)
-	case steps.EvBlocked:
+	case run.EvBlocked:
 		row.stage, row.reason = stageBlocked, ev.Reason
-	case steps.EvWaitingOperator:
+	case run.EvWaitingOperator:
 		row.stage, row.reason = stageWaiting, ev.Reason
 		r.waiting = &waitState{index: i, instructions: ev.Reason}
 		if ev.Err != nil {
@@ -222,13 +225,13 @@ func (m Model) runDone(msg runDoneMsg) (Model, tea.Cmd) {
 	if msg.noteErr != nil && r.err == nil {
 		r.err = fmt.Errorf("the ticket note could not be read back from the journal: %w", msg.noteErr)
 	}
-	if r.res == nil || r.res.Status != steps.StatusWaitingOperator {
+	if r.res == nil || r.res.Status != journal.StatusWaitingOperator {
 		r.waiting = nil
 	}
 	if m.quitting != nil && m.quitting.stopping {
 		return m.quit()
 	}
-	if r.res != nil && r.res.Status == steps.StatusDeclined && !changedAnything(r.res) && m.diag.d != nil && m.runOrg == nil {
+	if r.res != nil && r.res.Status == journal.StatusDeclined && !changedAnything(r.res) && m.diag.d != nil && m.runOrg == nil {
 		m.plan = planScreen{note: "Stopped before any change: nothing was done."}
 		m.phase = phasePlan
 	}
@@ -236,9 +239,9 @@ func (m Model) runDone(msg runDoneMsg) (Model, tea.Cmd) {
 }
 
 // changedAnything: a step that acts (not a check) finished in this run.
-func changedAnything(res *steps.Result) bool {
+func changedAnything(res *run.Result) bool {
 	for _, s := range res.Steps {
-		if s.Kind != steps.KindCheck && s.Status == steps.StepDone {
+		if s.Kind != steps.KindCheck && s.Status == journal.StepDone {
 			return true
 		}
 	}

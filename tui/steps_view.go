@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
+
 	"charm.land/lipgloss/v2"
 
 	"github.com/syncdoctor/syncdoctor/steps"
@@ -101,7 +104,7 @@ func (m Model) viewRunEnd(w int) string {
 	res := m.run.res
 	head := runHeadline(res)
 	style := s.OK
-	if res.Status != steps.StatusCompleted {
+	if res.Status != journal.StatusCompleted {
 		style = s.Warn
 	}
 	out := paint(style, wrap(head, w)) + "\n"
@@ -114,15 +117,15 @@ func (m Model) viewRunEnd(w int) string {
 }
 
 // runHeadline says in one sentence how a run ended.
-func runHeadline(res *steps.Result) string {
+func runHeadline(res *run.Result) string {
 	switch res.Status {
-	case steps.StatusCompleted:
+	case journal.StatusCompleted:
 		return "Done: every step is carried out and verified."
-	case steps.StatusDeclined:
+	case journal.StatusDeclined:
 		return "Stopped at your request; the rest of the plan was not carried out."
-	case steps.StatusBlocked:
+	case journal.StatusBlocked:
 		return "Stopped: a step found the org not as the plan expects."
-	case steps.StatusWaitingOperator:
+	case journal.StatusWaitingOperator:
 		return "Waiting for you in the IdP."
 	}
 	return "A step failed; the run stopped there."

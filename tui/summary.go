@@ -6,19 +6,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-
-	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // summaryScreen closes the case: what changed, where the journal is, and
 // the ticket note to copy or save.
 type summaryScreen struct {
-	d       *steps.Diagnosis // the diagnosis; nil for a resumed run
-	res     *steps.Result    // nil when no run was made
-	user    string           // the run's user and target
+	d       *diagnose.Diagnosis // the diagnosis; nil for a resumed run
+	res     *run.Result         // nil when no run was made
+	user    string              // the run's user and target
 	target  string
 	journal string
 	note    string
@@ -29,12 +31,12 @@ type summaryScreen struct {
 	pager   pager
 }
 
-func newRunSummary(r stepsScreen, d *steps.Diagnosis, journal string) summaryScreen {
+func newRunSummary(r stepsScreen, d *diagnose.Diagnosis, journal string) summaryScreen {
 	return summaryScreen{d: d, res: r.res, user: r.user, target: r.target, journal: journal, note: r.text, noteErr: r.err}
 }
 
 // newDiagnosisSummary closes a case with nothing to carry out.
-func newDiagnosisSummary(d *steps.Diagnosis, now time.Time) summaryScreen {
+func newDiagnosisSummary(d *diagnose.Diagnosis, now time.Time) summaryScreen {
 	return summaryScreen{d: d, note: diagnosisNote(d, now)}
 }
 
@@ -110,7 +112,7 @@ func (m Model) summaryContent(w int) string {
 	b.WriteString(paint(s.Title, wrap(m.summaryHeadline(), w)) + "\n")
 	if sm.res != nil {
 		b.WriteString(hang(s.Muted.Render("Journal  "), sm.journal+s.Muted.Render("  (run "+sm.res.RunID+")"), w) + "\n")
-		if sm.res.Status != steps.StatusCompleted {
+		if sm.res.Status != journal.StatusCompleted {
 			b.WriteString(paint(s.Warn, wrap("The run is not finished: go on with  "+m.resumeCmd+"  (or open the wizard again).", w)) + "\n")
 		}
 		b.WriteString("\n" + m.viewChanges(w))
@@ -128,7 +130,7 @@ func (m Model) summaryHeadline() string {
 	if sm.res == nil {
 		return "Diagnosed: " + explainVerdict(sm.d).headline + " Nothing was changed."
 	}
-	if sm.res.Status == steps.StatusCompleted {
+	if sm.res.Status == journal.StatusCompleted {
 		who := "the account of " + sm.user
 		if sm.d != nil && sm.d.User != nil {
 			who = firstOf(sm.d.User.Name, sm.d.User.Email)
@@ -144,7 +146,7 @@ func (m Model) viewChanges(w int) string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render("What was done") + "\n")
 	for _, o := range m.summary.res.Steps {
-		mark := map[steps.StepStatus]string{steps.StepDone: s.OK.Render("✓"), steps.StepSkipped: s.OK.Render("↷")}[o.Status]
+		mark := map[journal.StepStatus]string{journal.StepDone: s.OK.Render("✓"), journal.StepSkipped: s.OK.Render("↷")}[o.Status]
 		if mark == "" {
 			mark = s.Warn.Render("·")
 		}
@@ -174,7 +176,7 @@ func (m Model) noteStatus(w int) string {
 }
 
 // diagnosisNote is the ticket note of a case with nothing to carry out.
-func diagnosisNote(d *steps.Diagnosis, now time.Time) string {
+func diagnosisNote(d *diagnose.Diagnosis, now time.Time) string {
 	var b strings.Builder
 	user := d.Facts.Query
 	if d.User != nil {
@@ -193,15 +195,15 @@ func diagnosisNote(d *steps.Diagnosis, now time.Time) string {
 
 // outcomeNote is what the summary adds to a step's title: nothing for a
 // step done in this session, else its status and why.
-func outcomeNote(o steps.StepOutcome) string {
+func outcomeNote(o run.StepOutcome) string {
 	var parts []string
-	if o.Status != steps.StepDone {
+	if o.Status != journal.StepDone {
 		parts = append(parts, string(o.Status))
 	}
 	if o.Earlier {
 		parts = append(parts, "in an earlier session")
 	}
-	if why := joinReason(o.Reason, errorOf(o.Error)); why != "" && o.Status != steps.StepDone {
+	if why := joinReason(o.Reason, errorOf(o.Error)); why != "" && o.Status != journal.StepDone {
 		parts = append(parts, why)
 	}
 	if len(parts) == 0 {

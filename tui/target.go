@@ -5,21 +5,21 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-
-	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // targetScreen asks what the email should become: typed, or read out of
 // the IdP's error text pasted as it is (one line or many).
 type targetScreen struct {
 	input   textinput.Model
-	pasted  string              // the IdP error as pasted, passed on to diagnosis
-	info    *steps.IdpErrorInfo // what was read from it
-	readErr string              // why nothing could be read from it
-	invalid string              // why the typed target was refused
+	pasted  string                 // the IdP error as pasted, passed on to diagnosis
+	info    *diagnose.IdpErrorInfo // what was read from it
+	readErr string                 // why nothing could be read from it
+	invalid string                 // why the typed target was refused
 }
 
 func newTargetScreen(st Styles) targetScreen {
@@ -70,15 +70,15 @@ func (m Model) updateTarget(msg tea.Msg) (Model, tea.Cmd) {
 
 // isBareEmail: a paste that is one address goes into the box as typed.
 func isBareEmail(s string) bool {
-	return steps.ValidEmail(strings.TrimSpace(s)) == nil
+	return diagnose.ValidEmail(strings.TrimSpace(s)) == nil
 }
 
 // readPaste reads the IdP's error and puts the address it names in the box.
 func (t targetScreen) readPaste(text string) targetScreen {
 	t.pasted, t.info, t.readErr, t.invalid = text, nil, "", ""
-	info, err := steps.ParseIdpError(text)
+	info, err := diagnose.ParseIdpError(text)
 	t.info = &info
-	var in *steps.InputError
+	var in *diagnose.InputError
 	switch {
 	case errors.As(err, &in):
 		t.readErr = in.Reason
@@ -99,12 +99,12 @@ func (m Model) submitTarget() (Model, tea.Cmd) {
 		m.target.invalid = "Type the email the account should get, or paste the error the IdP logged."
 		return m, nil
 	}
-	if err := steps.ValidEmail(target); err != nil {
+	if err := diagnose.ValidEmail(target); err != nil {
 		m.target.invalid = err.Error()
 		return m, nil
 	}
 	a := m.account.user
-	req := steps.Request{User: firstOf(a.Email, a.AccountID), Target: target, IdpError: m.target.pasted}
+	req := diagnose.Request{User: firstOf(a.Email, a.AccountID), Target: target, IdpError: m.target.pasted}
 	m.target.input.Blur()
 	return m.startDiagnosis(req)
 }

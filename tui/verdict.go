@@ -3,6 +3,8 @@ package tui
 import (
 	"fmt"
 
+	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+
 	"github.com/syncdoctor/syncdoctor/steps"
 )
 
@@ -13,7 +15,7 @@ type verdictText struct {
 	situation string
 }
 
-func explainVerdict(d *steps.Diagnosis) verdictText {
+func explainVerdict(d *diagnose.Diagnosis) verdictText {
 	user, target := "the user", d.Target
 	if d.User != nil {
 		user = firstOf(d.User.Name, d.User.Email)

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+
 	"github.com/syncdoctor/syncdoctor/fixtures"
 	"github.com/syncdoctor/syncdoctor/steps"
 )
@@ -157,15 +159,15 @@ func (r *crashRig) drive(killAfter int) (killed bool) {
 		args = []string{"resume", "--yes", "--journal", r.journal}
 		run := r.lastRun()
 		switch {
-		case run.Status == steps.StatusCompleted:
+		case run.Status == journal.StatusCompleted:
 			if code != exitOK && !wasKilled { // a kill may land after the last record
 				r.t.Fatalf("run completed but the command exited %d", code)
 			}
 			return killed
-		case run.Status == steps.StatusWaitingOperator:
+		case run.Status == journal.StatusWaitingOperator:
 			r.playIdP(run)
-		case wasKilled && run.Status == steps.StatusInterrupted:
-		case r.flaky && code == exitFailed && run.Status == steps.StatusFailed:
+		case wasKilled && run.Status == journal.StatusInterrupted:
+		case r.flaky && code == exitFailed && run.Status == journal.StatusFailed:
 			// A fault the client could not ride out: the journal says where,
 			// and resume goes on from there.
 			r.failures++
@@ -213,7 +215,7 @@ func (r *crashRig) runCLI(args []string, killAfter int) (code int, killed bool) 
 }
 
 // playIdP does in the simulated IdP what the waiting step asks of the operator.
-func (r *crashRig) playIdP(run *steps.RunLog) {
+func (r *crashRig) playIdP(run *journal.RunLog) {
 	r.t.Helper()
 	paths := map[string]string{
 		steps.StepProvisionUser:      "/_idp/provision",
@@ -255,9 +257,9 @@ func (r *crashRig) call(method, path, body string) (int, string) {
 	return resp.StatusCode, string(data)
 }
 
-func (r *crashRig) lastRun() *steps.RunLog {
+func (r *crashRig) lastRun() *journal.RunLog {
 	r.t.Helper()
-	runs, err := steps.ReadRuns(r.journal)
+	runs, err := journal.ReadRuns(r.journal)
 	if err != nil || len(runs) == 0 {
 		r.t.Fatalf("read the journal: %v (%d runs)", err, len(runs))
 	}
@@ -272,8 +274,8 @@ func (r *crashRig) okOutcomes() int {
 	}
 	n := 0
 	for _, line := range bytes.Split(data, []byte("\n")) {
-		var rec steps.Record
-		if json.Unmarshal(line, &rec) == nil && rec.Type == steps.RecOutcome && rec.Status == steps.OutcomeOK {
+		var rec journal.Record
+		if json.Unmarshal(line, &rec) == nil && rec.Type == journal.RecOutcome && rec.Status == journal.OutcomeOK {
 			n++
 		}
 	}

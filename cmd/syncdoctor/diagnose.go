@@ -6,9 +6,9 @@ import (
 	"io"
 	"strings"
 
-	"github.com/spf13/cobra"
+	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 
-	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/spf13/cobra"
 )
 
 // userFlags are the flags that name one user's case, shared by diagnose and fix.
@@ -29,14 +29,14 @@ func (f *userFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.json, "json", false, "print JSON (contract §2)")
 }
 
-func (f *userFlags) request() (steps.Request, error) {
+func (f *userFlags) request() (diagnose.Request, error) {
 	if strings.TrimSpace(f.user) == "" {
-		return steps.Request{}, badInput(errors.New("--user is required: an email or an account id"))
+		return diagnose.Request{}, badInput(errors.New("--user is required: an email or an account id"))
 	}
 	if f.target == "" && f.idpError == "" {
-		return steps.Request{}, badInput(errors.New("say what the email should become: --target EMAIL or --idp-error TEXT"))
+		return diagnose.Request{}, badInput(errors.New("say what the email should become: --target EMAIL or --idp-error TEXT"))
 	}
-	return steps.Request{User: strings.TrimSpace(f.user), Target: strings.TrimSpace(f.target), IdpError: f.idpError}, nil
+	return diagnose.Request{User: strings.TrimSpace(f.user), Target: strings.TrimSpace(f.target), IdpError: f.idpError}, nil
 }
 
 func newDiagnoseCommand(a *app) *cobra.Command {
@@ -57,7 +57,7 @@ func newDiagnoseCommand(a *app) *cobra.Command {
 				return err
 			}
 			defer org.Close()
-			d, err := steps.Diagnose(cmd.Context(), org.Client, req, org.Hints, nil)
+			d, err := diagnose.Diagnose(cmd.Context(), org.Client, req, org.Hints, nil)
 			if err != nil {
 				return diagnosisError(err)
 			}
@@ -74,7 +74,7 @@ func newDiagnoseCommand(a *app) *cobra.Command {
 
 // diagnosisError keeps bad input (exit 2) apart from an unreadable org (exit 1).
 func diagnosisError(err error) error {
-	var in *steps.InputError
+	var in *diagnose.InputError
 	if errors.As(err, &in) {
 		return badInput(err)
 	}
@@ -90,7 +90,7 @@ func writeJSON(w io.Writer, marshal func() ([]byte, error)) error {
 	return err
 }
 
-func printDiagnosis(w io.Writer, d *steps.Diagnosis) {
+func printDiagnosis(w io.Writer, d *diagnose.Diagnosis) {
 	if d.User != nil {
 		fmt.Fprintf(w, "User      %s <%s>  %s\n", d.User.Name, d.User.Email, d.User.AccountID)
 	}

@@ -8,6 +8,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
+
 	"github.com/spf13/cobra"
 
 	"github.com/syncdoctor/syncdoctor/steps"
@@ -71,7 +75,7 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 	if err != nil {
 		return err
 	}
-	runID := steps.NewRunID()
+	runID := run.NewRunID()
 	statePath := orgStatePath(journalPath, runID)
 	if f.dryRun {
 		statePath = "" // a dry run writes nothing, not even the simulated org's state
@@ -81,7 +85,7 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 		return err
 	}
 	defer org.Close()
-	d, err := steps.Diagnose(ctx, org.Client, req, org.Hints, nil)
+	d, err := diagnose.Diagnose(ctx, org.Client, req, org.Hints, nil)
 	if err != nil {
 		return diagnosisError(err)
 	}
@@ -94,12 +98,12 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 		fmt.Fprintf(out, "Nothing to carry out for verdict %s.\n", d.Verdict)
 		return org.finish(f.outSnapshot)
 	}
-	header := steps.RunHeader{
+	header := journal.RunHeader{
 		RunID: runID, Org: org.Client.OrgID(), Mode: org.Mode, User: req.User, UserAccountID: d.User.AccountID,
 		Target: d.Target, Verdict: d.Verdict, Plan: d.Plan, Tool: strings.TrimPrefix(versionString(), "syncdoctor "), OrgState: org.statePath(),
 	}
 	ro := runOutput{json: f.json, dryRun: f.dryRun, journal: journalPath, note: f.note, outSnapshot: f.outSnapshot}
-	return org.carryOut(a, ro, d, func(x *steps.Executor) (*steps.Result, error) { return x.Start(ctx, header) })
+	return org.carryOut(a, ro, d, func(x *run.Executor) (*run.Result, error) { return x.Start(ctx, header) })
 }
 
 // alwaysYes is the confirmation --yes gives to every step.
@@ -118,7 +122,7 @@ func journalPathOrDefault(path string) (string, error) {
 	if path != "" {
 		return path, nil
 	}
-	p, err := steps.DefaultJournalPath()
+	p, err := journal.DefaultJournalPath()
 	if err != nil {
 		return "", fmt.Errorf("find the journal's directory: %w (name one with --journal)", err)
 	}
@@ -134,7 +138,7 @@ func (o *orgConn) finish(outSnapshot string) error {
 }
 
 // closeRun reports a run's end: result, note, snapshot, exit status.
-func (o *orgConn) closeRun(a *app, asJSON bool, notePath, outSnapshot string, d *steps.Diagnosis, res *steps.Result, runErr error) error {
+func (o *orgConn) closeRun(a *app, asJSON bool, notePath, outSnapshot string, d *diagnose.Diagnosis, res *run.Result, runErr error) error {
 	if err := o.finish(outSnapshot); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -158,11 +162,11 @@ func (o *orgConn) closeRun(a *app, asJSON bool, notePath, outSnapshot string, d 
 }
 
 // runFailure maps a run that did not complete to exit 1 with a one-line reason.
-func runFailure(res *steps.Result) error {
+func runFailure(res *run.Result) error {
 	switch res.Status {
-	case steps.StatusCompleted, steps.StatusDryRun:
+	case journal.StatusCompleted, journal.StatusDryRun:
 		return nil
-	case steps.StatusWaitingOperator:
+	case journal.StatusWaitingOperator:
 		return fmt.Errorf("run %s waits for you in the IdP: do what step says above, then run: syncdoctor resume --journal %s", res.RunID, res.Journal)
 	default:
 		reason := res.Reason

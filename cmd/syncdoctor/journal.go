@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/spf13/cobra"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
 
-	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/spf13/cobra"
 )
 
 func newJournalCommand(a *app) *cobra.Command {
@@ -24,7 +24,7 @@ func newJournalCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			runs, err := steps.ReadRuns(journalPath)
+			runs, err := journal.ReadRuns(journalPath)
 			if err != nil {
 				return err
 			}
@@ -35,12 +35,12 @@ func newJournalCommand(a *app) *cobra.Command {
 				listRuns(a, journalPath, runs)
 				return nil
 			}
-			run, err := steps.FindRun(runs, runID)
+			run, err := journal.FindRun(runs, runID)
 			if err != nil {
 				return badInput(err)
 			}
 			if note {
-				fmt.Fprint(a.stdout, steps.TicketNote(run, steps.NoteInput{}))
+				fmt.Fprint(a.stdout, journal.TicketNote(run, journal.NoteInput{}))
 				return nil
 			}
 			fmt.Fprint(a.stdout, run.Timeline())
@@ -53,7 +53,7 @@ func newJournalCommand(a *app) *cobra.Command {
 	return cmd
 }
 
-func listRuns(a *app, journalPath string, runs []*steps.RunLog) {
+func listRuns(a *app, journalPath string, runs []*journal.RunLog) {
 	if len(runs) == 0 {
 		fmt.Fprintf(a.stdout, "No runs in %s yet.\n", journalPath)
 		return

@@ -12,7 +12,7 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdo
 	t.Helper()
 	var out, errOut bytes.Buffer
 	getenv := func(k string) string { return env[k] }
-	code = run(context.Background(), args, strings.NewReader(""), &out, &errOut, getenv)
+	code = runMain(context.Background(), args, strings.NewReader(""), &out, &errOut, getenv)
 	return code, out.String(), errOut.String()
 }
 

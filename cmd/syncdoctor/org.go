@@ -6,6 +6,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/syncdoctor/syncdoctor/steps/bulk"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+
 	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/fixtures"
 	"github.com/syncdoctor/syncdoctor/fixtures/simorg"
@@ -58,9 +61,9 @@ func openOrgWith(_ context.Context, getenv func(string) string, snapshotPath, st
 		return serveSnapshot(fixtures.Demo(), modeDemo, statePath)
 	}
 	// The journal refuses to write anything that holds a key.
-	steps.RegisterSecret(cfg.OrgKey.Reveal())
+	journal.RegisterSecret(cfg.OrgKey.Reveal())
 	for _, d := range cfg.Directories {
-		steps.RegisterSecret(d.Key.Reveal())
+		journal.RegisterSecret(d.Key.Reveal())
 	}
 	c, err := client.New(cfg)
 	if err != nil {
@@ -157,6 +160,6 @@ func envBool(getenv func(string) string, name string) (*bool, error) {
 }
 
 // setup is the org's SSO and provisioning setup that decides bulk paths.
-func (o *orgConn) setup() steps.OrgSetup {
-	return steps.DetectSetup(o.Hints, len(o.Client.DirectoryIDs()), o.googleWorkspace)
+func (o *orgConn) setup() bulk.OrgSetup {
+	return bulk.DetectSetup(o.Hints, len(o.Client.DirectoryIDs()), o.googleWorkspace)
 }

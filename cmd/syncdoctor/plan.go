@@ -9,9 +9,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/spf13/cobra"
+	"github.com/syncdoctor/syncdoctor/steps/bulk"
 
-	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/spf13/cobra"
 )
 
 type planFlags struct {
@@ -50,7 +50,7 @@ org's SSO and SCIM setup.`,
 				return err
 			}
 			defer org.Close()
-			p, err := steps.PlanBulk(cmd.Context(), org.Client, rows, org.setup())
+			p, err := bulk.PlanBulk(cmd.Context(), org.Client, rows, org.setup())
 			if err != nil {
 				return err
 			}
@@ -73,17 +73,17 @@ org's SSO and SCIM setup.`,
 	return cmd
 }
 
-func readTargets(path string) ([]steps.TargetRow, error) {
+func readTargets(path string) ([]bulk.TargetRow, error) {
 	file, err := os.Open(path)
 	if err != nil {
 		return nil, badInput(fmt.Errorf("--targets: %w", err))
 	}
 	defer file.Close()
-	rows, err := steps.ParseTargetsCSV(file, path)
+	rows, err := bulk.ParseTargetsCSV(file, path)
 	return rows, badInput(err)
 }
 
-func printBulkPlan(w io.Writer, p *steps.BulkPlan) {
+func printBulkPlan(w io.Writer, p *bulk.BulkPlan) {
 	fmt.Fprintf(w, "Setup  %s\n", p.Setup)
 	if len(p.Prerequisites) > 0 {
 		fmt.Fprintln(w, "\nBefore the switch")
@@ -108,7 +108,7 @@ func printBulkPlan(w io.Writer, p *steps.BulkPlan) {
 }
 
 // bulkRowNote says how a ready row changes, or who holds a conflicting target.
-func bulkRowNote(r steps.BulkRow) string {
+func bulkRowNote(r bulk.BulkRow) string {
 	if r.Holder != nil {
 		h := r.Holder
 		note := fmt.Sprintf("held by %s (%s)", h.Name, h.AccountID)

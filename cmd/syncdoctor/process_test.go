@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 			os.Stderr.WriteString("bad " + cliArgs + ": " + err.Error() + "\n")
 			os.Exit(exitBadInput)
 		}
-		os.Exit(run(context.Background(), args, os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+		os.Exit(runMain(context.Background(), args, os.Stdin, os.Stdout, os.Stderr, os.Getenv))
 	}
 	os.Exit(m.Run())
 }

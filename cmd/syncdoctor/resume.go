@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/spf13/cobra"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
 
-	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/spf13/cobra"
 )
 
 type resumeFlags struct {
@@ -53,27 +54,27 @@ func runResume(ctx context.Context, a *app, f resumeFlags) error {
 	if err != nil {
 		return err
 	}
-	run, err := pickRun(journalPath, f.run)
+	picked, err := pickRun(journalPath, f.run)
 	if err != nil {
 		return err
 	}
-	org, err := openOrgForResume(ctx, a.getenv, run.Header)
+	org, err := openOrgForResume(ctx, a.getenv, picked.Header)
 	if err != nil {
 		return err
 	}
 	defer org.Close()
 	ro := runOutput{json: f.json, dryRun: f.dryRun, journal: journalPath, note: f.note, outSnapshot: f.outSnapshot}
-	return org.carryOut(a, ro, nil, func(x *steps.Executor) (*steps.Result, error) { return x.Resume(ctx, run) })
+	return org.carryOut(a, ro, nil, func(x *run.Executor) (*run.Result, error) { return x.Resume(ctx, picked) })
 }
 
 // pickRun finds the run to resume: the one named, or the last unfinished.
-func pickRun(journalPath, id string) (*steps.RunLog, error) {
-	runs, err := steps.ReadRuns(journalPath)
+func pickRun(journalPath, id string) (*journal.RunLog, error) {
+	runs, err := journal.ReadRuns(journalPath)
 	if err != nil {
 		return nil, err
 	}
 	if id != "" {
-		run, err := steps.FindRun(runs, id)
+		run, err := journal.FindRun(runs, id)
 		if err != nil {
 			return nil, badInput(err)
 		}
@@ -82,7 +83,7 @@ func pickRun(journalPath, id string) (*steps.RunLog, error) {
 		}
 		return run, nil
 	}
-	run := steps.LastUnfinished(runs)
+	run := journal.LastUnfinished(runs)
 	if run == nil {
 		return nil, fmt.Errorf("no unfinished run in %s: nothing to resume", journalPath)
 	}

@@ -7,6 +7,11 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+	"github.com/syncdoctor/syncdoctor/steps/fixes"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
+
 	"github.com/syncdoctor/syncdoctor/fixtures"
 	"github.com/syncdoctor/syncdoctor/fixtures/simorg"
 	"github.com/syncdoctor/syncdoctor/steps"
@@ -21,7 +26,7 @@ func orgStatePath(journalPath, runID string) string {
 }
 
 // openOrgForResume reopens the org a journaled run worked on.
-func openOrgForResume(ctx context.Context, getenv func(string) string, h steps.RunHeader) (*orgConn, error) {
+func openOrgForResume(ctx context.Context, getenv func(string) string, h journal.RunHeader) (*orgConn, error) {
 	if h.Mode == modeLive {
 		org, err := openOrg(ctx, getenv, "")
 		if err != nil {
@@ -55,7 +60,7 @@ type runOutput struct {
 
 // carryOut lists a run's calls (--dry-run) or carries it out with --yes,
 // journaling every change, then reports its end. act starts or resumes it.
-func (o *orgConn) carryOut(a *app, ro runOutput, d *steps.Diagnosis, act func(*steps.Executor) (*steps.Result, error)) error {
+func (o *orgConn) carryOut(a *app, ro runOutput, d *diagnose.Diagnosis, act func(*run.Executor) (*run.Result, error)) error {
 	out := progressWriter(a, ro.json)
 	if ro.dryRun {
 		res, err := act(o.executor(nil, nil, out))
@@ -64,7 +69,7 @@ func (o *orgConn) carryOut(a *app, ro runOutput, d *steps.Diagnosis, act func(*s
 		}
 		return printResult(a, ro.json, res)
 	}
-	j, err := steps.OpenJournal(ro.journal)
+	j, err := journal.OpenJournal(ro.journal)
 	if err != nil {
 		return err
 	}
@@ -77,41 +82,41 @@ func (o *orgConn) carryOut(a *app, ro runOutput, d *steps.Diagnosis, act func(*s
 }
 
 // executor builds the executor of a run; a nil journal makes a dry run.
-func (o *orgConn) executor(j *steps.Journal, confirm func(context.Context, steps.PlanStep) (bool, error), out io.Writer) *steps.Executor {
-	env := &steps.Env{Client: o.Client, Journal: j}
+func (o *orgConn) executor(j *journal.Journal, confirm func(context.Context, steps.PlanStep) (bool, error), out io.Writer) *run.Executor {
+	env := &run.Env{Client: o.Client, Journal: j}
 	if o.sim != nil {
 		env.IdP = simorg.IdP(o.sim)
 		env.Console = simorg.Console(o.sim)
 	}
-	return &steps.Executor{Env: env, Registry: steps.Actions(), Confirm: confirm, Observer: eventPrinter(out), DryRun: j == nil}
+	return &run.Executor{Env: env, Registry: fixes.Actions(), Confirm: confirm, Observer: eventPrinter(out), DryRun: j == nil}
 }
 
 // eventPrinter shows a run's progress as it happens, one line per stage.
-func eventPrinter(w io.Writer) func(steps.Event) {
-	return func(ev steps.Event) {
+func eventPrinter(w io.Writer) func(run.Event) {
+	return func(ev run.Event) {
 		s := ev.Step
 		switch ev.Kind {
-		case steps.EvRunResumed:
+		case run.EvRunResumed:
 			fmt.Fprintf(w, "Resuming run %s\n", ev.RunID)
-		case steps.EvStepStarted:
+		case run.EvStepStarted:
 			fmt.Fprintf(w, "%d. [%s] %s\n", ev.Index, s.Kind, s.Title)
-		case steps.EvChecked:
+		case run.EvChecked:
 			if ev.Reason != "" {
 				fmt.Fprintf(w, "   check: %s\n", ev.Reason)
 			}
-		case steps.EvSkipped:
+		case run.EvSkipped:
 			fmt.Fprintf(w, "   skipped: %s\n", ev.Reason)
-		case steps.EvExecuted:
+		case run.EvExecuted:
 			fmt.Fprintln(w, "   done")
-		case steps.EvVerified:
+		case run.EvVerified:
 			fmt.Fprintln(w, "   verified")
-		case steps.EvBlocked:
+		case run.EvBlocked:
 			fmt.Fprintf(w, "   blocked: %s\n", ev.Reason)
-		case steps.EvDeclined:
+		case run.EvDeclined:
 			fmt.Fprintln(w, "   declined")
-		case steps.EvWaitingOperator:
+		case run.EvWaitingOperator:
 			fmt.Fprintf(w, "   waiting for you: %s\n", ev.Reason)
-		case steps.EvFailed:
+		case run.EvFailed:
 			fmt.Fprintf(w, "   failed: %v\n", ev.Err)
 		}
 	}
@@ -119,7 +124,7 @@ func eventPrinter(w io.Writer) func(steps.Event) {
 
 // printResult prints how a run ended: JSON (--json), the calls of a dry run,
 // or a closing line.
-func printResult(a *app, asJSON bool, res *steps.Result) error {
+func printResult(a *app, asJSON bool, res *run.Result) error {
 	if asJSON {
 		data, err := json.MarshalIndent(res, "", "  ")
 		if err != nil {
@@ -128,7 +133,7 @@ func printResult(a *app, asJSON bool, res *steps.Result) error {
 		_, err = fmt.Fprintf(a.stdout, "%s\n", data)
 		return err
 	}
-	if res.Status == steps.StatusDryRun {
+	if res.Status == journal.StatusDryRun {
 		fmt.Fprintln(a.stdout, "Dry run: these calls would be made (none was):")
 		for _, st := range res.Steps {
 			fmt.Fprintf(a.stdout, "%d. [%s] %s\n", st.Index, st.Kind, st.Title)
@@ -150,18 +155,18 @@ func printResult(a *app, asJSON bool, res *steps.Result) error {
 }
 
 // ticketNote reads the run back from the journal and writes its note.
-func ticketNote(journalPath, runID string, d *steps.Diagnosis) (string, error) {
-	runs, err := steps.ReadRuns(journalPath)
+func ticketNote(journalPath, runID string, d *diagnose.Diagnosis) (string, error) {
+	runs, err := journal.ReadRuns(journalPath)
 	if err != nil {
 		return "", err
 	}
-	run, err := steps.FindRun(runs, runID)
+	run, err := journal.FindRun(runs, runID)
 	if err != nil {
 		return "", err
 	}
-	var in steps.NoteInput
+	var in journal.NoteInput
 	if d != nil {
 		in = d.NoteInput()
 	}
-	return steps.TicketNote(run, in), nil
+	return journal.TicketNote(run, in), nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/fixtures"
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
 )
 
 // Issue 3's acceptance, through the real command line on the demo org:
@@ -43,8 +44,8 @@ func TestEveryDemoScenarioThroughTheCLI(t *testing.T) {
 				}
 			}
 
-			journal := filepath.Join(t.TempDir(), "journal.jsonl")
-			fix := append([]string{"fix", "--journal", journal}, args...)
+			jpath := filepath.Join(t.TempDir(), "journal.jsonl")
+			fix := append([]string{"fix", "--journal", jpath}, args...)
 			if code, out, stderr := runCLI(t, nil, append(fix, "--dry-run")...); code != exitOK {
 				t.Fatalf("fix --dry-run exit %d: %s\n%s", code, stderr, out)
 			} else if len(d.Plan) > 0 && !strings.Contains(out, "Dry run") {
@@ -52,20 +53,20 @@ func TestEveryDemoScenarioThroughTheCLI(t *testing.T) {
 			}
 
 			code, out, stderr = runCLI(t, nil, append(fix, "--yes")...)
-			runs, _ := steps.ReadRuns(journal)
+			runs, _ := journal.ReadRuns(jpath)
 			switch {
 			case len(d.Plan) == 0:
 				if code != exitOK || len(runs) != 0 {
 					t.Fatalf("no plan: exit %d, %d runs journaled", code, len(runs))
 				}
 			case code == exitOK:
-				if len(runs) != 1 || runs[0].Status != steps.StatusCompleted {
+				if len(runs) != 1 || runs[0].Status != journal.StatusCompleted {
 					t.Fatalf("fix --yes exit 0 but the journal says %+v", runs)
 				}
 			default:
 				// A fix the org cannot take from here (another org's domain or
 				// account, a domain it does not have) stops, exit 1, and says why.
-				stopped := len(runs) == 1 && (runs[0].Status == steps.StatusBlocked || runs[0].Status == steps.StatusFailed)
+				stopped := len(runs) == 1 && (runs[0].Status == journal.StatusBlocked || runs[0].Status == journal.StatusFailed)
 				if code != exitFailed || !stopped || !strings.Contains(stderr, "domain") {
 					t.Fatalf("fix --yes exit %d (%s)\n%s", code, stderr, out)
 				}

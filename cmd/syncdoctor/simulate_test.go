@@ -20,7 +20,7 @@ func startSimulate(t *testing.T, args ...string) string {
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, append([]string{"simulate", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), pw, io.Discard, func(string) string { return "" })
+		done <- runMain(ctx, append([]string{"simulate", "--addr", "127.0.0.1:0"}, args...), strings.NewReader(""), pw, io.Discard, func(string) string { return "" })
 		pw.Close()
 	}()
 	t.Cleanup(func() {

@@ -7,12 +7,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/syncdoctor/syncdoctor/fixtures/simorg"
-	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/tui"
 )
 
@@ -43,13 +45,13 @@ func runWizard(ctx context.Context, a *app, f wizardFlags) error {
 	}
 	// The session's simulated org keeps its state beside the journal, so a
 	// run the wizard starts on it can be resumed on the org as it was left.
-	session, err := openOrgWith(ctx, a.getenv, f.snapshot, orgStatePath(journalPath, steps.NewRunID()))
+	session, err := openOrgWith(ctx, a.getenv, f.snapshot, orgStatePath(journalPath, run.NewRunID()))
 	if err != nil {
 		return err
 	}
 	defer session.Close()
 	deps := tui.Deps{
-		Open: func(ctx context.Context, run *steps.RunHeader) (*tui.Org, error) {
+		Open: func(ctx context.Context, run *journal.RunHeader) (*tui.Org, error) {
 			if run == nil {
 				org := wizardOrg(session)
 				org.Close = func() {} // closed here, once the wizard has ended
@@ -100,7 +102,7 @@ func dropUnusedState(journalPath, statePath string) {
 	if statePath == "" {
 		return
 	}
-	runs, _ := steps.ReadRuns(journalPath) // no journal: no run uses it
+	runs, _ := journal.ReadRuns(journalPath) // no journal: no run uses it
 	for _, r := range runs {
 		if r.Header.OrgState == statePath {
 			return

@@ -1,0 +1,85 @@
+package bulk
+
+// Bulk planning (contract §3): a list of wanted email changes checked
+// against the org before anything changes. The types below are the JSON of
+// the contract; bulk_plan.go reads the org and fills them.
+
+// BulkPlan is the result of PlanBulk.
+type BulkPlan struct {
+	Setup         OrgSetup           `json:"setup"`
+	Prerequisites []BulkPrerequisite `json:"prerequisites"`
+	Rows          []BulkRow          `json:"rows"`
+	// Summary counts the rows of each status that occurs; a status no row
+	// has is left out, as in the contract's example ({"ready": 1}).
+	Summary map[RowStatus]int `json:"summary"`
+}
+
+// BulkPrerequisite is something to do in the org before the switch, for one
+// domain (domain.md, bulk prerequisites). Codes are the Prereq* constants.
+type BulkPrerequisite struct {
+	Code   string `json:"code"`
+	Domain string `json:"domain"`
+}
+
+// Prerequisite codes, in the order they are listed.
+const (
+	// PrereqDomainUnclaimed: a target domain this org has not verified;
+	// no email can move onto it (contract §3).
+	PrereqDomainUnclaimed = "domain-unclaimed"
+	// PrereqSourceDomainUnclaimed: a current email's domain this org has
+	// not verified, so the accounts on it are not managed from here
+	// (domain.md prerequisite 1: both domains claimed by the same org).
+	PrereqSourceDomainUnclaimed = "source-domain-unclaimed"
+	// PrereqTargetEmailsTaken: other accounts hold target emails on this
+	// domain; move them to placeholders first (domain.md prerequisite 2).
+	PrereqTargetEmailsTaken = "target-emails-taken"
+)
+
+// BulkRow is one target row with its verdict. AccountID is nil when no
+// account has the current email; Holder is set only for RowConflict; Path
+// is never nil (an empty list when the account is unknown).
+type BulkRow struct {
+	Line         int         `json:"line"`
+	CurrentEmail string      `json:"currentEmail"`
+	TargetEmail  string      `json:"targetEmail"`
+	AccountID    *string     `json:"accountId"`
+	Status       RowStatus   `json:"status"`
+	Holder       *BulkHolder `json:"holder"`
+	Path         []EmailPath `json:"path"`
+}
+
+// BulkHolder is the other account that already holds a row's target email:
+// what the operator needs to decide whether it can be moved aside (product
+// access cannot be merged; a provisioned account is locked by its IdP).
+type BulkHolder struct {
+	AccountID     string   `json:"accountId"`
+	Email         string   `json:"email"`
+	Name          string   `json:"name"`
+	ProductAccess []string `json:"productAccess"`
+	Provisioned   bool     `json:"provisioned"`
+}
+
+// RowStatus is a row's verdict; the first that holds, in this order.
+type RowStatus string
+
+const (
+	RowInvalid         RowStatus = "invalid"          // not an email address
+	RowUnchanged       RowStatus = "unchanged"        // current equals target, case aside
+	RowDuplicateTarget RowStatus = "duplicate-target" // another row wants the same target
+	RowNoAccount       RowStatus = "no-account"       // no account has the current email
+	RowUnmanaged       RowStatus = "unmanaged"        // this org does not manage the account
+	RowDomainUnclaimed RowStatus = "domain-unclaimed" // target domain not verified here
+	RowConflict        RowStatus = "conflict"         // another account holds the target
+	RowReady           RowStatus = "ready"            // nothing in Atlassian blocks it
+)
+
+// EmailPath is one way an account's email is changed, listed in a row's
+// path in the order of the constants.
+type EmailPath string
+
+const (
+	ViaSetEmail           EmailPath = "set-email"            // the user-management API (PUT /users/{id}/manage/email)
+	ViaIdpSamlAttribute   EmailPath = "idp-saml-attribute"   // the IdP attribute sent at SAML login
+	ViaIdpScimAttribute   EmailPath = "idp-scim-attribute"   // the IdP attribute provisioning syncs
+	ViaGooglePrimaryEmail EmailPath = "google-primary-email" // the user's primary email in Google Workspace
+)

@@ -1,0 +1,146 @@
+package bulk
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/syncdoctor/syncdoctor/client"
+)
+
+// privilegeWorkers bounds the privilege checks in flight: enough to plan a
+// large Google Workspace org in reasonable time, few enough not to run into
+// the org API's rate limit (the client backs off on 429 anyway).
+const privilegeWorkers = 8
+
+// bulkOrg is what a bulk plan needs to know of the org.
+type bulkOrg struct {
+	users    map[string]client.User // accounts by lower-cased email
+	verified map[string]bool        // lower-cased domains this org has verified
+	locks    map[string]accountLock // by account id; read only for Google Workspace
+}
+
+// lock says what owns an account's email. Provisioning shows in the
+// account itself (managementSource synced); the Google Workspace link shows
+// only in the privilege check's restriction reason.
+func (o *bulkOrg) lock(u client.User) accountLock {
+	if l, ok := o.locks[u.AccountID]; ok && l != lockNone {
+		return l
+	}
+	if u.Synced() {
+		return lockScim
+	}
+	return lockNone
+}
+
+func readBulkOrg(ctx context.Context, c *client.Client, addrs []rowAddrs, setup OrgSetup) (*bulkOrg, error) {
+	org := &bulkOrg{users: map[string]client.User{}, verified: map[string]bool{}, locks: map[string]accountLock{}}
+	var emails []string
+	seen := map[string]bool{}
+	for _, a := range addrs {
+		for _, e := range []string{a.current, a.target} {
+			if e != "" && !seen[e] {
+				seen[e] = true
+				emails = append(emails, e)
+			}
+		}
+	}
+	if len(emails) == 0 {
+		return org, nil // every row is invalid: nothing to look up
+	}
+	users, err := c.UsersByEmail(ctx, emails...)
+	if err != nil {
+		return nil, fmt.Errorf("look up %d accounts by email: %w", len(emails), err)
+	}
+	for _, u := range users {
+		if u.Email != "" { // an account can hide its email; it then matches no row
+			org.users[strings.ToLower(u.Email)] = u
+		}
+	}
+	for d, err := range c.Domains(ctx) {
+		if err != nil {
+			return nil, fmt.Errorf("read the org's domains: %w", err)
+		}
+		if d.Verified() {
+			org.verified[strings.ToLower(d.Name)] = true
+		}
+	}
+	if setup == SetupGoogleWorkspace {
+		if org.locks, err = emailLocks(ctx, c, managedRowAccounts(addrs, org)); err != nil {
+			return nil, err
+		}
+	}
+	return org, nil
+}
+
+// managedRowAccounts lists, once each, the accounts of the rows that this
+// org manages: the only ones whose privileges it may read.
+func managedRowAccounts(addrs []rowAddrs, org *bulkOrg) []string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, a := range addrs {
+		u, ok := org.users[a.current]
+		if !ok || !u.Managed() || !org.verified[a.currentDomain] || seen[u.AccountID] {
+			continue
+		}
+		seen[u.AccountID] = true
+		ids = append(ids, u.AccountID)
+	}
+	return ids
+}
+
+// emailLocks asks, for each account, whether the org may set its email and
+// if not, why. The first failure stops the rest: a plan built on a partial
+// read would name the wrong path.
+func emailLocks(ctx context.Context, c *client.Client, ids []string) (map[string]accountLock, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	locks := make([]accountLock, len(ids))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(privilegeWorkers, len(ids)) {
+		wg.Go(func() {
+			for i := range next {
+				privs, err := c.Privileges(ctx, ids[i], client.PrivilegeEmailSet)
+				if err != nil {
+					cancel(fmt.Errorf("find Google-Workspace-linked accounts: %w", err))
+					continue
+				}
+				locks[i] = lockOf(privs[client.PrivilegeEmailSet])
+			}
+		})
+	}
+feed:
+	for i := range ids {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return nil, err
+	}
+	out := make(map[string]accountLock, len(ids))
+	for i, id := range ids {
+		out[id] = locks[i]
+	}
+	return out, nil
+}
+
+// lockOf reads the restriction reason of an email.set privilege.
+func lockOf(p client.Privilege) accountLock {
+	if p.Allowed || p.Reason == nil {
+		return lockNone
+	}
+	switch p.Reason.Key {
+	case client.ReasonGoogle:
+		return lockGoogle
+	case client.ReasonSCIM:
+		return lockScim
+	}
+	return lockNone
+}

@@ -1,0 +1,147 @@
+package bulk
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"testing"
+)
+
+func TestBulkJSON(t *testing.T) {
+	p := planBulk(t, bulkAcme(), SetupSamlScim, bulkRows(
+		"bob@acme.com", "bob@newco.com",
+		"cat@acme.com", "cat@newco.com",
+		"nobody@acme.com", "nobody@acme-labs.com",
+	))
+	got, err := p.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+  "setup": "saml-scim",
+  "prerequisites": [
+    {
+      "code": "domain-unclaimed",
+      "domain": "acme-labs.com"
+    },
+    {
+      "code": "target-emails-taken",
+      "domain": "newco.com"
+    }
+  ],
+  "rows": [
+    {
+      "line": 2,
+      "currentEmail": "bob@acme.com",
+      "targetEmail": "bob@newco.com",
+      "accountId": "a-bob",
+      "status": "ready",
+      "holder": null,
+      "path": [
+        "idp-saml-attribute",
+        "idp-scim-attribute"
+      ]
+    },
+    {
+      "line": 3,
+      "currentEmail": "cat@acme.com",
+      "targetEmail": "cat@newco.com",
+      "accountId": "a-cat",
+      "status": "conflict",
+      "holder": {
+        "accountId": "h-cat",
+        "email": "Cat@NewCo.com",
+        "name": "Cat (new)",
+        "productAccess": [
+          "jira-software",
+          "confluence"
+        ],
+        "provisioned": true
+      },
+      "path": [
+        "set-email"
+      ]
+    },
+    {
+      "line": 4,
+      "currentEmail": "nobody@acme.com",
+      "targetEmail": "nobody@acme-labs.com",
+      "accountId": null,
+      "status": "no-account",
+      "holder": null,
+      "path": []
+    }
+  ],
+  "summary": {
+    "conflict": 1,
+    "no-account": 1,
+    "ready": 1
+  }
+}`
+	if string(got) != want {
+		t.Errorf("JSON:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestBulkJSONEmptyPlan(t *testing.T) {
+	got, err := (&BulkPlan{Setup: SetupNone}).JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "{\n  \"setup\": \"none\",\n  \"prerequisites\": [],\n  \"rows\": [],\n  \"summary\": {}\n}"
+	if string(got) != want {
+		t.Errorf("JSON %s", got)
+	}
+}
+
+func TestBulkCSV(t *testing.T) {
+	p := planBulk(t, bulkAcme(), SetupSamlJit, bulkRows(
+		"ann@acme.com", "ann@newco.com",
+		"cat@acme.com", "cat@newco.com",
+		"not-an-email", "x@newco.com",
+	))
+	p.Rows[1].Holder.Name = `Cat "the new", Jr.` // quoting survives
+	var buf bytes.Buffer
+	if err := p.CSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	want := `line,current_email,target_email,account_id,status,holder_account_id,holder_email,holder_name,holder_product_access,holder_provisioned,path
+2,ann@acme.com,ann@newco.com,a-ann,ready,,,,,,set-email;idp-saml-attribute
+3,cat@acme.com,cat@newco.com,a-cat,conflict,h-cat,Cat@NewCo.com,"Cat ""the new"", Jr.",jira-software;confluence,true,set-email;idp-saml-attribute
+4,not-an-email,x@newco.com,,invalid,,,,,,
+`
+	if buf.String() != want {
+		t.Errorf("CSV:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}
+
+// BenchmarkPlanBulk plans a 10,000-row rebranding against an org of 10,000
+// accounts, one in ten targets already taken, over real HTTP.
+func BenchmarkPlanBulk(b *testing.B) {
+	f := &bulkFakeOrg{domains: map[string]string{"acme.com": "verified", "newco.com": "verified"}}
+	rows := make([]TargetRow, 0, 10_000)
+	for i := range 10_000 {
+		n := "user" + strconv.Itoa(i)
+		u := bulkUser("id-"+strconv.Itoa(i), n+"@acme.com", n, "jira-software")
+		if i%2 == 0 {
+			u = bulkSynced(u)
+		}
+		f.users = append(f.users, u)
+		if i%10 == 0 {
+			f.users = append(f.users, bulkUser("held-"+strconv.Itoa(i), n+"@newco.com", n+" (new)"))
+		}
+		rows = append(rows, TargetRow{Line: i + 2, Current: n + "@acme.com", Target: n + "@newco.com"})
+	}
+	c := f.start(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := PlanBulk(ctx, c, rows, SetupSamlScim)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if p.Summary[RowConflict] != 1000 || p.Summary[RowReady] != 9000 {
+			b.Fatalf("summary %v", p.Summary)
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package bulk
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/syncdoctor/syncdoctor/steps/internal/address"
+
+	"github.com/syncdoctor/syncdoctor/client"
+)
+
+// PlanBulk checks every target row against the org and says, per row,
+// whether its change can go ahead and how (contract §3). It changes nothing.
+// The org is read in as few calls as the API allows: one batched account
+// search over every current and target email, the domain list once, and,
+// only for the Google Workspace setup (where no other field tells a
+// Google-linked account), one privilege check per managed account.
+func PlanBulk(ctx context.Context, c *client.Client, rows []TargetRow, setup OrgSetup) (*BulkPlan, error) {
+	if !setup.valid() {
+		return nil, fmt.Errorf("bulk plan: unknown setup %q (want none, saml-jit, saml-scim or google-workspace)", setup)
+	}
+	addrs := parseRowAddrs(rows)
+	org, err := readBulkOrg(ctx, c, addrs, setup)
+	if err != nil {
+		return nil, err
+	}
+	wanted := make(map[string]int, len(rows)) // target -> rows that want it
+	for _, a := range addrs {
+		if a.targetOK {
+			wanted[a.target]++
+		}
+	}
+	p := &BulkPlan{Setup: setup, Prerequisites: []BulkPrerequisite{}, Rows: make([]BulkRow, len(rows)), Summary: map[RowStatus]int{}}
+	prereqs := map[BulkPrerequisite]bool{}
+	for i, r := range rows {
+		row, held := judgeRow(r, addrs[i], wanted, org, setup)
+		p.Rows[i] = row
+		p.Summary[row.Status]++
+		if row.Status == RowInvalid || row.Status == RowUnchanged {
+			continue // asks for no change, so needs nothing of the org
+		}
+		a := addrs[i]
+		if !org.verified[a.targetDomain] {
+			prereqs[BulkPrerequisite{PrereqDomainUnclaimed, a.targetDomain}] = true
+		}
+		if !org.verified[a.currentDomain] {
+			prereqs[BulkPrerequisite{PrereqSourceDomainUnclaimed, a.currentDomain}] = true
+		}
+		if held {
+			prereqs[BulkPrerequisite{PrereqTargetEmailsTaken, a.targetDomain}] = true
+		}
+	}
+	for pr := range prereqs {
+		p.Prerequisites = append(p.Prerequisites, pr)
+	}
+	slices.SortFunc(p.Prerequisites, func(a, b BulkPrerequisite) int {
+		return cmp.Or(cmp.Compare(prereqRank(a.Code), prereqRank(b.Code)), strings.Compare(a.Domain, b.Domain))
+	})
+	return p, nil
+}
+
+// judgeRow gives one row its status, account, holder and path; held says
+// whether another account holds the row's target, whatever the status.
+func judgeRow(r TargetRow, a rowAddrs, wanted map[string]int, org *bulkOrg, setup OrgSetup) (row BulkRow, held bool) {
+	row = BulkRow{Line: r.Line, CurrentEmail: r.Current, TargetEmail: r.Target, Path: []EmailPath{}}
+	acct, found := client.User{}, false
+	if a.currentOK {
+		acct, found = org.users[a.current]
+	}
+	if found {
+		row.AccountID = &acct.AccountID
+		row.Path = emailPath(setup, org.lock(acct))
+	}
+	var holder client.User
+	if a.targetOK {
+		holder, held = org.users[a.target]
+		held = held && (!found || holder.AccountID != acct.AccountID)
+	}
+	switch {
+	case !a.currentOK || !a.targetOK:
+		row.Status = RowInvalid
+	case a.current == a.target:
+		row.Status, held = RowUnchanged, false
+	case wanted[a.target] > 1:
+		row.Status = RowDuplicateTarget
+	case !found:
+		row.Status = RowNoAccount
+	case !acct.Managed() || !org.verified[a.currentDomain]:
+		row.Status = RowUnmanaged
+	case !org.verified[a.targetDomain]:
+		row.Status = RowDomainUnclaimed
+	case held:
+		row.Status = RowConflict
+		row.Holder = newBulkHolder(holder)
+	default:
+		row.Status = RowReady
+	}
+	return row, held
+}
+
+func newBulkHolder(u client.User) *BulkHolder {
+	h := &BulkHolder{AccountID: u.AccountID, Email: u.Email, Name: u.Name, ProductAccess: make([]string, 0, len(u.ProductAccess)), Provisioned: u.Synced()}
+	for _, pa := range u.ProductAccess {
+		h.ProductAccess = append(h.ProductAccess, pa.Key)
+	}
+	return h
+}
+
+func prereqRank(code string) int {
+	return slices.Index([]string{PrereqDomainUnclaimed, PrereqSourceDomainUnclaimed, PrereqTargetEmailsTaken}, code)
+}
+
+// rowAddrs is a row's two addresses, checked and folded to lower case,
+// since Atlassian compares emails case-insensitively.
+type rowAddrs struct {
+	currentOK, targetOK         bool
+	current, target             string
+	currentDomain, targetDomain string
+}
+
+func parseRowAddrs(rows []TargetRow) []rowAddrs {
+	out := make([]rowAddrs, len(rows))
+	for i, r := range rows {
+		a := &out[i]
+		if a.currentOK = address.Valid(r.Current) == nil; a.currentOK {
+			a.current, a.currentDomain = strings.ToLower(r.Current), address.Domain(r.Current)
+		}
+		if a.targetOK = address.Valid(r.Target) == nil; a.targetOK {
+			a.target, a.targetDomain = strings.ToLower(r.Target), address.Domain(r.Target)
+		}
+	}
+	return out
+}

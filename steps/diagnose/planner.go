@@ -1,0 +1,456 @@
+package diagnose
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/internal/address"
+	"github.com/syncdoctor/syncdoctor/steps/internal/wording"
+)
+
+// PlanFor outlines the fix for a diagnosis (domain.md), from its verdict,
+// findings and facts. A not-found diagnosis has an empty plan.
+func PlanFor(d *Diagnosis) []steps.PlanStep {
+	f := &d.Facts
+	if d.Verdict == steps.VerdictNotFound || f.User == nil {
+		return []steps.PlanStep{}
+	}
+	p := planner{d: d, f: f, rec: f.PersonRecord()}
+	var plan []steps.PlanStep
+	switch d.Verdict {
+	case steps.VerdictEmailTaken:
+		if f.HolderInOtherOrg() {
+			return []steps.PlanStep{p.guidanceOtherOrg()}
+		}
+		plan = append(plan, p.checkHolder())
+		if f.HolderLocked() {
+			plan = append(plan, p.recordHolderMemberships(), p.unlinkHolder())
+		}
+		plan = append(plan, p.parkHolder(), p.provisionUser(), p.verifyUser())
+	case steps.VerdictDuplicateAccount:
+		plan = p.duplicatePlan()
+	case steps.VerdictTargetDomainUnclaimed:
+		plan = []steps.PlanStep{p.claimDomain(), p.provisionUser(), p.verifyUser()}
+	case steps.VerdictAccountUnmanaged:
+		plan = []steps.PlanStep{p.claimAccount(), p.provisionUser(), p.verifyUser()}
+	case steps.VerdictIdpOwned:
+		plan = []steps.PlanStep{p.googlePrimaryEmail(), p.verifyUser()}
+	default:
+		plan = []steps.PlanStep{p.provisionUser(), p.verifyUser()}
+	}
+	return p.withWarnings(plan)
+}
+
+type planner struct {
+	d   *Diagnosis
+	f   *OrgFacts
+	rec *ScimRecord // the person's SCIM record, nil when unknown
+}
+
+// account is the params naming an account (accountId, email, name), plus
+// the extra key, value pairs; empty values are left out.
+func account(a *AccountFacts, extra ...string) map[string]string {
+	return Pairs(append([]string{steps.ParamAccountID, a.AccountID, steps.ParamEmail, a.Email, steps.ParamName, a.Name}, extra...))
+}
+
+// label names an account in a title: its name, else its email.
+func label(a *AccountFacts) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	if a.Email != "" {
+		return a.Email
+	}
+	return "account " + a.AccountID
+}
+
+// idp is the IdP kind behind a directory: the hints, else the pasted error's wording.
+func (p planner) idp(dir string) string {
+	if k := p.f.Hints.IdpOf(dir); k != "" {
+		return k
+	}
+	if p.f.IdpError != nil {
+		return p.f.IdpError.IdP
+	}
+	return ""
+}
+
+// recParams are the person's SCIM record and IdP, as far as known.
+func (p planner) recParams(withScimID bool) []string {
+	r := p.rec
+	if r == nil {
+		return []string{steps.ParamIdp, p.idp("")}
+	}
+	out := []string{steps.ParamDirectoryID, r.DirectoryID, steps.ParamIdp, p.idp(r.DirectoryID)}
+	if r.User != nil {
+		out = append(out, steps.ParamExternalID, r.User.ExternalID)
+	}
+	if withScimID {
+		out = append(out, steps.ParamScimUserID, r.ScimUserID)
+	}
+	return out
+}
+
+func (p planner) idpName() string {
+	if p.rec == nil {
+		return wording.IdpName(p.idp(""))
+	}
+	return wording.IdpName(p.idp(p.rec.DirectoryID))
+}
+
+func (p planner) checkHolder() steps.PlanStep {
+	h := p.f.Holder
+	return steps.PlanStep{
+		ID: steps.StepCheckHolder, Kind: steps.KindCheck,
+		Title: fmt.Sprintf("Check that %s still holds %s", label(h), p.f.Target),
+		Detail: fmt.Sprintf("%s holds %s, so the IdP's update of %s fails with 409 uniqueness; if it no longer does, the steps that free the address are skipped.",
+			whoWithID(h), p.f.Target, who(p.f.User)),
+		Params: account(h),
+	}
+}
+
+func (p planner) guidanceOtherOrg() steps.PlanStep {
+	h := p.f.Holder
+	return steps.PlanStep{
+		ID: steps.StepGuidanceOtherOrg, Kind: steps.KindCheck,
+		Title: fmt.Sprintf("Ask the org that manages %s to rename or release it", p.f.Target),
+		Detail: fmt.Sprintf("%s holds %s but this org does not manage it (%s). Only the org that manages it can rename it "+
+			"(change its email to a placeholder such as %s) or release the address; if no org manages it, claim the account under Directory > Managed accounts first. "+
+			"Then run provisioning for %s again.", who(h), p.f.Target, p.f.holderNotManaged(), address.Placeholder(p.f.Target, 1), label(p.f.User)),
+		Params: account(h, steps.ParamDomain, address.Domain(p.f.Target), steps.ParamTarget, p.f.Target),
+	}
+}
+
+func (p planner) recordHolderMemberships() steps.PlanStep {
+	h := p.f.Holder
+	var extra []string
+	if len(h.Scim) > 0 {
+		extra = []string{steps.ParamDirectoryID, h.Scim[0].DirectoryID, steps.ParamScimUserID, h.Scim[0].ScimUserID}
+	}
+	return steps.PlanStep{
+		ID: steps.StepRecordHolderMemberships, Kind: steps.KindCheck,
+		Title:  fmt.Sprintf("Record the group memberships of %s (%s)", label(h), h.Email),
+		Detail: "Removing the provisioning record drops the account's synced group memberships; they are written to the journal first.",
+		Params: account(h, extra...),
+	}
+}
+
+func (p planner) unlinkHolder() steps.PlanStep {
+	h := p.f.Holder
+	return steps.PlanStep{
+		ID: steps.StepUnlinkHolder, Kind: steps.KindAPI, Destructive: true,
+		Title:  fmt.Sprintf("Remove the provisioning record of %s (%s)", label(h), h.Email),
+		Detail: fmt.Sprintf("Provisioning locks %s; deleting its SCIM record (onlyDeleteUserInDB) keeps the account and makes its email editable.", who(h)),
+		Params: account(h),
+	}
+}
+
+func (p planner) parkHolder() steps.PlanStep {
+	h := p.f.Holder
+	ph := address.Placeholder(h.Email, 1)
+	return steps.PlanStep{
+		ID: steps.StepParkHolder, Kind: steps.KindAPI, Destructive: true,
+		Title:  fmt.Sprintf("Change the email of %s from %s to %s", label(h), h.Email, ph),
+		Detail: fmt.Sprintf("The placeholder need not be a real mailbox; if %s is taken by then, the next free one (%s, ...) is used.", ph, address.Placeholder(h.Email, 2)),
+		Params: account(h, steps.ParamPlaceholder, ph),
+	}
+}
+
+func (p planner) provisionUser() steps.PlanStep {
+	u := p.f.User
+	dup := p.d.Verdict == steps.VerdictDuplicateAccount
+	extra := append([]string{steps.ParamTarget, p.f.Target}, p.recParams(!dup)...)
+	if others := p.otherDirectories(); len(others) > 0 {
+		extra = append(extra, steps.ParamOtherDirectoryIDs, strings.Join(others, ","))
+	}
+	detail := fmt.Sprintf("In %s, run provisioning on demand for %s, so that it pushes %s to the account.", p.idpName(), label(u), p.f.Target)
+	if p.rec == nil {
+		detail += " No SCIM record of the user was found here: check that the user is assigned to the Atlassian app in the IdP."
+	} else if p.rec.User != nil && p.rec.User.ExternalID != "" {
+		detail += fmt.Sprintf(" The IdP knows the user by externalId %s.", p.rec.User.ExternalID)
+	}
+	if others := p.otherDirectories(); len(others) > 0 {
+		detail += fmt.Sprintf(" The user also has a record in directory %s: that IdP must carry %s too.", strings.Join(others, ", "), p.f.Target)
+	}
+	return steps.PlanStep{
+		ID: steps.StepProvisionUser, Kind: steps.KindIdP,
+		Title:  fmt.Sprintf("Run provisioning for %s in %s", label(u), p.idpName()),
+		Detail: detail,
+		Params: account(u, extra...),
+	}
+}
+
+// otherDirectories are the directories holding a record of the user other
+// than the person's record's.
+func (p planner) otherDirectories() []string {
+	var out []string
+	for _, r := range p.f.User.Scim {
+		if (p.rec == nil || r.DirectoryID != p.rec.DirectoryID) && !slices.Contains(out, r.DirectoryID) {
+			out = append(out, r.DirectoryID)
+		}
+	}
+	return out
+}
+
+func (p planner) verifyUser() steps.PlanStep {
+	u := p.f.User
+	extra := []string{steps.ParamTarget, p.f.Target}
+	if p.rec != nil {
+		extra = append(extra, steps.ParamDirectoryID, p.rec.DirectoryID)
+		if p.rec.User != nil {
+			extra = append(extra, steps.ParamExternalID, p.rec.User.ExternalID)
+		}
+	}
+	return steps.PlanStep{
+		ID: steps.StepVerifyUser, Kind: steps.KindCheck,
+		Title:  fmt.Sprintf("Verify that %s has %s and is linked", label(u), p.f.Target),
+		Detail: fmt.Sprintf("Read the account back: its email must be %s and a SCIM user must link it again; provisioning may take a moment.", p.f.Target),
+		Params: account(u, extra...),
+	}
+}
+
+func (p planner) duplicatePlan() []steps.PlanStep {
+	u, h := p.f.User, p.f.Holder
+	// The person in the IdP: the old account's owner, known by the
+	// duplicate's SCIM record.
+	person := append([]string{steps.ParamAccountID, u.AccountID, steps.ParamName, u.Name}, p.recParams(false)...)
+	if groups := p.scimGroups(); len(groups) > 0 {
+		person = append(person, steps.ParamGroups, strings.Join(groups, ","))
+	}
+	record := []string{steps.ParamDuplicateAccountID, h.AccountID, steps.ParamDuplicateEmail, h.Email}
+	if p.rec != nil {
+		record = append(record, steps.ParamDirectoryID, p.rec.DirectoryID, steps.ParamScimUserID, p.rec.ScimUserID)
+		if p.rec.User != nil {
+			record = append(record, steps.ParamExternalID, p.rec.User.ExternalID)
+		}
+	}
+	ph := address.Placeholder(h.Email, 1)
+	plan := []steps.PlanStep{
+		{
+			ID: steps.StepRecordMemberships, Kind: steps.KindCheck,
+			Title:  fmt.Sprintf("Record the group memberships of %s and of the duplicate account %s", label(u), h.Email),
+			Detail: "Synced group memberships are lost when the user is synced again; every membership of both accounts and of the SCIM user is written to the journal first.",
+			Params: account(u, record...),
+		},
+		{
+			ID: steps.StepIdpRemoveGroups, Kind: steps.KindIdP,
+			Title:  fmt.Sprintf("Remove %s from all groups in %s", label(u), p.idpName()),
+			Detail: "Remove the user from every group assigned to the Atlassian app; for a dynamic group, exclude the user from the group's scope.",
+			Params: Pairs(person),
+		},
+		{
+			ID: steps.StepUnlinkDuplicate, Kind: steps.KindAPI, Destructive: true,
+			Title:  fmt.Sprintf("Remove the provisioning record of the duplicate account %s", h.Email),
+			Detail: fmt.Sprintf("Deleting the SCIM record (onlyDeleteUserInDB) that now points at %s makes that account editable; the account itself stays.", who(h)),
+			Params: account(h),
+		},
+		{
+			ID: steps.StepParkDuplicate, Kind: steps.KindAPI, Destructive: true,
+			Title:  fmt.Sprintf("Change the duplicate account's email from %s to %s", h.Email, ph),
+			Detail: fmt.Sprintf("The placeholder need not be a real mailbox; if %s is taken by then, the next free one (%s, ...) is used.", ph, address.Placeholder(h.Email, 2)),
+			Params: account(h, steps.ParamPlaceholder, ph),
+		},
+	}
+	if p.f.userLinked() {
+		plan = append(plan, steps.PlanStep{
+			ID: steps.StepUnlinkOld, Kind: steps.KindAPI, Destructive: true,
+			Title:  fmt.Sprintf("Remove the provisioning record of %s's old account (%s)", label(u), u.Email),
+			Detail: "The old account is still linked by provisioning, which locks its email: its SCIM record must go before the email can be set.",
+			Params: account(u),
+		})
+	}
+	return append(plan,
+		steps.PlanStep{
+			ID: steps.StepSetOldEmail, Kind: steps.KindAPI, Destructive: true,
+			Title:  fmt.Sprintf("Change the email of %s from %s to %s", label(u), u.Email, p.f.Target),
+			Detail: "The old account keeps its history and product access; provisioning then links it again.",
+			Params: account(u, steps.ParamTarget, p.f.Target),
+		},
+		steps.PlanStep{
+			ID: steps.StepIdpAddGroups, Kind: steps.KindIdP,
+			Title:  fmt.Sprintf("Add %s back to their groups in %s", label(u), p.idpName()),
+			Detail: "Put the user back in every group removed before (for a dynamic group, take the exclusion out of its scope).",
+			Params: Pairs(person),
+		},
+		p.provisionUser(),
+		p.verifyUser(),
+		steps.PlanStep{
+			ID: steps.StepRestoreMemberships, Kind: steps.KindAPI,
+			Title:  fmt.Sprintf("Restore the group memberships of %s", label(u)),
+			Detail: "Re-add every recorded membership that is still missing, then check them all.",
+			Params: Pairs([]string{steps.ParamAccountID, u.AccountID, steps.ParamName, u.Name, steps.ParamDuplicateAccountID, h.AccountID}),
+		},
+	)
+}
+
+// scimGroups are the SCIM group names of the person's record, when read.
+func (p planner) scimGroups() []string {
+	if p.rec == nil || p.rec.User == nil {
+		return nil
+	}
+	var out []string
+	for _, g := range p.rec.User.Groups {
+		if g.Display != "" {
+			out = append(out, g.Display)
+		} else {
+			out = append(out, g.Value)
+		}
+	}
+	return out
+}
+
+// pairs turns key, value, key, value ... into a map, leaving out empty values.
+func Pairs(kv []string) map[string]string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			m[kv[i]] = kv[i+1]
+		}
+	}
+	return m
+}
+
+func (p planner) claimDomain() steps.PlanStep {
+	dom := address.Domain(p.f.Target)
+	detail := fmt.Sprintf("In admin.atlassian.com, Settings > Domains, verify %s for this org; the tool waits until the domains list shows it verified.", dom)
+	if _, listed := p.f.domain(dom); !listed {
+		detail += fmt.Sprintf(" If another org has verified %s, that org must remove it first.", dom)
+	}
+	return steps.PlanStep{
+		ID: steps.StepClaimDomain, Kind: steps.KindCheck,
+		Title:  fmt.Sprintf("Verify the domain %s for this org", dom),
+		Detail: detail,
+		Params: map[string]string{steps.ParamDomain: dom, steps.ParamTarget: p.f.Target},
+	}
+}
+
+func (p planner) claimAccount() steps.PlanStep {
+	u := p.f.User
+	dom := address.Domain(u.Email)
+	verified := p.f.domainVerified(dom)
+	detail := fmt.Sprintf("Claim %s as a managed account (Directory > Managed accounts); the tool waits until its claim status is managed.", who(u))
+	if !verified {
+		detail = fmt.Sprintf("Verify %s for this org (Settings > Domains), then claim %s as a managed account; the tool waits until its claim status is managed.", dom, who(u))
+	}
+	return steps.PlanStep{
+		ID: steps.StepClaimAccount, Kind: steps.KindCheck,
+		Title:  fmt.Sprintf("Make %s (%s) a managed account of this org", label(u), u.Email),
+		Detail: detail,
+		Params: account(u, steps.ParamDomain, dom, steps.ParamDomainVerified, fmt.Sprint(verified)),
+	}
+}
+
+func (p planner) googlePrimaryEmail() steps.PlanStep {
+	u := p.f.User
+	extra := []string{steps.ParamTarget, p.f.Target, steps.ParamIdp, steps.IdpGoogle}
+	if p.rec != nil {
+		extra = append(extra, steps.ParamDirectoryID, p.rec.DirectoryID)
+	}
+	return steps.PlanStep{
+		ID: steps.StepGooglePrimaryEmail, Kind: steps.KindIdP,
+		Title:  fmt.Sprintf("Change the Google primary email of %s to %s", label(u), p.f.Target),
+		Detail: "In the Google Admin console, change the user's primary email; it flows to the linked Atlassian account.",
+		Params: account(u, extra...),
+	}
+}
+
+// withWarnings adds the steps the warning findings call for, before the
+// step that makes the IdP push (or, failing one, before verify-user).
+func (p planner) withWarnings(plan []steps.PlanStep) []steps.PlanStep {
+	var warn []steps.PlanStep
+	if s, ok := p.socialLoginNotice(); ok {
+		warn = append(warn, s)
+	}
+	if s, ok := p.alignSamlAttribute(); ok {
+		warn = append(warn, s)
+	}
+	if len(warn) == 0 {
+		return plan
+	}
+	at := slices.IndexFunc(plan, func(s steps.PlanStep) bool {
+		return s.ID == steps.StepProvisionUser || s.ID == steps.StepGooglePrimaryEmail
+	})
+	if at < 0 {
+		at = slices.IndexFunc(plan, func(s steps.PlanStep) bool { return s.ID == steps.StepVerifyUser })
+	}
+	if at < 0 {
+		at = len(plan)
+	}
+	return slices.Insert(plan, at, warn...)
+}
+
+func (p planner) socialLoginNotice() (steps.PlanStep, bool) {
+	var who []*AccountFacts
+	for _, fd := range p.d.Findings {
+		if fd.Code != steps.FindingSocialLogin {
+			continue
+		}
+		for _, a := range []*AccountFacts{p.f.User, p.f.Holder} {
+			if a != nil && a.AccountID == fd.AccountID && !slices.Contains(who, a) {
+				who = append(who, a)
+			}
+		}
+	}
+	if len(who) == 0 {
+		return steps.PlanStep{}, false
+	}
+	first := who[0]
+	prov := p.f.Hints.SocialLogin[first.AccountID]
+	params := account(first, steps.ParamProvider, prov)
+	detail := fmt.Sprintf("%s signs in with %s: the address must change at %s too, or the next %s login puts the old email back.",
+		label(first), wording.SocialName(prov), wording.SocialName(prov), wording.SocialName(prov))
+	if len(who) > 1 {
+		h := who[1]
+		hp := p.f.Hints.SocialLogin[h.AccountID]
+		params[steps.ParamHolderAccountID], params[steps.ParamHolderProvider] = h.AccountID, hp
+		detail += fmt.Sprintf(" %s signs in with %s too.", label(h), wording.SocialName(hp))
+	}
+	return steps.PlanStep{
+		ID: steps.StepSocialLoginNotice, Kind: steps.KindCheck,
+		Title:  fmt.Sprintf("Tell %s to change the address at %s too", label(first), wording.SocialName(prov)),
+		Detail: detail,
+		Params: params,
+	}, true
+}
+
+// samlAttributes names, per IdP, the SAML attribute used as the account
+// email at login and the SCIM email mapping (domain.md, bulk setups 2 and 3).
+func samlAttributes(idp string) (saml, scim string) {
+	switch idp {
+	case steps.IdpEntra:
+		return "the attribute mapped to the Unique User Identifier (Name ID) claim in the app's single sign-on settings",
+			`mail mapped to emails[type eq "work"].value in the provisioning attribute mappings`
+	case steps.IdpOkta:
+		return "the attribute behind the app's username format (Sign On settings)",
+			"the primary email mapped to the app's primary email (provisioning profile mappings)"
+	}
+	return "the attribute sent as the SAML NameID",
+		`the attribute mapped to emails[type eq "work"].value`
+}
+
+func (p planner) alignSamlAttribute() (steps.PlanStep, bool) {
+	if !slices.ContainsFunc(p.d.Findings, func(fd Finding) bool { return fd.Code == steps.FindingSamlScimMismatch }) {
+		return steps.PlanStep{}, false
+	}
+	r := p.f.samlMismatchRecord(p.d.Verdict)
+	if r == nil {
+		return steps.PlanStep{}, false
+	}
+	u := p.f.User
+	idp := p.idp(r.DirectoryID)
+	saml, scim := samlAttributes(idp)
+	return steps.PlanStep{
+		ID: steps.StepAlignSamlAttribute, Kind: steps.KindIdP,
+		Title: fmt.Sprintf("Map the SAML and SCIM email of %s to the same attribute in %s", label(u), wording.IdpName(idp)),
+		Detail: fmt.Sprintf("Set %s and %s to the same IdP attribute, the one holding %s: its SCIM userName is %s but its email %s, and if SAML sends one and SCIM the other the account email flips.",
+			saml, scim, p.f.Target, r.User.UserName, r.User.PrimaryEmail()),
+		Params: Pairs([]string{
+			steps.ParamAccountID, u.AccountID, steps.ParamName, u.Name, steps.ParamTarget, p.f.Target,
+			steps.ParamDirectoryID, r.DirectoryID, steps.ParamScimUserID, r.ScimUserID,
+			steps.ParamScimUserName, r.User.UserName, steps.ParamScimEmail, r.User.PrimaryEmail(),
+			steps.ParamIdp, idp, steps.ParamSamlAttribute, saml, steps.ParamScimAttribute, scim,
+		}),
+	}, true
+}

@@ -1,0 +1,97 @@
+package address
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"strconv"
+	"strings"
+)
+
+// Valid accepts a bare email address: what net/mail parses, with no
+// display name or angle brackets, exactly one @, a non-empty local part and
+// a domain of at least two non-empty labels. Shared by diagnosis and bulk.
+func Valid(s string) error {
+	switch {
+	case s == "":
+		return errors.New("the email address is empty")
+	case strings.ContainsAny(s, " \t\r\n"):
+		return fmt.Errorf("%q is not an email address: it contains spaces", s)
+	case strings.ContainsAny(s, "<>"):
+		return fmt.Errorf("%q: give the bare address, without a name or angle brackets", s)
+	case strings.Count(s, "@") != 1:
+		return fmt.Errorf("%q is not an email address: it needs exactly one @", s)
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return fmt.Errorf("%q is not an email address", s)
+	}
+	local, domain, _ := strings.Cut(s, "@")
+	if local == "" {
+		return fmt.Errorf("%q is not an email address: nothing before the @", s)
+	}
+	if !strings.Contains(domain, ".") || strings.ContainsAny(domain, "[]") {
+		return fmt.Errorf("%q is not an email address: the domain %q needs a dot", s, domain)
+	}
+	for _, label := range strings.Split(domain, ".") {
+		if label == "" {
+			return fmt.Errorf("%q is not an email address: the domain %q has an empty part", s, domain)
+		}
+	}
+	return nil
+}
+
+// sameEmail compares two addresses as Atlassian does: case-insensitively.
+func Same(a, b string) bool { return a != "" && strings.EqualFold(a, b) }
+
+// emailDomain is the lower-cased domain of an address, "" when it has none.
+func Domain(email string) string {
+	i := strings.LastIndexByte(email, '@')
+	if i < 0 {
+		return ""
+	}
+	return strings.ToLower(email[i+1:])
+}
+
+func ContainsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Placeholder is the n-th placeholder for parking an address on its
+// own domain (domain.md): n = 1 gives local_duplicate@domain, n >= 2 gives
+// local_duplicate<n>@domain.
+func Placeholder(email string, n int) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok {
+		return email
+	}
+	suffix := "_duplicate"
+	if n >= 2 {
+		suffix = fmt.Sprintf("_duplicate%d", n)
+	}
+	return local + suffix + "@" + domain
+}
+
+// isPlaceholderOf reports whether email is one of base's placeholders,
+// Placeholder(base, n) for some n >= 1 (case aside).
+func IsPlaceholderOf(email, base string) bool {
+	local, domain, ok := strings.Cut(base, "@")
+	l2, d2, ok2 := strings.Cut(email, "@")
+	if !ok || !ok2 || !strings.EqualFold(domain, d2) {
+		return false
+	}
+	rest, found := strings.CutPrefix(strings.ToLower(l2), strings.ToLower(local)+"_duplicate")
+	if !found {
+		return false
+	}
+	if rest == "" {
+		return true
+	}
+	n, err := strconv.Atoi(rest)
+	return err == nil && n >= 2 && strconv.Itoa(n) == rest
+}

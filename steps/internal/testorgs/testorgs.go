@@ -1,0 +1,46 @@
+// Package testorgs holds small org snapshots that the tests of several
+// steps packages share.
+package testorgs
+
+// EmailTaken is the 409 case: Yuki's IdP now says yuki.t@acme.com,
+// which Jane's provisioned account (with product access) holds.
+func EmailTaken(idp string) string {
+	return `{
+  "org": {"id": "org-sim", "name": "Acme"},
+  "domains": [{"name": "acme.com", "status": "verified"}],
+  "accounts": [
+    {"accountId": "712020:yuki", "name": "Yuki Tanaka", "email": "yuki.tanaka@acme.com", "productAccess": ["confluence"], "groups": ["g-eng"]},
+    {"accountId": "712020:jane", "name": "Jane Roe", "email": "yuki.t@acme.com", "productAccess": ["jira-software"]}
+  ],
+  "groups": [{"id": "g-eng", "name": "engineering", "externalSynced": true}],
+  "directories": [{
+    "id": "d-1", "name": "IdP", "idp": "` + idp + `",
+    "users": [
+      {"id": "s-yuki", "externalId": "obj-yuki", "userName": "yuki.tanaka@acme.com", "displayName": "Yuki Tanaka", "active": true,
+       "emails": [{"value": "yuki.tanaka@acme.com", "type": "work", "primary": true}], "atlassianAccountId": "712020:yuki"},
+      {"id": "s-jane", "externalId": "obj-jane", "userName": "yuki.t@acme.com", "displayName": "Jane Roe", "active": true,
+       "emails": [{"value": "yuki.t@acme.com", "type": "work", "primary": true}], "atlassianAccountId": "712020:jane"}
+    ],
+    "groups": [{"id": "sg-1", "displayName": "eng-all", "members": ["s-yuki"], "orgGroupId": "g-eng"}],
+    "idpUsers": [
+      {"externalId": "obj-yuki", "userPrincipalName": "yuki.tanaka@acme.com", "scimEmail": "yuki.t@acme.com", "samlNameId": "yuki.t@acme.com", "groups": ["eng-all"]},
+      {"externalId": "obj-jane", "userPrincipalName": "yuki.t@acme.com", "scimEmail": "yuki.t@acme.com", "groups": []}
+    ]
+  }]
+}`
+}
+
+// OtherOrg has a holder on another org's domain (partner.io) and an
+// unmanaged, closed holder on the org's own domain.
+const OtherOrg = `{
+  "org": {"id": "org-sim", "name": "Acme"},
+  "domains": [{"name": "acme.com", "status": "verified"}, {"name": "partner.io", "status": "other-org"}],
+  "accounts": [
+    {"accountId": "712020:yuki", "name": "Yuki Tanaka", "email": "yuki.tanaka@acme.com"},
+    {"accountId": "712020:ext", "name": "Yuki Partner", "email": "yuki@partner.io", "claimStatus": "unmanaged"},
+    {"accountId": "712020:free", "name": "Free Agent", "email": "yuki.t@acme.com", "claimStatus": "unmanaged", "accountStatus": "closed"}
+  ],
+  "directories": [{"id": "d-entra", "name": "Entra", "idp": "entra",
+    "users": [{"id": "s-yuki", "externalId": "obj", "userName": "yuki.tanaka@acme.com", "displayName": "Yuki Tanaka", "active": true,
+      "emails": [{"value": "yuki.tanaka@acme.com", "type": "work", "primary": true}], "atlassianAccountId": "712020:yuki"}]}]
+}`

@@ -1,0 +1,195 @@
+package journal
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Journal is the append-only record of every run: JSON Lines, one file for
+// many runs. Each record goes out in a single write and is fsynced before
+// append returns, so a killed process leaves at most a torn last line, and
+// a change is never sent before its intent is on disk.
+//
+// An open Journal holds the journal's lock: only one process writes (and
+// so acts on the org) at a time.
+type Journal struct {
+	path string
+	lock *fileLock
+
+	mu     sync.Mutex
+	F      *os.File
+	Seq    int64 // last sequence number in the file
+	broken error // set after a failed write: appending more would corrupt the middle
+	torn   *TornLine
+}
+
+// OpenJournal opens (creating it and its directory if missing) the journal
+// at path for appending and takes its lock. An empty path means
+// DefaultJournalPath. It refuses a journal that is a symlink, not a regular
+// file, or writable by group or others, and one with a corrupt line. A torn
+// final line (a write cut short by a kill) is cut off: its write never
+// returned, so nothing was done on the strength of it; Torn reports it.
+func OpenJournal(path string) (*Journal, error) {
+	if path == "" {
+		p, err := DefaultJournalPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("journal directory %s: %w", filepath.Dir(path), err)
+	}
+	// Checked before the lock and the open, so a symlink is never followed
+	// to create or lock a file somewhere else.
+	if fi, err := os.Lstat(path); err == nil {
+		if err := checkJournalFile(path, fi); err != nil {
+			return nil, err
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	lock, err := acquireLock(path)
+	if err != nil {
+		return nil, err
+	}
+	j, err := openLocked(path)
+	if err != nil {
+		_ = lock.release()
+		return nil, err
+	}
+	j.lock = lock
+	return j, nil
+}
+
+func openLocked(path string) (*Journal, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	fail := func(err error) (*Journal, error) {
+		f.Close()
+		return nil, err
+	}
+	// The path may have been swapped between the first check and the open:
+	// check again, and that the path still names the file we opened.
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return fail(fmt.Errorf("journal %s: %w", path, err))
+	}
+	if err := checkJournalFile(path, fi); err != nil {
+		return fail(err)
+	}
+	if ofi, err := f.Stat(); err != nil || !os.SameFile(fi, ofi) {
+		return fail(fmt.Errorf("journal %s changed while it was being opened; refusing to use it", path))
+	}
+	data, err := parseJournal(f, path)
+	if err != nil {
+		return fail(err)
+	}
+	j := &Journal{path: path, F: f, Seq: data.lastSeq, torn: data.torn}
+	if data.torn != nil {
+		if err := f.Truncate(data.torn.Offset); err != nil {
+			return fail(fmt.Errorf("journal %s: cutting off the torn last line: %w", path, err))
+		}
+		if err := f.Sync(); err != nil {
+			return fail(fmt.Errorf("journal %s: %w", path, err))
+		}
+	}
+	return j, nil
+}
+
+// checkJournalFile refuses what a journal must not be. Errors are one line
+// naming the path, for the operator to act on.
+func checkJournalFile(path string, fi os.FileInfo) error {
+	switch {
+	case fi.Mode()&os.ModeSymlink != 0:
+		return fmt.Errorf("journal %s is a symlink; refusing to use it (give the real file's path)", path)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("journal %s is not a regular file; refusing to use it", path)
+	case runtime.GOOS != "windows" && fi.Mode().Perm()&0o022 != 0:
+		// Someone else could rewrite the plan a resume would carry out.
+		return fmt.Errorf("journal %s is writable by group or others (mode %04o); refusing to use it: run chmod 600 on it", path, fi.Mode().Perm())
+	}
+	return nil
+}
+
+// Path is the journal file's path.
+func (j *Journal) Path() string { return j.path }
+
+// Torn reports the torn final line OpenJournal cut off, or nil.
+func (j *Journal) Torn() *TornLine { return j.torn }
+
+// Close closes the file and releases the lock.
+func (j *Journal) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.F == nil {
+		return nil
+	}
+	err := j.F.Close()
+	j.F = nil
+	return errors.Join(err, j.lock.release())
+}
+
+// append writes one record: sequence number and time are filled in (Time
+// only when the caller left it empty), the secret guard runs, then a single
+// write and an fsync. It returns the record's sequence number.
+func (j *Journal) Append(rec *Record) (int64, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.F == nil {
+		return 0, fmt.Errorf("journal %s is closed", j.path)
+	}
+	if j.broken != nil {
+		return 0, fmt.Errorf("journal %s: an earlier write failed, nothing more is written: %w", j.path, j.broken)
+	}
+	rec.Seq = j.Seq + 1
+	if rec.Time == "" {
+		rec.Time = FormatTime(time.Now())
+	}
+	line, err := json.Marshal(rec)
+	if err != nil {
+		return 0, fmt.Errorf("journal: encoding a %s record: %w", rec.Type, err)
+	}
+	if err := CheckSecrets(string(line)); err != nil {
+		return 0, fmt.Errorf("journal: %s record of run %s: %w", rec.Type, rec.Run, err)
+	}
+	if bytes.IndexByte(line, '\n') >= 0 {
+		return 0, fmt.Errorf("journal: %s record encodes with a newline", rec.Type) // json.Marshal never does; the format relies on it
+	}
+	line = append(line, '\n')
+	if _, err := j.F.Write(line); err != nil {
+		j.broken = err
+		return 0, fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	if err := j.F.Sync(); err != nil {
+		j.broken = err
+		return 0, fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	j.Seq = rec.Seq
+	return rec.Seq, nil
+}
+
+// reload reads one run afresh from the file. Resume uses it once it holds
+// the lock, so it acts on what the journal says now, not on what it said
+// when the caller chose the run.
+func (j *Journal) Reload(runID string) (*RunLog, error) {
+	runs, err := ReadRuns(j.path)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range runs {
+		if r.Header.RunID == runID {
+			return r, nil
+		}
+	}
+	return nil, fmt.Errorf("journal %s holds no run %s", j.path, runID)
+}

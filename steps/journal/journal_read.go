@@ -1,0 +1,297 @@
+package journal
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// RunLog is one run as read back from the journal: its header, its records
+// in order, and the state they add up to.
+type RunLog struct {
+	Header  RunHeader
+	Records []Record
+	Path    string // the journal file
+
+	Status  RunStatus // of the last run-end; StatusInterrupted when the last start or resume has none
+	Reason  string    // of the last run-end
+	Steps   []StepState
+	Facts   map[string]json.RawMessage
+	Pending []Record // intents with no outcome: the answer to a change was never journaled
+	LastSeq int64    // the run's latest record, to tell which run was touched last
+	Torn    *TornLine
+}
+
+// StepState is where one plan step stands.
+type StepState struct {
+	Status StepStatus
+	Reason string
+	Error  string
+	Time   string // of the step's last step-start or step-end
+}
+
+// TornLine is a final line cut short by a killed process. It is reported on
+// the run it names (or the journal's last run when it names none).
+type TornLine struct {
+	Line   int   // 1-based line number
+	Bytes  int   // its length
+	Offset int64 // where it starts: the length of the journal's sound part
+}
+
+// CorruptError is a journal line that cannot be read back, not at the end.
+type CorruptError struct {
+	Path   string
+	Line   int
+	Reason string
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("journal %s: line %d is corrupt: %s", e.Path, e.Line, e.Reason)
+}
+
+// Unfinished reports whether the run may be resumed: everything but a
+// completed run. Resuming re-checks each remaining step, so picking up a
+// failed, declined or blocked run is as safe as an interrupted one.
+func (r *RunLog) Unfinished() bool { return r.Status != StatusCompleted }
+
+// Done reports whether plan step i (0-based) needs nothing more.
+func (r *RunLog) Done(i int) bool { return i >= 0 && i < len(r.Steps) && r.Steps[i].Status.Finished() }
+
+// ReadRuns reads every run in the journal at path, oldest first. A torn
+// final line is tolerated and reported in the Torn field of its run; a
+// corrupt line elsewhere is a *CorruptError naming it. It applies the same
+// file checks as OpenJournal: a journal others may write could hold a plan
+// nobody chose.
+func ReadRuns(path string) ([]*RunLog, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	if err := checkJournalFile(path, fi); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	defer f.Close()
+	data, err := parseJournal(f, path)
+	if err != nil {
+		return nil, err
+	}
+	return data.runs, nil
+}
+
+// LastUnfinished is the unfinished run touched most recently, or nil.
+func LastUnfinished(runs []*RunLog) *RunLog {
+	var last *RunLog
+	for _, r := range runs {
+		if r.Unfinished() && (last == nil || r.LastSeq > last.LastSeq) {
+			last = r
+		}
+	}
+	return last
+}
+
+// FindRun finds a run by its id or an unambiguous prefix of it.
+func FindRun(runs []*RunLog, idOrPrefix string) (*RunLog, error) {
+	if idOrPrefix == "" {
+		return nil, errors.New("no run id given")
+	}
+	var found []*RunLog
+	for _, r := range runs {
+		if r.Header.RunID == idOrPrefix {
+			return r, nil
+		}
+		if strings.HasPrefix(r.Header.RunID, idOrPrefix) {
+			found = append(found, r)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("no run %q in the journal", idOrPrefix)
+	case 1:
+		return found[0], nil
+	}
+	ids := make([]string, len(found))
+	for i, r := range found {
+		ids[i] = r.Header.RunID
+	}
+	return nil, fmt.Errorf("run id %q is ambiguous: it starts %d runs (%s); give more of it", idOrPrefix, len(found), strings.Join(ids, ", "))
+}
+
+type journalData struct {
+	runs    []*RunLog
+	lastSeq int64
+	torn    *TornLine
+}
+
+// tornRunID recovers the run id from the start of a torn line: Record
+// marshals Run first for this.
+var tornRunID = regexp.MustCompile(`^\{"run":"([^"\\]+)"`)
+
+func parseJournal(r io.Reader, path string) (*journalData, error) {
+	d := &journalData{}
+	byID := map[string]*RunLog{}
+	br := bufio.NewReader(r)
+	var offset int64
+	for n := 1; ; n++ {
+		line, err := br.ReadBytes('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("journal %s: %w", path, err)
+		}
+		if errors.Is(err, io.EOF) {
+			if len(line) > 0 {
+				// No newline: the write was cut short, so the record never
+				// counted, even if what is there happens to parse.
+				d.torn = &TornLine{Line: n, Bytes: len(line), Offset: offset}
+				d.attachTorn(line, byID)
+			}
+			break
+		}
+		offset += int64(len(line))
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var rec Record
+		if err := json.Unmarshal(line, &rec); err != nil {
+			return nil, &CorruptError{Path: path, Line: n, Reason: err.Error()}
+		}
+		if err := d.add(rec, byID, path); err != nil {
+			return nil, &CorruptError{Path: path, Line: n, Reason: err.Error()}
+		}
+	}
+	for _, run := range d.runs {
+		run.derivePending()
+	}
+	return d, nil
+}
+
+func (d *journalData) attachTorn(line []byte, byID map[string]*RunLog) {
+	if m := tornRunID.FindSubmatch(line); m != nil {
+		if run := byID[string(m[1])]; run != nil {
+			run.Torn = d.torn
+			return
+		}
+	}
+	if len(d.runs) > 0 {
+		d.runs[len(d.runs)-1].Torn = d.torn
+	}
+}
+
+// add validates one record against what came before and folds it into its
+// run's state.
+func (d *journalData) add(rec Record, byID map[string]*RunLog, path string) error {
+	if rec.Run == "" {
+		return errors.New("record has no run id")
+	}
+	if rec.Seq <= d.lastSeq {
+		return fmt.Errorf("sequence number %d does not follow %d", rec.Seq, d.lastSeq)
+	}
+	d.lastSeq = rec.Seq
+	run := byID[rec.Run]
+	if rec.Type == RecRunStart {
+		if run != nil {
+			return fmt.Errorf("run %s starts twice", rec.Run)
+		}
+		if rec.Header == nil || rec.Header.RunID != rec.Run {
+			return errors.New("run-start without a matching header")
+		}
+		run = &RunLog{Header: *rec.Header, Path: path, Status: StatusInterrupted, Facts: map[string]json.RawMessage{}}
+		run.Steps = make([]StepState, len(rec.Header.Plan))
+		for i := range run.Steps {
+			run.Steps[i].Status = StepPending
+		}
+		byID[rec.Run] = run
+		d.runs = append(d.runs, run)
+	} else if run == nil {
+		return fmt.Errorf("%s record of run %s, which never started", rec.Type, rec.Run)
+	}
+	if err := run.apply(rec); err != nil {
+		return err
+	}
+	run.Records = append(run.Records, rec)
+	run.LastSeq = rec.Seq
+	return nil
+}
+
+func (r *RunLog) apply(rec Record) error {
+	step := func() (*StepState, error) {
+		if rec.Index < 1 || rec.Index > len(r.Steps) {
+			return nil, fmt.Errorf("%s record for step %d of a %d-step plan", rec.Type, rec.Index, len(r.Steps))
+		}
+		return &r.Steps[rec.Index-1], nil
+	}
+	switch rec.Type {
+	case RecRunStart, RecResume:
+		r.Status, r.Reason = StatusInterrupted, ""
+	case RecStepStart:
+		s, err := step()
+		if err != nil {
+			return err
+		}
+		*s = StepState{Status: StepStarted, Time: rec.Time}
+	case RecStepEnd:
+		s, err := step()
+		if err != nil {
+			return err
+		}
+		*s = StepState{Status: StepStatus(rec.Status), Reason: rec.Reason, Error: rec.Error, Time: rec.Time}
+	case RecRunEnd:
+		r.Status, r.Reason = RunStatus(rec.Status), rec.Reason
+	case RecFact:
+		if rec.Key == "" {
+			return errors.New("fact without a key")
+		}
+		r.Facts[rec.Key] = rec.Value
+	case RecConfirm, RecIntent:
+	case RecOutcome:
+		if !r.hasIntent(rec.Ref) {
+			return fmt.Errorf("outcome for intent %d, which this run never wrote", rec.Ref)
+		}
+	default:
+		return fmt.Errorf("unknown record type %q", rec.Type)
+	}
+	return nil
+}
+
+func (r *RunLog) hasIntent(seq int64) bool {
+	for _, rec := range r.Records {
+		if rec.Type == RecIntent && rec.Seq == seq {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *RunLog) derivePending() {
+	answered := map[int64]bool{}
+	for _, rec := range r.Records {
+		if rec.Type == RecOutcome {
+			answered[rec.Ref] = true
+		}
+	}
+	r.Pending = nil
+	for _, rec := range r.Records {
+		if rec.Type == RecIntent && !answered[rec.Seq] {
+			r.Pending = append(r.Pending, rec)
+		}
+	}
+}
+
+// FactKeys lists the run's recorded facts, sorted.
+func (r *RunLog) FactKeys() []string {
+	keys := make([]string, 0, len(r.Facts))
+	for k := range r.Facts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

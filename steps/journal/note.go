@@ -1,0 +1,195 @@
+package journal
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// NoteInput is what the ticket note needs beyond the journal: the
+// diagnosis's findings and the accounts it involved.
+type NoteInput struct {
+	UserName string        // the user's display name
+	Verdict  string        // overrides the run header's verdict when set
+	Findings []NoteFinding // as diagnosis reported them
+	Accounts []NoteAccount // the other accounts the fix involved (holder, duplicate, ...)
+}
+
+// NoteFinding is one diagnosis finding (contract §2's findings[]).
+type NoteFinding struct {
+	Code      string
+	AccountID string
+	Detail    string
+}
+
+// NoteAccount is an account the fix involved, and in which role.
+type NoteAccount struct {
+	Role      string // e.g. "holder of the target email"
+	AccountID string
+	Email     string
+}
+
+// TicketNote is a Markdown note for the support ticket: who, what was
+// found, each step with its time and outcome, the group memberships
+// recorded and whether they were restored, and where the journal is.
+// Emails and account ids are shown; keys never are (the output passes
+// through Redact as a last net).
+func TicketNote(r *RunLog, in NoteInput) string {
+	h := r.Header
+	var b strings.Builder
+	line := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+
+	line("## syncdoctor: email change for %s", md(h.User))
+	line("")
+	user := md(h.User)
+	if in.UserName != "" {
+		user = md(in.UserName) + ", " + user
+	}
+	if h.UserAccountID != "" {
+		user += " (account `" + h.UserAccountID + "`)"
+	}
+	line("- **User:** %s", user)
+	line("- **Target email:** %s", orNone(md(h.Target)))
+	verdict := h.Verdict
+	if in.Verdict != "" {
+		verdict = in.Verdict
+	}
+	line("- **Verdict:** %s", orNone(code(verdict)))
+	line("- **Org:** %s", orgLine(h))
+	line("- **Outcome:** %s", runOutcome(r))
+	line("- **Run id:** `%s`", h.RunID)
+	line("- **Journal:** `%s`", r.Path)
+
+	if len(in.Accounts) > 0 {
+		line("")
+		line("### Accounts involved")
+		line("")
+		line("| role | account id | email |")
+		line("|---|---|---|")
+		for _, a := range in.Accounts {
+			line("| %s | `%s` | %s |", md(a.Role), a.AccountID, md(a.Email))
+		}
+	}
+
+	line("")
+	line("### Findings")
+	line("")
+	if len(in.Findings) == 0 {
+		line("None recorded.")
+	}
+	for _, f := range in.Findings {
+		s := "- " + code(f.Code)
+		if f.AccountID != "" {
+			s += " (account `" + f.AccountID + "`)"
+		}
+		if f.Detail != "" {
+			s += ": " + md(f.Detail)
+		}
+		line("%s", s)
+	}
+
+	line("")
+	line("### Steps")
+	line("")
+	line("| # | step | time | outcome |")
+	line("|---|---|---|---|")
+	for i, s := range h.Plan {
+		st := StepState{Status: StepPending}
+		if i < len(r.Steps) {
+			st = r.Steps[i]
+		}
+		outcome := "not reached"
+		if st.Status != StepPending {
+			outcome = describeEnd(st.Status, st.Reason, st.Error)
+		}
+		when := st.Time
+		if when == "" {
+			when = "-"
+		}
+		line("| %d | %s (`%s`) | %s | %s |", i+1, md(s.Title), s.ID, when, md(outcome))
+	}
+
+	if ms := membershipNote(r); ms != "" {
+		line("")
+		line("### Group memberships")
+		line("")
+		b.WriteString(ms)
+	}
+	if r.Unfinished() {
+		line("")
+		line("To continue this run: `syncdoctor resume --journal %s`", r.Path)
+	}
+	return Redact(b.String())
+}
+
+func membershipNote(r *RunLog) string {
+	raw, ok := r.Facts[FactMemberships]
+	if !ok {
+		return ""
+	}
+	var ms []MembershipFact
+	if err := json.Unmarshal(raw, &ms); err != nil {
+		return "The recorded memberships could not be read back from the journal: see the run's timeline.\n"
+	}
+	var b strings.Builder
+	for _, m := range ms {
+		who := "account `" + m.AccountID + "`"
+		if m.AccountID == "" {
+			who = "IdP user `" + m.ExternalID + "`"
+		}
+		groups := "none"
+		if len(m.Groups) > 0 {
+			groups = md(strings.Join(m.Groups, ", "))
+		}
+		fmt.Fprintf(&b, "- Recorded before the fix for %s: %s\n", who, groups)
+	}
+	if _, restored := r.Facts[FactMembershipsRestored]; restored {
+		b.WriteString("- Restored and verified: yes\n")
+	} else {
+		b.WriteString("- Restored and verified: **not yet**: put the user back in these groups\n")
+	}
+	return b.String()
+}
+
+func orgLine(h RunHeader) string {
+	s := orNone(md(h.Org))
+	switch h.Mode {
+	case "demo", "simulated":
+		s += " (" + h.Mode + ": a simulated org, nothing real was changed)"
+	case "":
+	default:
+		s += " (" + h.Mode + ")"
+	}
+	return s
+}
+
+func runOutcome(r *RunLog) string {
+	s := string(r.Status)
+	if r.Status == StatusInterrupted {
+		s = "interrupted (no end recorded)"
+	}
+	if r.Reason != "" {
+		s += ": " + md(r.Reason)
+	}
+	return s
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func code(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "`" + s + "`"
+}
+
+// md keeps free text from breaking the note's tables and lines.
+func md(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,99 @@
+package run
+
+import (
+	"context"
+	"errors"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+)
+
+// Action implements one plan step id (e.g. "rename-holder"). The executor
+// drives it: Check right before acting, Execute, then Verify. A step counts
+// as done only once Verify passes.
+type Action interface {
+	// Calls lists the HTTP calls the step would make, for --dry-run. It must
+	// do no I/O: dry-run promises that nothing is sent.
+	Calls(s steps.PlanStep) []steps.Call
+	// Check re-reads the org right before acting. It is also what makes a
+	// resumed run safe: a change that already landed (even one whose answer
+	// was lost) must read as AlreadyDone.
+	Check(ctx context.Context, env *Env, s steps.PlanStep) (Precondition, error)
+	// Execute makes the change. Every mutating HTTP call goes through
+	// env.Mutate so the journal holds its intent before it is sent.
+	Execute(ctx context.Context, env *Env, s steps.PlanStep) error
+	// Verify reads the org back and confirms the change (it may poll with
+	// env.Poll for provisioning lag).
+	Verify(ctx context.Context, env *Env, s steps.PlanStep) error
+}
+
+// PreState is what Check found.
+type PreState int
+
+const (
+	// Ready: the change is still to be made.
+	Ready PreState = iota
+	// AlreadyDone: the change is already in the org (a resumed run, or an
+	// operator who did it by hand); the step is skipped.
+	AlreadyDone
+	// Blocked: the org is not in a state where the step may run; the run
+	// stops with the reason.
+	Blocked
+)
+
+func (p PreState) String() string {
+	switch p {
+	case Ready:
+		return "ready"
+	case AlreadyDone:
+		return "already done"
+	case Blocked:
+		return "blocked"
+	}
+	return "unknown"
+}
+
+// Precondition is Check's answer. Reason is shown to the operator and
+// journaled, so it is a plain sentence.
+type Precondition struct {
+	State  PreState
+	Reason string
+}
+
+// Registry maps a plan step id to the action that carries it out.
+type Registry map[string]Action
+
+// IdP is the simulated identity provider of the demo and of tests. It is nil
+// against a live org, where IdP steps are the operator's to do.
+type IdP interface {
+	Provision(ctx context.Context, externalID string) (IdpReport, error)
+	RemoveFromGroups(ctx context.Context, externalID string) (IdpReport, error)
+	AddToGroups(ctx context.Context, externalID string) (IdpReport, error)
+	Delete(ctx context.Context, externalID string) (IdpReport, error)
+}
+
+// IdpReport is what the IdP's provisioning log would show for one action.
+type IdpReport struct {
+	Action   string   `json:"action"`
+	Status   int      `json:"status"`
+	Code     string   `json:"code,omitempty"`
+	Message  string   `json:"message,omitempty"`
+	ScimBody string   `json:"scimBody,omitempty"`
+	Log      []string `json:"log,omitempty"`
+}
+
+// ErrOperatorAction matches (errors.Is) every *OperatorActionError.
+var ErrOperatorAction = errors.New("waiting for the operator")
+
+// OperatorActionError is returned by an IdP step against a live org: the
+// tool cannot reach the IdP, so the operator must act there. The executor
+// stops the run as waiting-operator; resume verifies the step later.
+type OperatorActionError struct {
+	Instructions string
+}
+
+func (e *OperatorActionError) Error() string {
+	return "waiting for the operator: " + e.Instructions
+}
+
+// Is makes errors.Is(err, ErrOperatorAction) hold.
+func (e *OperatorActionError) Is(target error) bool { return target == ErrOperatorAction }

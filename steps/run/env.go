@@ -1,0 +1,142 @@
+package run
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+
+	"github.com/syncdoctor/syncdoctor/client"
+)
+
+// Env is what an action works with: the org's client, the simulated IdP
+// (nil live), the journal and the run's facts. The executor sets RunID and
+// Facts when a run starts or resumes.
+type Env struct {
+	Client  *client.Client
+	IdP     IdP     // nil against a live org
+	Console Console // the simulated admin console; nil against a live org
+	Journal *journal.Journal
+	Facts   *journal.Facts
+	RunID   string
+	Clock   func() time.Time // nil: time.Now
+
+	cur stepRef // the step being carried out, stamped on its records
+}
+
+type stepRef struct {
+	index int // 1-based
+	id    string
+}
+
+func (e *Env) Now() time.Time {
+	if e.Clock != nil {
+		return e.Clock()
+	}
+	return time.Now()
+}
+
+// write journals a record of the current run, stamped with the current
+// step unless the record names one.
+func (e *Env) write(rec journal.Record) (int64, error) {
+	if e.Journal == nil {
+		return 0, errors.New("no journal: syncdoctor changes nothing without one")
+	}
+	rec.Run = e.RunID
+	rec.Time = journal.FormatTime(e.Now())
+	if rec.Type != journal.RecRunStart && rec.Type != journal.RecResume && rec.Type != journal.RecRunEnd && rec.Index == 0 {
+		rec.Index = e.cur.index
+		if rec.Step == "" {
+			rec.Step = e.cur.id
+		}
+	}
+	return e.Journal.Append(&rec)
+}
+
+// Mutate makes one change to the org, journaled on both sides: an intent
+// record (the step, the call and before, the state the call will change)
+// is written and fsynced before do runs, and an outcome record (ok, error,
+// or uncertain when the answer was lost) after it returns. When the intent
+// cannot be journaled, do never runs. It returns do's error.
+func (e *Env) Mutate(ctx context.Context, step string, call steps.Call, before any, do func(ctx context.Context) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var raw json.RawMessage
+	if before != nil {
+		b, err := json.Marshal(before)
+		if err != nil {
+			return fmt.Errorf("step %s: journaling the state before %s %s: %w", step, call.Method, call.Path, err)
+		}
+		raw = b
+	}
+	seq, err := e.write(journal.Record{Type: journal.RecIntent, Step: step, Call: &call, Before: raw})
+	if err != nil {
+		return fmt.Errorf("step %s: %s %s not sent: %w", step, call.Method, call.Path, err)
+	}
+	derr := do(ctx)
+	out := journal.Record{Type: journal.RecOutcome, Step: step, Ref: seq, Status: journal.OutcomeOK}
+	if derr != nil {
+		out.Status, out.Error = journal.OutcomeError, journal.Redact(derr.Error())
+		if isUncertain(derr) {
+			out.Status = journal.OutcomeUncertain
+		}
+	}
+	if _, err := e.write(out); err != nil {
+		return errors.Join(derr, fmt.Errorf("step %s: journaling the outcome of %s %s: %w", step, call.Method, call.Path, err))
+	}
+	return derr
+}
+
+// isUncertain: the request may have reached the org but its answer did
+// not reach us, so only reading the org can tell whether it took effect.
+// A cancelled context is counted too: the call may have been in flight.
+func isUncertain(err error) bool {
+	var ue *client.UncertainError
+	return errors.As(err, &ue) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// Poll calls check every interval until it returns nil, the timeout runs
+// out or ctx ends; check gets a context bounded by the timeout. Wrap an
+// error in StopPolling to give up at once (the answer can no longer come).
+// On timeout the last check's error is returned, wrapped.
+func (e *Env) Poll(ctx context.Context, every, timeout time.Duration, check func(ctx context.Context) error) error {
+	pctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for {
+		err := check(pctx)
+		if err == nil {
+			return nil
+		}
+		var stop *stopPolling
+		if errors.As(err, &stop) {
+			return stop.err
+		}
+		select {
+		case <-pctx.Done():
+			if ctx.Err() != nil {
+				return fmt.Errorf("%w (last check: %v)", ctx.Err(), err)
+			}
+			return fmt.Errorf("still not so after %s: %w", timeout, err)
+		case <-time.After(every):
+		}
+	}
+}
+
+type stopPolling struct{ err error }
+
+func (s *stopPolling) Error() string { return s.err.Error() }
+func (s *stopPolling) Unwrap() error { return s.err }
+
+// pollStopped reports whether err was marked by StopPolling.
+func PollStopped(err error) bool {
+	var s *stopPolling
+	return errors.As(err, &s)
+}
+
+// StopPolling marks an error that ends Env.Poll at once.
+func StopPolling(err error) error { return &stopPolling{err: err} }
