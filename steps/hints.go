@@ -8,16 +8,16 @@ type Hints struct {
 	SamlSso *bool `json:"samlSso,omitempty"`
 	// DirectoryIdp maps a SCIM directory id to the IdP behind it:
 	// entra | okta | google | onelogin | other.
-	DirectoryIdp map[string]string `json:"directoryIdp,omitempty"`
+	DirectoryIdp map[string]IdpKind `json:"directoryIdp,omitempty"`
 	// SocialLogin maps an account id to the social login it uses:
 	// google | microsoft.
 	SocialLogin map[string]string `json:"socialLogin,omitempty"`
 }
 
-// idpOf is the IdP behind a directory, "" when unknown.
-func (h Hints) IdpOf(directoryID string) string { return h.DirectoryIdp[directoryID] }
+// IdpOf is the IdP behind a directory, "" when unknown.
+func (h Hints) IdpOf(directoryID string) IdpKind { return h.DirectoryIdp[directoryID] }
 
-// samlState is "on", "off" or "unknown".
+// SamlState is "on", "off" or "unknown".
 func (h Hints) SamlState() string {
 	switch {
 	case h.SamlSso == nil:

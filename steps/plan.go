@@ -1,8 +1,3 @@
-// Package steps is the domain: diagnosis of one user's failed email update,
-// the fix plan for each verdict, the fix steps themselves (check, execute,
-// verify), the executor and its journal, bulk planning and the search index.
-// It knows nothing of the terminal; every read and change of the org goes
-// through client/.
 package steps
 
 // Kind says who carries a step out.
@@ -18,41 +13,17 @@ const (
 	KindCheck Kind = "check"
 )
 
-// Verdicts of contract §2, in the order they are tested.
-const (
-	VerdictNotFound              = "not-found"
-	VerdictTargetDomainUnclaimed = "target-domain-unclaimed"
-	VerdictAccountUnmanaged      = "account-unmanaged"
-	VerdictDuplicateAccount      = "duplicate-account"
-	VerdictEmailTaken            = "email-taken"
-	VerdictIdpOwned              = "idp-owned"
-	VerdictNoBlocker             = "no-blocker"
-)
-
-// Finding codes beside the verdicts (contract §2).
-const (
-	FindingHolderProductAccess = "holder-has-product-access"
-	FindingHolderProvisioned   = "holder-provisioned"
-	FindingHolderOtherOrg      = "holder-in-other-org"
-	FindingHolderInactive      = "holder-inactive"
-	FindingAccountInactive     = "account-inactive"
-	FindingSocialLogin         = "social-login"
-	FindingSamlScimMismatch    = "saml-scim-mismatch"
-	FindingScimRecordMissing   = "scim-record-missing"
-	FindingTargetEqualsCurrent = "target-equals-current"
-)
-
 // PlanStep is one step of a fix plan as diagnosis proposes it and the
 // journal stores it. The JSON of the first four fields is contract §2.
 // Params carry what the step acts on (account ids, emails, directory ids),
 // fixed when the plan is made so that a resumed run acts on the same things.
 type PlanStep struct {
-	ID          string            `json:"id"`
-	Kind        Kind              `json:"kind"`
-	Title       string            `json:"title"`
-	Destructive bool              `json:"destructive"`
-	Detail      string            `json:"detail,omitempty"`
-	Params      map[string]string `json:"params,omitempty"`
+	ID          StepID `json:"id"`
+	Kind        Kind   `json:"kind"`
+	Title       string `json:"title"`
+	Destructive bool   `json:"destructive"`
+	Detail      string `json:"detail,omitempty"`
+	Params      Params `json:"params,omitzero"`
 }
 
 // Call is one HTTP call a step would make, listed by --dry-run.
@@ -64,8 +35,8 @@ type Call struct {
 }
 
 // IDs lists the step ids of a plan, in order.
-func IDs(plan []PlanStep) []string {
-	out := make([]string, 0, len(plan))
+func IDs(plan []PlanStep) []StepID {
+	out := make([]StepID, 0, len(plan))
 	for _, s := range plan {
 		out = append(out, s.ID)
 	}

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/syncdoctor/syncdoctor/client"
+	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // accountScreen shows the chosen account at a glance, with its SCIM links
@@ -167,9 +168,9 @@ func (m Model) linkText(l scimLinkView) string {
 }
 
 // idpName names an IdP kind for people ("" when unknown).
-func idpName(kind string) string {
-	return map[string]string{
-		"entra": "Microsoft Entra ID", "okta": "Okta", "google": "Google Workspace",
-		"onelogin": "OneLogin", "other": "another IdP",
-	}[kind]
+func idpName(kind steps.IdpKind) string {
+	if kind == steps.IdpOther {
+		return "another IdP"
+	}
+	return kind.DisplayName()
 }

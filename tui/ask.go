@@ -146,7 +146,7 @@ func (m Model) askLead(st steps.PlanStep) string {
 // affectedEmail is the address a destructive step takes away or changes:
 // the account's current email, the one the operator can check by eye.
 func affectedEmail(st steps.PlanStep) string {
-	return firstOf(st.Params[steps.ParamEmail], st.Params[steps.ParamTarget], st.Params[steps.ParamAccountID])
+	return firstOf(st.Params.Email, st.Params.Target, st.Params.AccountID)
 }
 
 // replyFrom reads the operator's answer from the field; anything but a

@@ -141,12 +141,12 @@ func (m Model) viewVerdict(d *diagnose.Diagnosis, w int) string {
 	s := m.styles
 	v := explainVerdict(d)
 	var b strings.Builder
-	b.WriteString(s.Muted.Render("Verdict "+d.Verdict) + "\n")
+	b.WriteString(s.Muted.Render("Verdict "+string(d.Verdict)) + "\n")
 	b.WriteString(paint(s.Verdict, wrap(v.headline, w)) + "\n")
 	b.WriteString(wrap(v.situation, w) + "\n\n")
 	b.WriteString(s.Title.Render("Findings") + "\n")
 	for _, f := range d.Findings {
-		b.WriteString(hang("• ", f.Detail+" "+s.Muted.Render("("+f.Code+")"), w) + "\n")
+		b.WriteString(hang("• ", f.Detail+" "+s.Muted.Render("("+string(f.Code)+")"), w) + "\n")
 	}
 	return b.String()
 }

@@ -43,7 +43,7 @@ func TestFlowEveryVerdict(t *testing.T) {
 			w.searchAndPick(sc.User)
 			w.enterTarget(sc.Target, sc.IdpError)
 			s := w.diagnose()
-			if s.verdict != sc.Verdict {
+			if string(s.verdict) != sc.Verdict {
 				t.Fatalf("verdict %s, want %s\n%s", s.verdict, sc.Verdict, s.view)
 			}
 			w.runPlan(s.planLen)
@@ -64,7 +64,7 @@ func checkOutcome(t *testing.T, sc fixtures.Scenario, m Model, d *demo) {
 	}
 	res := m.summary.res
 	switch {
-	case sc.Verdict == steps.VerdictNotFound:
+	case sc.Verdict == string(steps.VerdictNotFound):
 		if res != nil || !strings.Contains(m.summary.note, "No change was made") {
 			t.Fatalf("not-found: a run was made (%v) or the note says otherwise:\n%s", res, m.summary.note)
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
 	"github.com/syncdoctor/syncdoctor/steps/search"
@@ -74,7 +75,7 @@ type snap struct {
 	target     string
 	pasted     bool
 	diagDone   bool
-	verdict    string
+	verdict    steps.Verdict
 	diagErr    error
 	planLen    int
 	ask        *askState

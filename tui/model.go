@@ -24,7 +24,7 @@ import (
 type Org struct {
 	Client    *client.Client
 	Hints     steps.Hints
-	Mode      string // live | simulated | demo
+	Mode      steps.Mode
 	Name      string
 	IdP       run.IdP     // the simulated IdP; nil live
 	Console   run.Console // the simulated admin console; nil live

@@ -95,7 +95,7 @@ func TestWorthResuming(t *testing.T) {
 func TestAccessibleFormsArePlainPrompts(t *testing.T) {
 	t.Parallel()
 	m := New(Deps{Accessible: true})
-	park := steps.PlanStep{ID: "park-holder", Kind: steps.KindAPI, Destructive: true, Params: map[string]string{"email": "a@acme.com"}}
+	park := steps.PlanStep{ID: "park-holder", Kind: steps.KindAPI, Destructive: true, Params: steps.Params{Email: "a@acme.com"}}
 	for input, yes := range map[string]bool{"A@acme.com\n": true, "\n": false} {
 		a := &askState{step: park, kind: askTyped, field: m.askField(park)}
 		a.form = huh.NewForm(huh.NewGroup(a.field))

@@ -74,8 +74,8 @@ func (m Model) viewResume(w, _ int) string {
 	}
 	row("Run", h.RunID+", started "+h.Started.Local().Format("2006-01-02 15:04"))
 	row("User", h.User+" → "+h.Target)
-	row("Verdict", h.Verdict)
-	row("Org", h.Org+" ("+h.Mode+")")
+	row("Verdict", string(h.Verdict))
+	row("Org", h.Org+" ("+string(h.Mode)+")")
 	b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", "Stopped")) + hang("", stoppedAt(r), w-12) + "\n")
 	b.WriteString("\n" + wrap("Going on re-checks the org before every remaining step: nothing already done is done again, "+
 		"and a step that waited for you in the IdP is verified.", w) + "\n\n")

@@ -52,5 +52,5 @@ func explainVerdict(d *diagnose.Diagnosis) verdictText {
 		return verdictText{"Nothing in Atlassian blocks the change.",
 			"Run provisioning for the user again from the IdP: the update can go through."}
 	}
-	return verdictText{d.Verdict, ""}
+	return verdictText{string(d.Verdict), ""}
 }

@@ -217,7 +217,7 @@ func (r *crashRig) runCLI(args []string, killAfter int) (code int, killed bool) 
 // playIdP does in the simulated IdP what the waiting step asks of the operator.
 func (r *crashRig) playIdP(run *journal.RunLog) {
 	r.t.Helper()
-	paths := map[string]string{
+	paths := map[steps.StepID]string{
 		steps.StepProvisionUser:      "/_idp/provision",
 		steps.StepIdpRemoveGroups:    "/_idp/groups/remove",
 		steps.StepIdpAddGroups:       "/_idp/groups/add",
@@ -232,7 +232,7 @@ func (r *crashRig) playIdP(run *journal.RunLog) {
 		if !ok {
 			r.t.Fatalf("run waits on step %s, which the test cannot play", step.ID)
 		}
-		body := `{"externalId":"` + step.Params[steps.ParamExternalID] + `"}`
+		body := `{"externalId":"` + step.Params.ExternalID + `"}`
 		if status, answer := r.call(http.MethodPost, path, body); status != http.StatusOK {
 			r.t.Fatalf("POST %s: %d %s", path, status, answer)
 		}

@@ -15,17 +15,10 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps"
 )
 
-// Where the org comes from (contract §5).
-const (
-	modeLive      = "live"
-	modeSimulated = "simulated"
-	modeDemo      = "demo"
-)
-
 // orgConn is an open org: the one client every mode reads and acts through,
 // and, for a simulated org, the in-process simulator behind it.
 type orgConn struct {
-	Mode   string
+	Mode   steps.Mode
 	Client *client.Client
 	Hints  steps.Hints
 	// googleWorkspace is whether the Google Workspace integration is on:
@@ -51,14 +44,14 @@ func openOrgWith(_ context.Context, getenv func(string) string, snapshotPath, st
 		if err != nil {
 			return nil, badInput(err)
 		}
-		return serveSnapshot(snap, modeSimulated, statePath)
+		return serveSnapshot(snap, steps.ModeSimulated, statePath)
 	}
 	cfg, ok, err := client.ConfigFromEnv(getenv)
 	if err != nil {
 		return nil, badInput(err)
 	}
 	if !ok {
-		return serveSnapshot(fixtures.Demo(), modeDemo, statePath)
+		return serveSnapshot(fixtures.Demo(), steps.ModeDemo, statePath)
 	}
 	// The journal refuses to write anything that holds a key.
 	journal.RegisterSecret(cfg.OrgKey.Reveal())
@@ -73,10 +66,10 @@ func openOrgWith(_ context.Context, getenv func(string) string, snapshotPath, st
 	if err != nil {
 		return nil, badInput(err)
 	}
-	return &orgConn{Mode: modeLive, Client: c, Hints: hints, googleWorkspace: google}, nil
+	return &orgConn{Mode: steps.ModeLive, Client: c, Hints: hints, googleWorkspace: google}, nil
 }
 
-func serveSnapshot(snap *fixtures.Snapshot, mode, statePath string) (*orgConn, error) {
+func serveSnapshot(snap *fixtures.Snapshot, mode steps.Mode, statePath string) (*orgConn, error) {
 	sim, err := fixtures.NewSimulator(snap, fixtures.Options{StatePath: statePath})
 	if err != nil {
 		return nil, badInput(err)
@@ -122,7 +115,7 @@ func (o *orgConn) writeSnapshot(path string) error {
 // liveHints reads, for a live org, the facts no Atlassian API shows, where
 // the operator states them in the environment; unset means unknown.
 func liveHints(getenv func(string) string) (steps.Hints, *bool, error) {
-	h := steps.Hints{DirectoryIdp: map[string]string{}}
+	h := steps.Hints{DirectoryIdp: map[string]steps.IdpKind{}}
 	saml, err := envBool(getenv, "ATLASSIAN_SAML_SSO")
 	if err != nil {
 		return h, nil, err
@@ -133,9 +126,9 @@ func liveHints(getenv func(string) string) (steps.Hints, *bool, error) {
 		return h, nil, err
 	}
 	if dir, idp := getenv("ATLASSIAN_SCIM_DIRECTORY_ID"), getenv("ATLASSIAN_SCIM_IDP"); dir != "" && idp != "" {
-		switch idp {
-		case fixtures.IdpEntra, fixtures.IdpOkta, fixtures.IdpGoogle, fixtures.IdpOneLogin, fixtures.IdpOther:
-			h.DirectoryIdp[dir] = idp
+		switch kind := steps.IdpKind(idp); {
+		case kind.Valid():
+			h.DirectoryIdp[dir] = kind
 		default:
 			return h, nil, fmt.Errorf("ATLASSIAN_SCIM_IDP=%q: want entra, okta, google, onelogin or other", idp)
 		}

@@ -27,12 +27,12 @@ func orgStatePath(journalPath, runID string) string {
 
 // openOrgForResume reopens the org a journaled run worked on.
 func openOrgForResume(ctx context.Context, getenv func(string) string, h journal.RunHeader) (*orgConn, error) {
-	if h.Mode == modeLive {
+	if h.Mode == steps.ModeLive {
 		org, err := openOrg(ctx, getenv, "")
 		if err != nil {
 			return nil, err
 		}
-		if org.Mode != modeLive || org.Client.OrgID() != h.Org {
+		if org.Mode != steps.ModeLive || org.Client.OrgID() != h.Org {
 			org.Close()
 			return nil, fmt.Errorf("run %s was made on org %s: set ATLASSIAN_ORG_ID and its keys to resume it", h.RunID, h.Org)
 		}

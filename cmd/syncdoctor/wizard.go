@@ -90,7 +90,7 @@ func wizardOrg(o *orgConn) *tui.Org {
 	if o.sim != nil {
 		org.IdP = simorg.IdP(o.sim)
 		org.Console = simorg.Console(o.sim)
-		org.Name = o.sim.Snapshot().Org.Name + " (" + o.Mode + ")"
+		org.Name = o.sim.Snapshot().Org.Name + " (" + string(o.Mode) + ")"
 	}
 	return org
 }

@@ -81,9 +81,9 @@ const (
 
 // Finding is one fact of a diagnosis, in a sentence.
 type Finding struct {
-	Code      string `json:"code"`
-	AccountID string `json:"accountId"`
-	Detail    string `json:"detail"`
+	Code      steps.FindingCode `json:"code"`
+	AccountID string            `json:"accountId"`
+	Detail    string            `json:"detail"`
 	// Evidence are indexes into Diagnosis.Evidence.
 	Evidence []int `json:"evidence,omitempty"`
 }
@@ -92,10 +92,10 @@ type Finding struct {
 // lists the findings: the verdict's own first, then every other verdict
 // condition that also holds, then the remaining finding codes. It reads
 // nothing but f.
-func Classify(f *OrgFacts) (verdict string, findings []Finding) {
+func Classify(f *OrgFacts) (verdict steps.Verdict, findings []Finding) {
 	if f.User == nil {
 		return steps.VerdictNotFound, []Finding{{
-			Code:     steps.VerdictNotFound,
+			Code:     steps.VerdictNotFound.Code(),
 			Detail:   fmt.Sprintf("No Atlassian account in this org matches %s.", f.Query),
 			Evidence: evs(f.UserLookupEv),
 		}}
@@ -105,7 +105,7 @@ func Classify(f *OrgFacts) (verdict string, findings []Finding) {
 
 	// Each verdict's condition, in contract order; nil when it does not hold.
 	conds := []struct {
-		verdict string
+		verdict steps.Verdict
 		finding *Finding
 	}{
 		{steps.VerdictTargetDomainUnclaimed, f.targetDomainUnclaimed()},
@@ -129,7 +129,7 @@ func Classify(f *OrgFacts) (verdict string, findings []Finding) {
 	if verdict == "" {
 		verdict = steps.VerdictNoBlocker
 		findings = append(findings, Finding{
-			Code:      steps.VerdictNoBlocker,
+			Code:      steps.VerdictNoBlocker.Code(),
 			AccountID: u.AccountID,
 			Detail: fmt.Sprintf("Nothing in Atlassian stops %s from getting %s: run provisioning for them again from the IdP.",
 				who(u), f.Target),
@@ -191,7 +191,7 @@ func (f *OrgFacts) targetDomainUnclaimed() *Finding {
 		state = fmt.Sprintf("is listed for this org but not verified (its claim is %s)", dom.ClaimStatus)
 	}
 	return &Finding{
-		Code: steps.VerdictTargetDomainUnclaimed, AccountID: f.User.AccountID,
+		Code: steps.VerdictTargetDomainUnclaimed.Code(), AccountID: f.User.AccountID,
 		Detail: fmt.Sprintf("The domain %s %s, so neither an admin nor provisioning can give %s the address %s.",
 			d, state, who(f.User), f.Target),
 		Evidence: evs(f.DomainsEv),
@@ -217,7 +217,7 @@ func (f *OrgFacts) accountUnmanaged() *Finding {
 		return nil
 	}
 	return &Finding{
-		Code: steps.VerdictAccountUnmanaged, AccountID: u.AccountID,
+		Code: steps.VerdictAccountUnmanaged.Code(), AccountID: u.AccountID,
 		Detail: fmt.Sprintf("%s is not managed by this org (%s), and provisioning never updates an account the org does not manage.",
 			who(u), strings.Join(why, "; ")),
 		Evidence: ev,
@@ -289,7 +289,7 @@ func (f *OrgFacts) duplicateFinding(m *dupMatch) *Finding {
 		ev = evs(ev, m.user.Ev)
 	}
 	return &Finding{
-		Code: steps.VerdictDuplicateAccount, AccountID: h.AccountID,
+		Code: steps.VerdictDuplicateAccount.Code(), AccountID: h.AccountID,
 		Detail: fmt.Sprintf("Provisioning made a second account, %s, for the same person as %s: %s.",
 			who(h), who(u), how),
 		Evidence: ev,
@@ -301,7 +301,7 @@ func (f *OrgFacts) emailTaken(dup *dupMatch) *Finding {
 		return nil
 	}
 	return &Finding{
-		Code: steps.VerdictEmailTaken, AccountID: f.Holder.AccountID,
+		Code: steps.VerdictEmailTaken.Code(), AccountID: f.Holder.AccountID,
 		Detail: fmt.Sprintf("%s already belongs to another account, %s, so changing %s to it fails with a 409 uniqueness error.",
 			f.Target, whoWithID(f.Holder), who(f.User)),
 		Evidence: evs(f.HolderLookupEv),
@@ -326,14 +326,14 @@ func (f *OrgFacts) idpOwned() *Finding {
 	switch {
 	case reason == client.ReasonGoogle:
 		return &Finding{
-			Code: steps.VerdictIdpOwned, AccountID: u.AccountID,
+			Code: steps.VerdictIdpOwned.Code(), AccountID: u.AccountID,
 			Detail: fmt.Sprintf("The email of %s is owned by Google Workspace (email.set is refused with %s), so it changes only as the Google primary email.",
 				who(u), client.ReasonGoogle),
 			Evidence: evs(u.PrivilegesEv),
 		}
 	case dir != "" && reason != client.ReasonSCIM:
 		return &Finding{
-			Code: steps.VerdictIdpOwned, AccountID: u.AccountID,
+			Code: steps.VerdictIdpOwned.Code(), AccountID: u.AccountID,
 			Detail: fmt.Sprintf("%s is linked to directory %s, which is Google Workspace, so its email changes only as the Google primary email.",
 				who(u), dir),
 			Evidence: evs(u.LinksEv, u.PrivilegesEv),
@@ -345,7 +345,7 @@ func (f *OrgFacts) idpOwned() *Finding {
 func (f *OrgFacts) holderFindings() []Finding {
 	h := f.Holder
 	var out []Finding
-	add := func(code, detail string, ev ...[]int) {
+	add := func(code steps.FindingCode, detail string, ev ...[]int) {
 		out = append(out, Finding{Code: code, AccountID: h.AccountID, Detail: detail, Evidence: evs(ev...)})
 	}
 	if why := f.holderNotManaged(); why != "" {
@@ -426,7 +426,7 @@ func (f *OrgFacts) scimRecordMissing() bool {
 
 // samlScimMismatch: SAML SSO on (or not known to be off) and the person's
 // SCIM userName differs from its primary email.
-func (f *OrgFacts) samlScimMismatch(verdict string) *Finding {
+func (f *OrgFacts) samlScimMismatch(verdict steps.Verdict) *Finding {
 	state := f.Hints.SamlState()
 	r := f.samlMismatchRecord(verdict)
 	if state == "off" || r == nil {
@@ -447,7 +447,7 @@ func (f *OrgFacts) samlScimMismatch(verdict string) *Finding {
 // samlMismatchRecord is the first of the person's SCIM records whose
 // userName differs from its primary email: the user's own records and, for
 // a duplicate, the duplicate's record that names the person.
-func (f *OrgFacts) samlMismatchRecord(verdict string) *ScimRecord {
+func (f *OrgFacts) samlMismatchRecord(verdict steps.Verdict) *ScimRecord {
 	recs := make([]*ScimRecord, 0, len(f.User.Scim)+1)
 	for i := range f.User.Scim {
 		recs = append(recs, &f.User.Scim[i])

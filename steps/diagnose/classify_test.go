@@ -86,7 +86,7 @@ func baseFacts(user, holder *AccountFacts, target string) *OrgFacts {
 		Query: "q", Target: target, User: user, Holder: holder,
 		Domains:         verified("acme.com", "acme.io"),
 		ScimDirectories: []string{"d-entra"},
-		Hints:           steps.Hints{SamlSso: ptr(false), DirectoryIdp: map[string]string{"d-entra": steps.IdpEntra, "d-okta": steps.IdpOkta, "d-google": steps.IdpGoogle}},
+		Hints:           steps.Hints{SamlSso: ptr(false), DirectoryIdp: map[string]steps.IdpKind{"d-entra": steps.IdpEntra, "d-okta": steps.IdpOkta, "d-google": steps.IdpGoogle}},
 		UserLookupEv:    []int{0}, DomainsEv: []int{1}, HolderLookupEv: []int{2},
 	}
 }
@@ -99,15 +99,15 @@ func jane(email string, opts ...acctOpt) *AccountFacts {
 	return newAcct("712020:jane", "Jane Roe", email, opts...)
 }
 
-func codes(fs []Finding) []string {
-	out := make([]string, 0, len(fs))
+func codes(fs []Finding) []steps.FindingCode {
+	out := make([]steps.FindingCode, 0, len(fs))
 	for _, f := range fs {
 		out = append(out, f.Code)
 	}
 	return out
 }
 
-func findingFor(fs []Finding, code string) *Finding {
+func findingFor(fs []Finding, code steps.FindingCode) *Finding {
 	for i := range fs {
 		if fs[i].Code == code {
 			return &fs[i]
@@ -121,14 +121,14 @@ func TestClassifyVerdicts(t *testing.T) {
 	tests := []struct {
 		name     string
 		facts    func() *OrgFacts
-		verdict  string
-		findings []string // exactly these codes, in this order
+		verdict  steps.Verdict
+		findings []steps.FindingCode // exactly these codes, in this order
 	}{
 		{
 			name:     "no account matches",
 			facts:    func() *OrgFacts { return baseFacts(nil, nil, "yuki.t@acme.com") },
 			verdict:  steps.VerdictNotFound,
-			findings: []string{steps.VerdictNotFound},
+			findings: []steps.FindingCode{steps.VerdictNotFound.Code()},
 		},
 		{
 			name: "nothing blocks",
@@ -136,7 +136,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(yuki(entraYuki, emailSet(client.ReasonSCIM)), nil, "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictNoBlocker,
-			findings: []string{steps.VerdictNoBlocker},
+			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code()},
 		},
 		{
 			name: "target domain unlisted (another org's or nobody's)",
@@ -144,7 +144,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(yuki(entraYuki), nil, "yuki@partner.io")
 			},
 			verdict:  steps.VerdictTargetDomainUnclaimed,
-			findings: []string{steps.VerdictTargetDomainUnclaimed},
+			findings: []steps.FindingCode{steps.VerdictTargetDomainUnclaimed.Code()},
 		},
 		{
 			name: "target domain listed but unverified",
@@ -154,13 +154,13 @@ func TestClassifyVerdicts(t *testing.T) {
 				return f
 			},
 			verdict:  steps.VerdictTargetDomainUnclaimed,
-			findings: []string{steps.VerdictTargetDomainUnclaimed},
+			findings: []steps.FindingCode{steps.VerdictTargetDomainUnclaimed.Code()},
 		},
 		{
 			name:     "account unmanaged by claim status",
 			facts:    func() *OrgFacts { return baseFacts(yuki(unmanagedAcct), nil, "yuki.t@acme.com") },
 			verdict:  steps.VerdictAccountUnmanaged,
-			findings: []string{steps.VerdictAccountUnmanaged},
+			findings: []steps.FindingCode{steps.VerdictAccountUnmanaged.Code()},
 		},
 		{
 			name: "account on a domain not verified here",
@@ -168,13 +168,13 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(newAcct("a1", "Bo Li", "bo@gmail.com"), nil, "bo@acme.com")
 			},
 			verdict:  steps.VerdictAccountUnmanaged,
-			findings: []string{steps.VerdictAccountUnmanaged},
+			findings: []steps.FindingCode{steps.VerdictAccountUnmanaged.Code()},
 		},
 		{
 			name:     "account the user-management API refuses",
 			facts:    func() *OrgFacts { return baseFacts(yuki(forbiddenAcct), nil, "yuki.t@acme.com") },
 			verdict:  steps.VerdictAccountUnmanaged,
-			findings: []string{steps.VerdictAccountUnmanaged},
+			findings: []steps.FindingCode{steps.VerdictAccountUnmanaged.Code()},
 		},
 		{
 			name: "verdict order: domain first, the later conditions as findings",
@@ -182,7 +182,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(yuki(unmanagedAcct), jane("yuki@partner.io", unmanagedAcct), "yuki@partner.io")
 			},
 			verdict: steps.VerdictTargetDomainUnclaimed,
-			findings: []string{steps.VerdictTargetDomainUnclaimed, steps.VerdictAccountUnmanaged, steps.VerdictEmailTaken,
+			findings: []steps.FindingCode{steps.VerdictTargetDomainUnclaimed.Code(), steps.VerdictAccountUnmanaged.Code(), steps.VerdictEmailTaken.Code(),
 				steps.FindingHolderOtherOrg},
 		},
 		{
@@ -194,7 +194,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(u, h, "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictDuplicateAccount,
-			findings: []string{steps.VerdictDuplicateAccount, steps.FindingHolderProvisioned},
+			findings: []steps.FindingCode{steps.VerdictDuplicateAccount.Code(), steps.FindingHolderProvisioned},
 		},
 		{
 			name: "duplicate: same externalId, the user's record unlinked but carrying its email",
@@ -205,7 +205,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(u, h, "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictDuplicateAccount,
-			findings: []string{steps.VerdictDuplicateAccount, steps.FindingHolderProvisioned},
+			findings: []steps.FindingCode{steps.VerdictDuplicateAccount.Code(), steps.FindingHolderProvisioned},
 		},
 		{
 			name: "duplicate: unlinked user, holder's SCIM user has the user's name (case and spacing aside)",
@@ -215,7 +215,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(yuki(deactivated), h, "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictDuplicateAccount,
-			findings: []string{steps.VerdictDuplicateAccount, steps.FindingAccountInactive, steps.FindingHolderProvisioned, steps.FindingScimRecordMissing},
+			findings: []steps.FindingCode{steps.VerdictDuplicateAccount.Code(), steps.FindingAccountInactive, steps.FindingHolderProvisioned, steps.FindingScimRecordMissing},
 		},
 		{
 			name: "duplicate by name from the account when the SCIM record has no key",
@@ -225,7 +225,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(yuki(), h, "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictDuplicateAccount,
-			findings: []string{steps.VerdictDuplicateAccount, steps.FindingHolderProvisioned, steps.FindingScimRecordMissing},
+			findings: []steps.FindingCode{steps.VerdictDuplicateAccount.Code(), steps.FindingHolderProvisioned, steps.FindingScimRecordMissing},
 		},
 		{
 			name: "same name but the user is still linked: email taken, not a duplicate",
@@ -235,7 +235,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(yuki(entraYuki), h, "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictEmailTaken,
-			findings: []string{steps.VerdictEmailTaken, steps.FindingHolderProvisioned},
+			findings: []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderProvisioned},
 		},
 		{
 			name: "email taken by a holder with product access",
@@ -243,7 +243,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(yuki(entraYuki), jane("yuki.t@acme.com", products("jira-software", "confluence")), "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictEmailTaken,
-			findings: []string{steps.VerdictEmailTaken, steps.FindingHolderProductAccess},
+			findings: []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderProductAccess},
 		},
 		{
 			name: "email taken by a holder in another org",
@@ -251,13 +251,13 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(yuki(entraYuki), jane("yuki.t@acme.com", unmanagedAcct, forbiddenAcct, deactivated), "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictEmailTaken,
-			findings: []string{steps.VerdictEmailTaken, steps.FindingHolderOtherOrg, steps.FindingHolderInactive},
+			findings: []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderOtherOrg, steps.FindingHolderInactive},
 		},
 		{
 			name:     "idp-owned: email.set refused by Google Workspace",
 			facts:    func() *OrgFacts { return baseFacts(yuki(emailSet(client.ReasonGoogle)), nil, "yuki.t@acme.com") },
 			verdict:  steps.VerdictIdpOwned,
-			findings: []string{steps.VerdictIdpOwned},
+			findings: []steps.FindingCode{steps.VerdictIdpOwned.Code()},
 		},
 		{
 			name: "idp-owned: linked to a Google directory, privileges unknown",
@@ -265,7 +265,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(yuki(linked("d-google", "s-g", "g-1", "yuki.tanaka@acme.com", "yuki.tanaka@acme.com", "Yuki Tanaka")), nil, "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictIdpOwned,
-			findings: []string{steps.VerdictIdpOwned},
+			findings: []steps.FindingCode{steps.VerdictIdpOwned.Code()},
 		},
 		{
 			name: "Google as a SCIM IdP is not idp-owned",
@@ -274,7 +274,7 @@ func TestClassifyVerdicts(t *testing.T) {
 					emailSet(client.ReasonSCIM)), nil, "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictNoBlocker,
-			findings: []string{steps.VerdictNoBlocker},
+			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code()},
 		},
 		{
 			name: "target equals current, differing only in case",
@@ -282,7 +282,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(newAcct("a1", "Yuki Tanaka", "Yuki.Tanaka@Acme.com", entraYuki), nil, "yuki.tanaka@ACME.COM")
 			},
 			verdict:  steps.VerdictNoBlocker,
-			findings: []string{steps.VerdictNoBlocker, steps.FindingTargetEqualsCurrent},
+			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code(), steps.FindingTargetEqualsCurrent},
 		},
 		{
 			name: "holder email differs from the target only in case",
@@ -290,7 +290,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(yuki(entraYuki), jane("YUKI.T@acme.com"), "yuki.t@Acme.COM")
 			},
 			verdict:  steps.VerdictEmailTaken,
-			findings: []string{steps.VerdictEmailTaken},
+			findings: []steps.FindingCode{steps.VerdictEmailTaken.Code()},
 		},
 		{
 			name: "no SCIM record where the org provisions",
@@ -298,7 +298,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(yuki(), nil, "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictNoBlocker,
-			findings: []string{steps.VerdictNoBlocker, steps.FindingScimRecordMissing},
+			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code(), steps.FindingScimRecordMissing},
 		},
 		{
 			name: "no SCIM record where the org has no directory: not missing",
@@ -308,7 +308,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return f
 			},
 			verdict:  steps.VerdictNoBlocker,
-			findings: []string{steps.VerdictNoBlocker},
+			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code()},
 		},
 		{
 			name: "social logins of user and holder",
@@ -318,7 +318,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return f
 			},
 			verdict:  steps.VerdictEmailTaken,
-			findings: []string{steps.VerdictEmailTaken, steps.FindingSocialLogin, steps.FindingSocialLogin},
+			findings: []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingSocialLogin, steps.FindingSocialLogin},
 		},
 	}
 	for _, tt := range tests {
@@ -354,8 +354,8 @@ func TestClassifyDetailsNameTheAccount(t *testing.T) {
 		"yuki.t@acme.com")
 	f.Holder.ManagementSource = nil // linked by get-scim-links alone still counts
 	_, findings := Classify(f)
-	want := map[string]struct{ account, mention string }{
-		steps.VerdictEmailTaken:          {"712020:jane", "Jane Roe (yuki.t@acme.com, account 712020:jane)"},
+	want := map[steps.FindingCode]struct{ account, mention string }{
+		steps.VerdictEmailTaken.Code():   {"712020:jane", "Jane Roe (yuki.t@acme.com, account 712020:jane)"},
 		steps.FindingHolderProvisioned:   {"712020:jane", "directory d-entra"},
 		steps.FindingHolderProductAccess: {"712020:jane", "jira-software"},
 		steps.FindingHolderInactive:      {"712020:jane", "deactivated"},
@@ -373,7 +373,7 @@ func TestClassifyDetailsNameTheAccount(t *testing.T) {
 			t.Errorf("%s cites no evidence", code)
 		}
 	}
-	if fd := findingFor(findings, steps.VerdictEmailTaken); !strings.Contains(fd.Detail, "Yuki Tanaka (yuki.tanaka@acme.com)") {
+	if fd := findingFor(findings, steps.VerdictEmailTaken.Code()); !strings.Contains(fd.Detail, "Yuki Tanaka (yuki.tanaka@acme.com)") {
 		t.Errorf("email-taken detail does not name the user: %q", fd.Detail)
 	}
 }

@@ -29,9 +29,9 @@ type Request struct {
 // Diagnosis is the answer for one user: the verdict, the findings and the
 // evidence behind them, the fix plan, and the facts the plan acts on.
 type Diagnosis struct {
-	User     *UserRef         // nil when not-found
-	Target   string           // the email the account should get
-	Verdict  string           // one of the Verdict* constants
+	User     *UserRef // nil when not-found
+	Target   string   // the email the account should get
+	Verdict  steps.Verdict
 	Findings []Finding        // the verdict's own first
 	Plan     []steps.PlanStep // empty for not-found
 	Evidence []Evidence       // every check made, in order
@@ -127,22 +127,22 @@ func parseRequest(req Request) (f *OrgFacts, byEmail bool, err error) {
 // not-found), target, verdict, findings and plan, nothing else.
 func (d *Diagnosis) JSON() ([]byte, error) {
 	type finding struct {
-		Code      string `json:"code"`
-		AccountID string `json:"accountId"`
-		Detail    string `json:"detail"`
+		Code      steps.FindingCode `json:"code"`
+		AccountID string            `json:"accountId"`
+		Detail    string            `json:"detail"`
 	}
 	type step struct {
-		ID          string     `json:"id"`
-		Kind        steps.Kind `json:"kind"`
-		Title       string     `json:"title"`
-		Destructive bool       `json:"destructive"`
+		ID          steps.StepID `json:"id"`
+		Kind        steps.Kind   `json:"kind"`
+		Title       string       `json:"title"`
+		Destructive bool         `json:"destructive"`
 	}
 	out := struct {
-		User     *UserRef  `json:"user"`
-		Target   string    `json:"target"`
-		Verdict  string    `json:"verdict"`
-		Findings []finding `json:"findings"`
-		Plan     []step    `json:"plan"`
+		User     *UserRef      `json:"user"`
+		Target   string        `json:"target"`
+		Verdict  steps.Verdict `json:"verdict"`
+		Findings []finding     `json:"findings"`
+		Plan     []step        `json:"plan"`
 	}{User: d.User, Target: d.Target, Verdict: d.Verdict, Findings: []finding{}, Plan: []step{}}
 	for _, f := range d.Findings {
 		out.Findings = append(out.Findings, finding{f.Code, f.AccountID, f.Detail})

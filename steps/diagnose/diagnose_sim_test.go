@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/syncdoctor/syncdoctor/fixtures/simorg"
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/internal/testorgs"
 
@@ -54,19 +55,7 @@ func startSim(t *testing.T, snapshot string, keyed []string) *simOrg {
 }
 
 // hints are what a simulated org knows beyond the APIs, as the CLI passes them.
-func (o *simOrg) hints() steps.Hints {
-	saml := o.snap.Setup.SamlSso != "" && o.snap.Setup.SamlSso != fixtures.SamlOff
-	h := steps.Hints{SamlSso: &saml, DirectoryIdp: map[string]string{}, SocialLogin: map[string]string{}}
-	for _, d := range o.snap.Directories {
-		h.DirectoryIdp[d.ID] = d.Idp
-	}
-	for _, a := range o.snap.Accounts {
-		if a.SocialLogin != nil {
-			h.SocialLogin[a.AccountID] = *a.SocialLogin
-		}
-	}
-	return h
-}
+func (o *simOrg) hints() steps.Hints { return simorg.Hints(o.snap) }
 
 // diagnose runs Diagnose and checks what every diagnosis must hold: progress
 // saw every check, in order; findings cite real evidence; the JSON is the
@@ -107,7 +96,7 @@ func (o *simOrg) diagnose(t *testing.T, req Request) *Diagnosis {
 	return d
 }
 
-func expectCase(t *testing.T, d *Diagnosis, verdict string, findings []string, plan []string) {
+func expectCase(t *testing.T, d *Diagnosis, verdict steps.Verdict, findings []steps.FindingCode, plan []steps.StepID) {
 	t.Helper()
 	if d.Verdict != verdict {
 		t.Errorf("verdict = %s, want %s; findings %v", d.Verdict, verdict, codes(d.Findings))
@@ -128,8 +117,8 @@ func expectCase(t *testing.T, d *Diagnosis, verdict string, findings []string, p
 // The target and the user come only from what the IdP's log shows after a
 // failed provision on demand, for each kind of IdP.
 func TestSimEmailTakenFromIdpLog(t *testing.T) {
-	for _, idp := range []string{steps.IdpEntra, steps.IdpOkta, steps.IdpGoogle, steps.IdpOneLogin, steps.IdpOther} {
-		t.Run(idp, func(t *testing.T) {
+	for _, idp := range []steps.IdpKind{steps.IdpEntra, steps.IdpOkta, steps.IdpGoogle, steps.IdpOneLogin, steps.IdpOther} {
+		t.Run(string(idp), func(t *testing.T) {
 			o := startSim(t, testorgs.EmailTaken(idp), nil)
 			res, err := o.sim.IdP().Provision(context.Background(), "obj-yuki")
 			if err != nil || !res.Failed() || res.Status != 409 {
@@ -141,10 +130,10 @@ func TestSimEmailTakenFromIdpLog(t *testing.T) {
 				t.Fatalf("target %q user %+v", d.Target, d.User)
 			}
 			expectCase(t, d, steps.VerdictEmailTaken,
-				[]string{steps.VerdictEmailTaken, steps.FindingHolderProvisioned, steps.FindingHolderProductAccess},
-				[]string{steps.StepCheckHolder, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser})
+				[]steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderProvisioned, steps.FindingHolderProductAccess},
+				[]steps.StepID{steps.StepCheckHolder, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser})
 			wantParams(t, step(t, d.Plan, steps.StepProvisionUser), map[string]string{
-				steps.ParamExternalID: "obj-yuki", steps.ParamDirectoryID: "d-1", steps.ParamScimUserID: "s-yuki", steps.ParamIdp: idp})
+				steps.ParamExternalID: "obj-yuki", steps.ParamDirectoryID: "d-1", steps.ParamScimUserID: "s-yuki", steps.ParamIdp: string(idp)})
 			wantParams(t, step(t, d.Plan, steps.StepParkHolder), map[string]string{steps.ParamAccountID: "712020:jane", steps.ParamPlaceholder: "yuki.t_duplicate@acme.com"})
 
 			// Where the log names the user, the paste alone is enough.
@@ -178,19 +167,19 @@ func TestSimDuplicateByNameUserByAccountID(t *testing.T) {
 }`, nil)
 	d := o.diagnose(t, Request{User: "712020:yuki", Target: "yuki.t@acme.com"})
 	expectCase(t, d, steps.VerdictDuplicateAccount,
-		[]string{steps.VerdictDuplicateAccount, steps.FindingAccountInactive, steps.FindingHolderProvisioned},
-		[]string{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate,
+		[]steps.FindingCode{steps.VerdictDuplicateAccount.Code(), steps.FindingAccountInactive, steps.FindingHolderProvisioned},
+		[]steps.StepID{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate,
 			steps.StepSetOldEmail, steps.StepIdpAddGroups, steps.StepProvisionUser, steps.StepVerifyUser, steps.StepRestoreMemberships})
 	if d.User == nil || d.User.Email != "yuki.tanaka@acme.com" {
 		t.Errorf("user %+v", d.User)
 	}
-	if fd := findingFor(d.Findings, steps.VerdictDuplicateAccount); fd == nil || fd.AccountID != "712020:dup" {
+	if fd := findingFor(d.Findings, steps.VerdictDuplicateAccount.Code()); fd == nil || fd.AccountID != "712020:dup" {
 		t.Errorf("duplicate finding %+v", fd)
 	}
 	if u := d.Facts.User; u == nil || len(u.Groups) != 1 || u.Groups[0].Name != "engineering" {
 		t.Errorf("the user's groups were not read: %+v", u)
 	}
-	wantParams(t, step(t, d.Plan, steps.StepProvisionUser), map[string]string{steps.ParamExternalID: "obj-yuki", steps.ParamIdp: steps.IdpEntra, steps.ParamAccountID: "712020:yuki"})
+	wantParams(t, step(t, d.Plan, steps.StepProvisionUser), map[string]string{steps.ParamExternalID: "obj-yuki", steps.ParamIdp: string(steps.IdpEntra), steps.ParamAccountID: "712020:yuki"})
 }
 
 func TestSimDuplicateByExternalIDInTwoDirectories(t *testing.T) {
@@ -211,11 +200,11 @@ func TestSimDuplicateByExternalIDInTwoDirectories(t *testing.T) {
   ]
 }`, nil)
 	d := o.diagnose(t, Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
-	expectCase(t, d, steps.VerdictDuplicateAccount, []string{steps.VerdictDuplicateAccount},
-		[]string{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate, steps.StepUnlinkOld,
+	expectCase(t, d, steps.VerdictDuplicateAccount, []steps.FindingCode{steps.VerdictDuplicateAccount.Code()},
+		[]steps.StepID{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate, steps.StepUnlinkOld,
 			steps.StepSetOldEmail, steps.StepIdpAddGroups, steps.StepProvisionUser, steps.StepVerifyUser, steps.StepRestoreMemberships})
 	wantParams(t, step(t, d.Plan, steps.StepProvisionUser), map[string]string{
-		steps.ParamDirectoryID: "d-entra", steps.ParamExternalID: "ext-1", steps.ParamIdp: steps.IdpEntra, steps.ParamOtherDirectoryIDs: "d-okta"})
+		steps.ParamDirectoryID: "d-entra", steps.ParamExternalID: "ext-1", steps.ParamIdp: string(steps.IdpEntra), steps.ParamOtherDirectoryIDs: "d-okta"})
 }
 
 func TestSimHolderInAnotherOrg(t *testing.T) {
@@ -223,16 +212,16 @@ func TestSimHolderInAnotherOrg(t *testing.T) {
 
 	// The target's domain is another org's: it is simply absent from Domains.
 	d := o.diagnose(t, Request{User: "yuki.tanaka@acme.com", Target: "Yuki@Partner.io"})
-	expectCase(t, d, steps.VerdictTargetDomainUnclaimed, []string{steps.VerdictTargetDomainUnclaimed, steps.FindingHolderOtherOrg},
-		[]string{steps.StepClaimDomain, steps.StepProvisionUser, steps.StepVerifyUser})
+	expectCase(t, d, steps.VerdictTargetDomainUnclaimed, []steps.FindingCode{steps.VerdictTargetDomainUnclaimed.Code(), steps.FindingHolderOtherOrg},
+		[]steps.StepID{steps.StepClaimDomain, steps.StepProvisionUser, steps.StepVerifyUser})
 	if slices.ContainsFunc(d.Facts.Domains, func(dm client.Domain) bool { return dm.Name == "partner.io" }) {
 		t.Errorf("another org's domain is visible: %+v", d.Facts.Domains)
 	}
 
 	// On a verified domain, an account this org does not manage.
 	d = o.diagnose(t, Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
-	expectCase(t, d, steps.VerdictEmailTaken, []string{steps.VerdictEmailTaken, steps.FindingHolderOtherOrg, steps.FindingHolderInactive},
-		[]string{steps.StepGuidanceOtherOrg})
+	expectCase(t, d, steps.VerdictEmailTaken, []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderOtherOrg, steps.FindingHolderInactive},
+		[]steps.StepID{steps.StepGuidanceOtherOrg})
 }
 
 func TestSimOtherVerdicts(t *testing.T) {
@@ -252,37 +241,37 @@ func TestSimOtherVerdicts(t *testing.T) {
 
 	t.Run("not found by email", func(t *testing.T) {
 		d := o.diagnose(t, Request{User: "nobody@acme.com", Target: "x@acme.com"})
-		expectCase(t, d, steps.VerdictNotFound, []string{steps.VerdictNotFound}, []string{})
+		expectCase(t, d, steps.VerdictNotFound, []steps.FindingCode{steps.VerdictNotFound.Code()}, []steps.StepID{})
 		data, _ := d.JSON()
 		if !strings.Contains(string(data), `"user": null`) {
 			t.Errorf("not-found JSON:\n%s", data)
 		}
 	})
 	t.Run("not found by account id", func(t *testing.T) {
-		expectCase(t, o.diagnose(t, Request{User: "712020:nobody", Target: "x@acme.com"}), steps.VerdictNotFound, nil, []string{})
+		expectCase(t, o.diagnose(t, Request{User: "712020:nobody", Target: "x@acme.com"}), steps.VerdictNotFound, nil, []steps.StepID{})
 	})
 	t.Run("no blocker, with the SAML and social-login warnings", func(t *testing.T) {
 		d := o.diagnose(t, Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
-		expectCase(t, d, steps.VerdictNoBlocker, []string{steps.VerdictNoBlocker, steps.FindingSamlScimMismatch, steps.FindingSocialLogin},
-			[]string{steps.StepSocialLoginNotice, steps.StepAlignSamlAttribute, steps.StepProvisionUser, steps.StepVerifyUser})
-		wantParams(t, step(t, d.Plan, steps.StepAlignSamlAttribute), map[string]string{steps.ParamIdp: steps.IdpEntra, steps.ParamScimUserName: "ytanaka@acme.onmicrosoft.com"})
+		expectCase(t, d, steps.VerdictNoBlocker, []steps.FindingCode{steps.VerdictNoBlocker.Code(), steps.FindingSamlScimMismatch, steps.FindingSocialLogin},
+			[]steps.StepID{steps.StepSocialLoginNotice, steps.StepAlignSamlAttribute, steps.StepProvisionUser, steps.StepVerifyUser})
+		wantParams(t, step(t, d.Plan, steps.StepAlignSamlAttribute), map[string]string{steps.ParamIdp: string(steps.IdpEntra), steps.ParamScimUserName: "ytanaka@acme.onmicrosoft.com"})
 	})
 	t.Run("account unmanaged", func(t *testing.T) {
 		d := o.diagnose(t, Request{User: "lab@acme-labs.com", Target: "lab@acme.com"})
-		expectCase(t, d, steps.VerdictAccountUnmanaged, []string{steps.VerdictAccountUnmanaged},
-			[]string{steps.StepClaimAccount, steps.StepProvisionUser, steps.StepVerifyUser})
+		expectCase(t, d, steps.VerdictAccountUnmanaged, []steps.FindingCode{steps.VerdictAccountUnmanaged.Code()},
+			[]steps.StepID{steps.StepClaimAccount, steps.StepProvisionUser, steps.StepVerifyUser})
 	})
 	t.Run("emails differing only in case; no SCIM record", func(t *testing.T) {
 		d := o.diagnose(t, Request{User: "BO.LI@ACME.COM", Target: "bo.li@acme.com"})
-		expectCase(t, d, steps.VerdictNoBlocker, []string{steps.FindingTargetEqualsCurrent, steps.FindingScimRecordMissing}, nil)
+		expectCase(t, d, steps.VerdictNoBlocker, []steps.FindingCode{steps.FindingTargetEqualsCurrent, steps.FindingScimRecordMissing}, nil)
 		if d.User == nil || d.User.AccountID != "712020:bo" {
 			t.Errorf("user %+v", d.User)
 		}
 	})
 	t.Run("holder email differs from the target only in case", func(t *testing.T) {
 		d := o.diagnose(t, Request{User: "yuki.tanaka@acme.com", Target: "bo.li@ACME.com"})
-		expectCase(t, d, steps.VerdictEmailTaken, []string{steps.VerdictEmailTaken}, nil)
-		if fd := findingFor(d.Findings, steps.VerdictEmailTaken); fd == nil || fd.AccountID != "712020:bo" {
+		expectCase(t, d, steps.VerdictEmailTaken, []steps.FindingCode{steps.VerdictEmailTaken.Code()}, nil)
+		if fd := findingFor(d.Findings, steps.VerdictEmailTaken.Code()); fd == nil || fd.AccountID != "712020:bo" {
 			t.Errorf("email-taken finding %+v", fd)
 		}
 	})
@@ -299,7 +288,7 @@ func TestSimGoogleWorkspace(t *testing.T) {
       "emails": [{"value": "yuki.tanaka@acme.com", "type": "work", "primary": true}], "atlassianAccountId": "712020:yuki"}]}]
 }`, nil)
 	d := o.diagnose(t, Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
-	expectCase(t, d, steps.VerdictIdpOwned, []string{steps.VerdictIdpOwned}, []string{steps.StepGooglePrimaryEmail, steps.StepVerifyUser})
+	expectCase(t, d, steps.VerdictIdpOwned, []steps.FindingCode{steps.VerdictIdpOwned.Code()}, []steps.StepID{steps.StepGooglePrimaryEmail, steps.StepVerifyUser})
 }
 
 // A directory this tool has no SCIM key for: its records are noted as
@@ -307,7 +296,7 @@ func TestSimGoogleWorkspace(t *testing.T) {
 func TestSimDirectoryWithoutKey(t *testing.T) {
 	o := startSim(t, testorgs.EmailTaken(steps.IdpEntra), []string{})
 	d := o.diagnose(t, Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
-	expectCase(t, d, steps.VerdictEmailTaken, []string{steps.VerdictEmailTaken, steps.FindingHolderProvisioned}, nil)
+	expectCase(t, d, steps.VerdictEmailTaken, []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderProvisioned}, nil)
 	u := d.Facts.User
 	if u == nil || len(u.Scim) == 0 || u.Scim[0].Unread != UnreadNoKey || u.Scim[0].User != nil {
 		t.Errorf("user's SCIM records %+v, want one unread for want of a key", u)

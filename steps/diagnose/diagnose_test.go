@@ -27,7 +27,7 @@ func TestParseRequest(t *testing.T) {
 		query       string
 		target      string
 		byEmail     bool
-		idp         string
+		idp         steps.IdpKind
 		wantIdpInfo bool
 	}{
 		{"email and target", Request{User: " yuki.tanaka@acme.com ", Target: "yuki.t@acme.com"}, "yuki.tanaka@acme.com", "yuki.t@acme.com", true, "", false},
@@ -103,7 +103,7 @@ func TestDiagnosisFromPastedErrorAndAccountID(t *testing.T) {
 		if d.Verdict != steps.VerdictEmailTaken || !slices.Contains(codes(d.Findings), steps.FindingHolderProductAccess) {
 			t.Errorf("%s...: verdict %s findings %v", paste[:20], d.Verdict, codes(d.Findings))
 		}
-		if ids := steps.IDs(d.Plan); !slices.Equal(ids, []string{steps.StepCheckHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser}) {
+		if ids := steps.IDs(d.Plan); !slices.Equal(ids, []steps.StepID{steps.StepCheckHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser}) {
 			t.Errorf("plan %v", ids)
 		}
 	}
@@ -148,7 +148,7 @@ func TestDiagnosisJSON(t *testing.T) {
 	if !strings.Contains(string(data), "Yuki <Tanaka> & co") {
 		t.Errorf("HTML-escaped output: %s", data)
 	}
-	if out.Target != "yuki.t@acme.com" || out.Verdict != steps.VerdictEmailTaken {
+	if out.Target != "yuki.t@acme.com" || out.Verdict != string(steps.VerdictEmailTaken) {
 		t.Errorf("target %q verdict %q", out.Target, out.Verdict)
 	}
 	for _, fd := range out.Findings {

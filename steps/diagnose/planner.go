@@ -49,10 +49,9 @@ type planner struct {
 	rec *ScimRecord // the person's SCIM record, nil when unknown
 }
 
-// account is the params naming an account (accountId, email, name), plus
-// the extra key, value pairs; empty values are left out.
-func account(a *AccountFacts, extra ...string) map[string]string {
-	return Pairs(append([]string{steps.ParamAccountID, a.AccountID, steps.ParamEmail, a.Email, steps.ParamName, a.Name}, extra...))
+// account is the params naming an account: its id, email and name.
+func account(a *AccountFacts) steps.Params {
+	return steps.Params{AccountID: a.AccountID, Email: a.Email, Name: a.Name}
 }
 
 // label names an account in a title: its name, else its email.
@@ -67,7 +66,7 @@ func label(a *AccountFacts) string {
 }
 
 // idp is the IdP kind behind a directory: the hints, else the pasted error's wording.
-func (p planner) idp(dir string) string {
+func (p planner) idp(dir string) steps.IdpKind {
 	if k := p.f.Hints.IdpOf(dir); k != "" {
 		return k
 	}
@@ -77,20 +76,21 @@ func (p planner) idp(dir string) string {
 	return ""
 }
 
-// recParams are the person's SCIM record and IdP, as far as known.
-func (p planner) recParams(withScimID bool) []string {
+// withRecord adds to ps the person's SCIM record and IdP, as far as known.
+func (p planner) withRecord(ps steps.Params, withScimID bool) steps.Params {
 	r := p.rec
 	if r == nil {
-		return []string{steps.ParamIdp, p.idp("")}
+		ps.Idp = p.idp("")
+		return ps
 	}
-	out := []string{steps.ParamDirectoryID, r.DirectoryID, steps.ParamIdp, p.idp(r.DirectoryID)}
+	ps.DirectoryID, ps.Idp = r.DirectoryID, p.idp(r.DirectoryID)
 	if r.User != nil {
-		out = append(out, steps.ParamExternalID, r.User.ExternalID)
+		ps.ExternalID = r.User.ExternalID
 	}
 	if withScimID {
-		out = append(out, steps.ParamScimUserID, r.ScimUserID)
+		ps.ScimUserID = r.ScimUserID
 	}
-	return out
+	return ps
 }
 
 func (p planner) idpName() string {
@@ -113,27 +113,29 @@ func (p planner) checkHolder() steps.PlanStep {
 
 func (p planner) guidanceOtherOrg() steps.PlanStep {
 	h := p.f.Holder
+	params := account(h)
+	params.Domain, params.Target = address.Domain(p.f.Target), p.f.Target
 	return steps.PlanStep{
 		ID: steps.StepGuidanceOtherOrg, Kind: steps.KindCheck,
 		Title: fmt.Sprintf("Ask the org that manages %s to rename or release it", p.f.Target),
 		Detail: fmt.Sprintf("%s holds %s but this org does not manage it (%s). Only the org that manages it can rename it "+
 			"(change its email to a placeholder such as %s) or release the address; if no org manages it, claim the account under Directory > Managed accounts first. "+
 			"Then run provisioning for %s again.", who(h), p.f.Target, p.f.holderNotManaged(), address.Placeholder(p.f.Target, 1), label(p.f.User)),
-		Params: account(h, steps.ParamDomain, address.Domain(p.f.Target), steps.ParamTarget, p.f.Target),
+		Params: params,
 	}
 }
 
 func (p planner) recordHolderMemberships() steps.PlanStep {
 	h := p.f.Holder
-	var extra []string
+	params := account(h)
 	if len(h.Scim) > 0 {
-		extra = []string{steps.ParamDirectoryID, h.Scim[0].DirectoryID, steps.ParamScimUserID, h.Scim[0].ScimUserID}
+		params.DirectoryID, params.ScimUserID = h.Scim[0].DirectoryID, h.Scim[0].ScimUserID
 	}
 	return steps.PlanStep{
 		ID: steps.StepRecordHolderMemberships, Kind: steps.KindCheck,
 		Title:  fmt.Sprintf("Record the group memberships of %s (%s)", label(h), h.Email),
 		Detail: "Removing the provisioning record drops the account's synced group memberships; they are written to the journal first.",
-		Params: account(h, extra...),
+		Params: params,
 	}
 }
 
@@ -150,21 +152,22 @@ func (p planner) unlinkHolder() steps.PlanStep {
 func (p planner) parkHolder() steps.PlanStep {
 	h := p.f.Holder
 	ph := address.Placeholder(h.Email, 1)
+	params := account(h)
+	params.Placeholder = ph
 	return steps.PlanStep{
 		ID: steps.StepParkHolder, Kind: steps.KindAPI, Destructive: true,
 		Title:  fmt.Sprintf("Change the email of %s from %s to %s", label(h), h.Email, ph),
 		Detail: fmt.Sprintf("The placeholder need not be a real mailbox; if %s is taken by then, the next free one (%s, ...) is used.", ph, address.Placeholder(h.Email, 2)),
-		Params: account(h, steps.ParamPlaceholder, ph),
+		Params: params,
 	}
 }
 
 func (p planner) provisionUser() steps.PlanStep {
 	u := p.f.User
 	dup := p.d.Verdict == steps.VerdictDuplicateAccount
-	extra := append([]string{steps.ParamTarget, p.f.Target}, p.recParams(!dup)...)
-	if others := p.otherDirectories(); len(others) > 0 {
-		extra = append(extra, steps.ParamOtherDirectoryIDs, strings.Join(others, ","))
-	}
+	params := p.withRecord(account(u), !dup)
+	params.Target = p.f.Target
+	params.OtherDirectoryIDs = strings.Join(p.otherDirectories(), ",")
 	detail := fmt.Sprintf("In %s, run provisioning on demand for %s, so that it pushes %s to the account.", p.idpName(), label(u), p.f.Target)
 	if p.rec == nil {
 		detail += " No SCIM record of the user was found here: check that the user is assigned to the Atlassian app in the IdP."
@@ -178,7 +181,7 @@ func (p planner) provisionUser() steps.PlanStep {
 		ID: steps.StepProvisionUser, Kind: steps.KindIdP,
 		Title:  fmt.Sprintf("Run provisioning for %s in %s", label(u), p.idpName()),
 		Detail: detail,
-		Params: account(u, extra...),
+		Params: params,
 	}
 }
 
@@ -196,18 +199,19 @@ func (p planner) otherDirectories() []string {
 
 func (p planner) verifyUser() steps.PlanStep {
 	u := p.f.User
-	extra := []string{steps.ParamTarget, p.f.Target}
+	params := account(u)
+	params.Target = p.f.Target
 	if p.rec != nil {
-		extra = append(extra, steps.ParamDirectoryID, p.rec.DirectoryID)
+		params.DirectoryID = p.rec.DirectoryID
 		if p.rec.User != nil {
-			extra = append(extra, steps.ParamExternalID, p.rec.User.ExternalID)
+			params.ExternalID = p.rec.User.ExternalID
 		}
 	}
 	return steps.PlanStep{
 		ID: steps.StepVerifyUser, Kind: steps.KindCheck,
 		Title:  fmt.Sprintf("Verify that %s has %s and is linked", label(u), p.f.Target),
 		Detail: fmt.Sprintf("Read the account back: its email must be %s and a SCIM user must link it again; provisioning may take a moment.", p.f.Target),
-		Params: account(u, extra...),
+		Params: params,
 	}
 }
 
@@ -215,30 +219,33 @@ func (p planner) duplicatePlan() []steps.PlanStep {
 	u, h := p.f.User, p.f.Holder
 	// The person in the IdP: the old account's owner, known by the
 	// duplicate's SCIM record.
-	person := append([]string{steps.ParamAccountID, u.AccountID, steps.ParamName, u.Name}, p.recParams(false)...)
-	if groups := p.scimGroups(); len(groups) > 0 {
-		person = append(person, steps.ParamGroups, strings.Join(groups, ","))
-	}
-	record := []string{steps.ParamDuplicateAccountID, h.AccountID, steps.ParamDuplicateEmail, h.Email}
+	person := p.withRecord(steps.Params{AccountID: u.AccountID, Name: u.Name}, false)
+	person.Groups = strings.Join(p.scimGroups(), ",")
+	record := account(u)
+	record.DuplicateAccountID, record.DuplicateEmail = h.AccountID, h.Email
 	if p.rec != nil {
-		record = append(record, steps.ParamDirectoryID, p.rec.DirectoryID, steps.ParamScimUserID, p.rec.ScimUserID)
+		record.DirectoryID, record.ScimUserID = p.rec.DirectoryID, p.rec.ScimUserID
 		if p.rec.User != nil {
-			record = append(record, steps.ParamExternalID, p.rec.User.ExternalID)
+			record.ExternalID = p.rec.User.ExternalID
 		}
 	}
 	ph := address.Placeholder(h.Email, 1)
+	parked := account(h)
+	parked.Placeholder = ph
+	setOld := account(u)
+	setOld.Target = p.f.Target
 	plan := []steps.PlanStep{
 		{
 			ID: steps.StepRecordMemberships, Kind: steps.KindCheck,
 			Title:  fmt.Sprintf("Record the group memberships of %s and of the duplicate account %s", label(u), h.Email),
 			Detail: "Synced group memberships are lost when the user is synced again; every membership of both accounts and of the SCIM user is written to the journal first.",
-			Params: account(u, record...),
+			Params: record,
 		},
 		{
 			ID: steps.StepIdpRemoveGroups, Kind: steps.KindIdP,
 			Title:  fmt.Sprintf("Remove %s from all groups in %s", label(u), p.idpName()),
 			Detail: "Remove the user from every group assigned to the Atlassian app; for a dynamic group, exclude the user from the group's scope.",
-			Params: Pairs(person),
+			Params: person,
 		},
 		{
 			ID: steps.StepUnlinkDuplicate, Kind: steps.KindAPI, Destructive: true,
@@ -250,7 +257,7 @@ func (p planner) duplicatePlan() []steps.PlanStep {
 			ID: steps.StepParkDuplicate, Kind: steps.KindAPI, Destructive: true,
 			Title:  fmt.Sprintf("Change the duplicate account's email from %s to %s", h.Email, ph),
 			Detail: fmt.Sprintf("The placeholder need not be a real mailbox; if %s is taken by then, the next free one (%s, ...) is used.", ph, address.Placeholder(h.Email, 2)),
-			Params: account(h, steps.ParamPlaceholder, ph),
+			Params: parked,
 		},
 	}
 	if p.f.userLinked() {
@@ -266,13 +273,13 @@ func (p planner) duplicatePlan() []steps.PlanStep {
 			ID: steps.StepSetOldEmail, Kind: steps.KindAPI, Destructive: true,
 			Title:  fmt.Sprintf("Change the email of %s from %s to %s", label(u), u.Email, p.f.Target),
 			Detail: "The old account keeps its history and product access; provisioning then links it again.",
-			Params: account(u, steps.ParamTarget, p.f.Target),
+			Params: setOld,
 		},
 		steps.PlanStep{
 			ID: steps.StepIdpAddGroups, Kind: steps.KindIdP,
 			Title:  fmt.Sprintf("Add %s back to their groups in %s", label(u), p.idpName()),
 			Detail: "Put the user back in every group removed before (for a dynamic group, take the exclusion out of its scope).",
-			Params: Pairs(person),
+			Params: person,
 		},
 		p.provisionUser(),
 		p.verifyUser(),
@@ -280,7 +287,7 @@ func (p planner) duplicatePlan() []steps.PlanStep {
 			ID: steps.StepRestoreMemberships, Kind: steps.KindAPI,
 			Title:  fmt.Sprintf("Restore the group memberships of %s", label(u)),
 			Detail: "Re-add every recorded membership that is still missing, then check them all.",
-			Params: Pairs([]string{steps.ParamAccountID, u.AccountID, steps.ParamName, u.Name, steps.ParamDuplicateAccountID, h.AccountID}),
+			Params: steps.Params{AccountID: u.AccountID, Name: u.Name, DuplicateAccountID: h.AccountID},
 		},
 	)
 }
@@ -301,17 +308,6 @@ func (p planner) scimGroups() []string {
 	return out
 }
 
-// pairs turns key, value, key, value ... into a map, leaving out empty values.
-func Pairs(kv []string) map[string]string {
-	m := map[string]string{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] != "" {
-			m[kv[i]] = kv[i+1]
-		}
-	}
-	return m
-}
-
 func (p planner) claimDomain() steps.PlanStep {
 	dom := address.Domain(p.f.Target)
 	detail := fmt.Sprintf("In admin.atlassian.com, Settings > Domains, verify %s for this org; the tool waits until the domains list shows it verified.", dom)
@@ -322,7 +318,7 @@ func (p planner) claimDomain() steps.PlanStep {
 		ID: steps.StepClaimDomain, Kind: steps.KindCheck,
 		Title:  fmt.Sprintf("Verify the domain %s for this org", dom),
 		Detail: detail,
-		Params: map[string]string{steps.ParamDomain: dom, steps.ParamTarget: p.f.Target},
+		Params: steps.Params{Domain: dom, Target: p.f.Target},
 	}
 }
 
@@ -334,25 +330,28 @@ func (p planner) claimAccount() steps.PlanStep {
 	if !verified {
 		detail = fmt.Sprintf("Verify %s for this org (Settings > Domains), then claim %s as a managed account; the tool waits until its claim status is managed.", dom, who(u))
 	}
+	params := account(u)
+	params.Domain, params.DomainVerified = dom, verified
 	return steps.PlanStep{
 		ID: steps.StepClaimAccount, Kind: steps.KindCheck,
 		Title:  fmt.Sprintf("Make %s (%s) a managed account of this org", label(u), u.Email),
 		Detail: detail,
-		Params: account(u, steps.ParamDomain, dom, steps.ParamDomainVerified, fmt.Sprint(verified)),
+		Params: params,
 	}
 }
 
 func (p planner) googlePrimaryEmail() steps.PlanStep {
 	u := p.f.User
-	extra := []string{steps.ParamTarget, p.f.Target, steps.ParamIdp, steps.IdpGoogle}
+	params := account(u)
+	params.Target, params.Idp = p.f.Target, steps.IdpGoogle
 	if p.rec != nil {
-		extra = append(extra, steps.ParamDirectoryID, p.rec.DirectoryID)
+		params.DirectoryID = p.rec.DirectoryID
 	}
 	return steps.PlanStep{
 		ID: steps.StepGooglePrimaryEmail, Kind: steps.KindIdP,
 		Title:  fmt.Sprintf("Change the Google primary email of %s to %s", label(u), p.f.Target),
 		Detail: "In the Google Admin console, change the user's primary email; it flows to the linked Atlassian account.",
-		Params: account(u, extra...),
+		Params: params,
 	}
 }
 
@@ -398,13 +397,14 @@ func (p planner) socialLoginNotice() (steps.PlanStep, bool) {
 	}
 	first := who[0]
 	prov := p.f.Hints.SocialLogin[first.AccountID]
-	params := account(first, steps.ParamProvider, prov)
+	params := account(first)
+	params.Provider = prov
 	detail := fmt.Sprintf("%s signs in with %s: the address must change at %s too, or the next %s login puts the old email back.",
 		label(first), wording.SocialName(prov), wording.SocialName(prov), wording.SocialName(prov))
 	if len(who) > 1 {
 		h := who[1]
 		hp := p.f.Hints.SocialLogin[h.AccountID]
-		params[steps.ParamHolderAccountID], params[steps.ParamHolderProvider] = h.AccountID, hp
+		params.HolderAccountID, params.HolderProvider = h.AccountID, hp
 		detail += fmt.Sprintf(" %s signs in with %s too.", label(h), wording.SocialName(hp))
 	}
 	return steps.PlanStep{
@@ -417,7 +417,7 @@ func (p planner) socialLoginNotice() (steps.PlanStep, bool) {
 
 // samlAttributes names, per IdP, the SAML attribute used as the account
 // email at login and the SCIM email mapping (domain.md, bulk setups 2 and 3).
-func samlAttributes(idp string) (saml, scim string) {
+func samlAttributes(idp steps.IdpKind) (saml, scim string) {
 	switch idp {
 	case steps.IdpEntra:
 		return "the attribute mapped to the Unique User Identifier (Name ID) claim in the app's single sign-on settings",
@@ -446,11 +446,11 @@ func (p planner) alignSamlAttribute() (steps.PlanStep, bool) {
 		Title: fmt.Sprintf("Map the SAML and SCIM email of %s to the same attribute in %s", label(u), wording.IdpName(idp)),
 		Detail: fmt.Sprintf("Set %s and %s to the same IdP attribute, the one holding %s: its SCIM userName is %s but its email %s, and if SAML sends one and SCIM the other the account email flips.",
 			saml, scim, p.f.Target, r.User.UserName, r.User.PrimaryEmail()),
-		Params: Pairs([]string{
-			steps.ParamAccountID, u.AccountID, steps.ParamName, u.Name, steps.ParamTarget, p.f.Target,
-			steps.ParamDirectoryID, r.DirectoryID, steps.ParamScimUserID, r.ScimUserID,
-			steps.ParamScimUserName, r.User.UserName, steps.ParamScimEmail, r.User.PrimaryEmail(),
-			steps.ParamIdp, idp, steps.ParamSamlAttribute, saml, steps.ParamScimAttribute, scim,
-		}),
+		Params: steps.Params{
+			AccountID: u.AccountID, Name: u.Name, Target: p.f.Target,
+			DirectoryID: r.DirectoryID, ScimUserID: r.ScimUserID,
+			ScimUserName: r.User.UserName, ScimEmail: r.User.PrimaryEmail(),
+			Idp: idp, SamlAttribute: saml, ScimAttribute: scim,
+		},
 	}, true
 }

@@ -1,7 +1,6 @@
 package diagnose
 
 import (
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -20,7 +19,7 @@ func diagnosed(f *OrgFacts) *Diagnosis {
 	return d
 }
 
-func step(t *testing.T, plan []steps.PlanStep, id string) steps.PlanStep {
+func step(t *testing.T, plan []steps.PlanStep, id steps.StepID) steps.PlanStep {
 	t.Helper()
 	for _, s := range plan {
 		if s.ID == id {
@@ -34,14 +33,10 @@ func step(t *testing.T, plan []steps.PlanStep, id string) steps.PlanStep {
 // wantParams checks that p holds every key of want with its value.
 func wantParams(t *testing.T, s steps.PlanStep, want map[string]string) {
 	t.Helper()
+	have := s.Params.Map()
 	for k, v := range want {
-		if got, ok := s.Params[k]; !ok || got != v {
-			t.Errorf("%s: params[%s] = %q (present %v), want %q; params %v", s.ID, k, got, ok, v, s.Params)
-		}
-	}
-	for k, v := range s.Params {
-		if v == "" {
-			t.Errorf("%s: params[%s] is empty: absent is how unknown is said", s.ID, k)
+		if got, ok := have[k]; !ok || got != v {
+			t.Errorf("%s: params[%s] = %q (present %v), want %q; params %v", s.ID, k, got, ok, v, have)
 		}
 	}
 }
@@ -54,28 +49,28 @@ func TestPlanShapes(t *testing.T) {
 	tests := []struct {
 		name  string
 		facts func() *OrgFacts
-		ids   []string
+		ids   []steps.StepID
 	}{
-		{"not found", func() *OrgFacts { return baseFacts(nil, nil, "x@acme.com") }, []string{}},
+		{"not found", func() *OrgFacts { return baseFacts(nil, nil, "x@acme.com") }, []steps.StepID{}},
 		{
 			"email taken, holder locked",
 			func() *OrgFacts {
 				return baseFacts(yuki(yukiEntra), jane("yuki.t@acme.com",
 					linked("d-entra", "s-jane", "obj-jane", "yuki.t@acme.com", "yuki.t@acme.com", "Jane Roe")), "yuki.t@acme.com")
 			},
-			[]string{steps.StepCheckHolder, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser},
+			[]steps.StepID{steps.StepCheckHolder, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser},
 		},
 		{
 			"email taken, holder not provisioned",
 			func() *OrgFacts { return baseFacts(yuki(yukiEntra), jane("yuki.t@acme.com"), "yuki.t@acme.com") },
-			[]string{steps.StepCheckHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser},
+			[]steps.StepID{steps.StepCheckHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser},
 		},
 		{
 			"email taken, holder in another org",
 			func() *OrgFacts {
 				return baseFacts(yuki(yukiEntra), jane("yuki.t@acme.com", unmanagedAcct, products("confluence")), "yuki.t@acme.com")
 			},
-			[]string{steps.StepGuidanceOtherOrg},
+			[]steps.StepID{steps.StepGuidanceOtherOrg},
 		},
 		{
 			"duplicate, old account unlinked",
@@ -84,7 +79,7 @@ func TestPlanShapes(t *testing.T) {
 					linked("d-entra", "s-new", "obj-yuki", "yuki.t@acme.com", "yuki.t@acme.com", "Yuki Tanaka"))
 				return baseFacts(yuki(), h, "yuki.t@acme.com")
 			},
-			[]string{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate,
+			[]steps.StepID{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate,
 				steps.StepSetOldEmail, steps.StepIdpAddGroups, steps.StepProvisionUser, steps.StepVerifyUser, steps.StepRestoreMemberships},
 		},
 		{
@@ -95,28 +90,28 @@ func TestPlanShapes(t *testing.T) {
 					linked("d-entra", "s-new", "ext-1", "yuki.t@acme.com", "yuki.t@acme.com", "Yuki T"))
 				return baseFacts(u, h, "yuki.t@acme.com")
 			},
-			[]string{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate, steps.StepUnlinkOld,
+			[]steps.StepID{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate, steps.StepUnlinkOld,
 				steps.StepSetOldEmail, steps.StepIdpAddGroups, steps.StepProvisionUser, steps.StepVerifyUser, steps.StepRestoreMemberships},
 		},
 		{
 			"target domain unclaimed",
 			func() *OrgFacts { return baseFacts(yuki(yukiEntra), nil, "yuki@newco.com") },
-			[]string{steps.StepClaimDomain, steps.StepProvisionUser, steps.StepVerifyUser},
+			[]steps.StepID{steps.StepClaimDomain, steps.StepProvisionUser, steps.StepVerifyUser},
 		},
 		{
 			"account unmanaged",
 			func() *OrgFacts { return baseFacts(yuki(unmanagedAcct), nil, "yuki.t@acme.com") },
-			[]string{steps.StepClaimAccount, steps.StepProvisionUser, steps.StepVerifyUser},
+			[]steps.StepID{steps.StepClaimAccount, steps.StepProvisionUser, steps.StepVerifyUser},
 		},
 		{
 			"idp owned",
 			func() *OrgFacts { return baseFacts(yuki(emailSet(client.ReasonGoogle)), nil, "yuki.t@acme.com") },
-			[]string{steps.StepGooglePrimaryEmail, steps.StepVerifyUser},
+			[]steps.StepID{steps.StepGooglePrimaryEmail, steps.StepVerifyUser},
 		},
 		{
 			"no blocker",
 			func() *OrgFacts { return baseFacts(yuki(yukiEntra), nil, "yuki.t@acme.com") },
-			[]string{steps.StepProvisionUser, steps.StepVerifyUser},
+			[]steps.StepID{steps.StepProvisionUser, steps.StepVerifyUser},
 		},
 		{
 			"warnings go before the IdP push",
@@ -127,7 +122,7 @@ func TestPlanShapes(t *testing.T) {
 				f.Hints.SocialLogin = map[string]string{"712020:yuki": "google"}
 				return f
 			},
-			[]string{steps.StepCheckHolder, steps.StepParkHolder, steps.StepSocialLoginNotice, steps.StepAlignSamlAttribute, steps.StepProvisionUser, steps.StepVerifyUser},
+			[]steps.StepID{steps.StepCheckHolder, steps.StepParkHolder, steps.StepSocialLoginNotice, steps.StepAlignSamlAttribute, steps.StepProvisionUser, steps.StepVerifyUser},
 		},
 		{
 			"warnings in an idp-owned plan go before the Google change",
@@ -136,7 +131,7 @@ func TestPlanShapes(t *testing.T) {
 				f.Hints.SocialLogin = map[string]string{"712020:yuki": "microsoft"}
 				return f
 			},
-			[]string{steps.StepSocialLoginNotice, steps.StepGooglePrimaryEmail, steps.StepVerifyUser},
+			[]steps.StepID{steps.StepSocialLoginNotice, steps.StepGooglePrimaryEmail, steps.StepVerifyUser},
 		},
 	}
 	for _, tt := range tests {
@@ -152,15 +147,15 @@ func TestPlanShapes(t *testing.T) {
 				if s.Title == "" || strings.HasSuffix(s.Title, ".") || strings.Contains(s.Title, "\n") {
 					t.Errorf("%s: title %q is not a short imperative line", s.ID, s.Title)
 				}
-				if len(s.Params) == 0 {
+				if len(s.Params.Map()) == 0 {
 					t.Errorf("%s: no params", s.ID)
 				}
-				wantDestructive := map[string]bool{steps.StepUnlinkHolder: true, steps.StepParkHolder: true, steps.StepUnlinkDuplicate: true,
+				wantDestructive := map[steps.StepID]bool{steps.StepUnlinkHolder: true, steps.StepParkHolder: true, steps.StepUnlinkDuplicate: true,
 					steps.StepParkDuplicate: true, steps.StepUnlinkOld: true, steps.StepSetOldEmail: true}[s.ID]
 				if s.Destructive != wantDestructive {
 					t.Errorf("%s: destructive = %v, want %v", s.ID, s.Destructive, wantDestructive)
 				}
-				wantKind := map[string]steps.Kind{
+				wantKind := map[steps.StepID]steps.Kind{
 					steps.StepUnlinkHolder: steps.KindAPI, steps.StepParkHolder: steps.KindAPI, steps.StepUnlinkDuplicate: steps.KindAPI, steps.StepParkDuplicate: steps.KindAPI,
 					steps.StepUnlinkOld: steps.KindAPI, steps.StepSetOldEmail: steps.KindAPI, steps.StepRestoreMemberships: steps.KindAPI,
 					steps.StepProvisionUser: steps.KindIdP, steps.StepIdpRemoveGroups: steps.KindIdP, steps.StepIdpAddGroups: steps.KindIdP,
@@ -192,7 +187,7 @@ func TestPlanEmailTakenParams(t *testing.T) {
 	}
 	wantParams(t, step(t, d.Plan, steps.StepProvisionUser), map[string]string{
 		steps.ParamAccountID: "712020:yuki", steps.ParamEmail: "yuki.tanaka@acme.com", steps.ParamTarget: "yuki.t@acme.com",
-		steps.ParamExternalID: "obj-yuki", steps.ParamDirectoryID: "d-entra", steps.ParamScimUserID: "s-yuki", steps.ParamIdp: steps.IdpEntra,
+		steps.ParamExternalID: "obj-yuki", steps.ParamDirectoryID: "d-entra", steps.ParamScimUserID: "s-yuki", steps.ParamIdp: string(steps.IdpEntra),
 	})
 	if s := step(t, d.Plan, steps.StepProvisionUser); !strings.Contains(s.Title, "Microsoft Entra ID") {
 		t.Errorf("provision title %q does not name the IdP", s.Title)
@@ -220,7 +215,7 @@ func TestPlanDuplicateParams(t *testing.T) {
 		t.Fatalf("verdict %s", d.Verdict)
 	}
 	person := map[string]string{steps.ParamAccountID: "712020:yuki", steps.ParamExternalID: "obj-yuki", steps.ParamDirectoryID: "d-entra",
-		steps.ParamIdp: steps.IdpEntra, steps.ParamGroups: "eng-all,tokyo"}
+		steps.ParamIdp: string(steps.IdpEntra), steps.ParamGroups: "eng-all,tokyo"}
 	wantParams(t, step(t, d.Plan, steps.StepIdpRemoveGroups), person)
 	wantParams(t, step(t, d.Plan, steps.StepIdpAddGroups), person)
 	wantParams(t, step(t, d.Plan, steps.StepRecordMemberships), map[string]string{
@@ -231,8 +226,8 @@ func TestPlanDuplicateParams(t *testing.T) {
 	wantParams(t, step(t, d.Plan, steps.StepParkDuplicate), map[string]string{steps.ParamAccountID: "712020:dup", steps.ParamPlaceholder: "yuki.t_duplicate@acme.com"})
 	wantParams(t, step(t, d.Plan, steps.StepSetOldEmail), map[string]string{steps.ParamAccountID: "712020:yuki", steps.ParamEmail: "yuki.tanaka@acme.com", steps.ParamTarget: "yuki.t@acme.com"})
 	prov := step(t, d.Plan, steps.StepProvisionUser)
-	wantParams(t, prov, map[string]string{steps.ParamAccountID: "712020:yuki", steps.ParamExternalID: "obj-yuki", steps.ParamDirectoryID: "d-entra", steps.ParamIdp: steps.IdpEntra})
-	if _, ok := prov.Params[steps.ParamScimUserID]; ok {
+	wantParams(t, prov, map[string]string{steps.ParamAccountID: "712020:yuki", steps.ParamExternalID: "obj-yuki", steps.ParamDirectoryID: "d-entra", steps.ParamIdp: string(steps.IdpEntra)})
+	if prov.Params.ScimUserID != "" {
 		t.Errorf("duplicate provision step names the SCIM user that unlink-duplicate deletes: %v", prov.Params)
 	}
 	wantParams(t, step(t, d.Plan, steps.StepRestoreMemberships), map[string]string{steps.ParamAccountID: "712020:yuki", steps.ParamDuplicateAccountID: "712020:dup"})
@@ -243,7 +238,7 @@ func TestPlanTwoDirectories(t *testing.T) {
 	h := newAcct("712020:dup", "Yuki T", "yuki.t@acme.com", linked("d-entra", "s-new", "ext-1", "yuki.t@acme.com", "yuki.t@acme.com", "Yuki T"))
 	d := diagnosed(baseFacts(u, h, "yuki.t@acme.com"))
 	prov := step(t, d.Plan, steps.StepProvisionUser)
-	wantParams(t, prov, map[string]string{steps.ParamDirectoryID: "d-entra", steps.ParamIdp: steps.IdpEntra, steps.ParamOtherDirectoryIDs: "d-okta"})
+	wantParams(t, prov, map[string]string{steps.ParamDirectoryID: "d-entra", steps.ParamIdp: string(steps.IdpEntra), steps.ParamOtherDirectoryIDs: "d-okta"})
 	if !strings.Contains(prov.Detail, "d-okta") {
 		t.Errorf("provision detail does not mention the other directory: %q", prov.Detail)
 	}
@@ -259,34 +254,39 @@ func TestPlanOtherVerdictParams(t *testing.T) {
 	}
 
 	d = diagnosed(baseFacts(newAcct("a1", "Bo Li", "bo@acme-old.com"), nil, "bo@acme.com"))
-	wantParams(t, step(t, d.Plan, steps.StepClaimAccount), map[string]string{
-		steps.ParamAccountID: "a1", steps.ParamEmail: "bo@acme-old.com", steps.ParamDomain: "acme-old.com", steps.ParamDomainVerified: "false",
+	claim := step(t, d.Plan, steps.StepClaimAccount)
+	wantParams(t, claim, map[string]string{
+		steps.ParamAccountID: "a1", steps.ParamEmail: "bo@acme-old.com", steps.ParamDomain: "acme-old.com",
 	})
+	if claim.Params.DomainVerified {
+		t.Errorf("claim-account says acme-old.com is verified: %+v", claim.Params)
+	}
 
 	d = diagnosed(baseFacts(yuki(emailSet(client.ReasonGoogle)), nil, "yuki.t@acme.com"))
 	wantParams(t, step(t, d.Plan, steps.StepGooglePrimaryEmail), map[string]string{
-		steps.ParamAccountID: "712020:yuki", steps.ParamTarget: "yuki.t@acme.com", steps.ParamIdp: steps.IdpGoogle,
+		steps.ParamAccountID: "712020:yuki", steps.ParamTarget: "yuki.t@acme.com", steps.ParamIdp: string(steps.IdpGoogle),
 	})
 }
 
 func TestPlanWarningParams(t *testing.T) {
 	for _, tt := range []struct {
-		idp, saml, scim string
+		idp        steps.IdpKind
+		saml, scim string
 	}{
 		{steps.IdpEntra, "Unique User Identifier", `mail mapped to emails[type eq "work"].value`},
 		{steps.IdpOkta, "username format", "primary email"},
 		{steps.IdpOneLogin, "NameID", `emails[type eq "work"].value`},
 		{"", "NameID", `emails[type eq "work"].value`},
 	} {
-		t.Run("idp "+tt.idp, func(t *testing.T) {
+		t.Run("idp "+string(tt.idp), func(t *testing.T) {
 			f := baseFacts(yuki(linked("d-x", "s-yuki", "obj", "ytanaka@corp.local", "yuki.tanaka@acme.com", "Yuki Tanaka")), nil, "yuki.t@acme.com")
 			f.Hints.SamlSso = ptr(true)
-			f.Hints.DirectoryIdp = map[string]string{"d-x": tt.idp}
+			f.Hints.DirectoryIdp = map[string]steps.IdpKind{"d-x": tt.idp}
 			f.Hints.SocialLogin = map[string]string{"712020:yuki": "google"}
 			d := diagnosed(f)
 			s := step(t, d.Plan, steps.StepAlignSamlAttribute)
-			if !strings.Contains(s.Params[steps.ParamSamlAttribute], tt.saml) || !strings.Contains(s.Params[steps.ParamScimAttribute], tt.scim) {
-				t.Errorf("attributes %q / %q, want %q / %q", s.Params[steps.ParamSamlAttribute], s.Params[steps.ParamScimAttribute], tt.saml, tt.scim)
+			if !strings.Contains(s.Params.SamlAttribute, tt.saml) || !strings.Contains(s.Params.ScimAttribute, tt.scim) {
+				t.Errorf("attributes %q / %q, want %q / %q", s.Params.SamlAttribute, s.Params.ScimAttribute, tt.saml, tt.scim)
 			}
 			wantParams(t, s, map[string]string{steps.ParamDirectoryID: "d-x", steps.ParamScimUserName: "ytanaka@corp.local",
 				steps.ParamScimEmail: "yuki.tanaka@acme.com", steps.ParamTarget: "yuki.t@acme.com"})
@@ -309,11 +309,11 @@ func TestPlanIdpFromPastedError(t *testing.T) {
 	f.Hints.DirectoryIdp = nil
 	f.IdpError = &IdpErrorInfo{Target: "yuki.t@acme.com", IdP: steps.IdpOkta}
 	d := diagnosed(f)
-	wantParams(t, step(t, d.Plan, steps.StepProvisionUser), map[string]string{steps.ParamIdp: steps.IdpOkta})
+	wantParams(t, step(t, d.Plan, steps.StepProvisionUser), map[string]string{steps.ParamIdp: string(steps.IdpOkta)})
 
 	f.IdpError = nil
 	d = diagnosed(f)
-	if k, ok := step(t, d.Plan, steps.StepProvisionUser).Params[steps.ParamIdp]; ok {
+	if k := step(t, d.Plan, steps.StepProvisionUser).Params.Idp; k != "" {
 		t.Errorf("idp = %q with nothing saying which IdP, want it absent", k)
 	}
 }
@@ -324,13 +324,13 @@ func TestPlanIdsStableAndUnique(t *testing.T) {
 	f.Hints.SamlSso = ptr(true)
 	f.Hints.SocialLogin = map[string]string{"712020:yuki": "google", "712020:dup": "google"}
 	a, b := diagnosed(f), diagnosed(f)
-	seen := map[string]bool{}
+	seen := map[steps.StepID]bool{}
 	for i, s := range a.Plan {
 		if seen[s.ID] {
 			t.Errorf("step id %s repeats", s.ID)
 		}
 		seen[s.ID] = true
-		if s.ID != b.Plan[i].ID || s.Title != b.Plan[i].Title || !maps.Equal(s.Params, b.Plan[i].Params) {
+		if s.ID != b.Plan[i].ID || s.Title != b.Plan[i].Title || s.Params != b.Plan[i].Params {
 			t.Errorf("plan differs between runs at %d: %+v vs %+v", i, s, b.Plan[i])
 		}
 	}

@@ -25,7 +25,7 @@ type IdpErrorInfo struct {
 	// user, never the target.
 	UserHint string `json:"userHint,omitempty"`
 	// IdP is entra or okta when the wording is theirs, else "".
-	IdP string `json:"idp,omitempty"`
+	IdP steps.IdpKind `json:"idp,omitempty"`
 	// Code is Entra's error code when present, else the SCIM scimType
 	// ("uniqueness" for the 409 detail).
 	Code string `json:"code,omitempty"`
@@ -174,7 +174,7 @@ func idpUserHint(s string) string {
 	return ""
 }
 
-func idpKindOf(s string) string {
+func idpKindOf(s string) steps.IdpKind {
 	l := strings.ToLower(s)
 	switch {
 	case reEntraCode.MatchString(s), strings.Contains(l, "in atlassiancloud"),

@@ -98,12 +98,7 @@ func ready(format string, a ...any) run.Precondition {
 
 // missingParams names the params the step lacks, "" when it has them all.
 func missingParams(s steps.PlanStep, keys ...string) string {
-	var miss []string
-	for _, k := range keys {
-		if strings.TrimSpace(s.Params[k]) == "" {
-			miss = append(miss, k)
-		}
-	}
+	miss := s.Params.Missing(keys...)
 	if len(miss) == 0 {
 		return ""
 	}
@@ -119,13 +114,13 @@ func errMissing(s steps.PlanStep, keys ...string) error {
 
 // stepAccount names the step's account for people: "Name (email)".
 func stepAccount(s steps.PlanStep) string {
-	return wording.Account(s.Params[steps.ParamName], s.Params[steps.ParamEmail], s.Params[steps.ParamAccountID])
+	return wording.Account(s.Params.Name, s.Params.Email, s.Params.AccountID)
 }
 
 // stepName is the step's account's name, else its email or id.
 func stepName(s steps.PlanStep) string {
-	for _, k := range []string{steps.ParamName, steps.ParamEmail, steps.ParamAccountID} {
-		if v := s.Params[k]; v != "" {
+	for _, v := range []string{s.Params.Name, s.Params.Email, s.Params.AccountID} {
+		if v != "" {
 			return v
 		}
 	}
@@ -139,7 +134,7 @@ func stepName(s steps.PlanStep) string {
 // since the diagnosis. A nil account means the returned Precondition and
 // error decide the step.
 func currentAccount(ctx context.Context, env *run.Env, s steps.PlanStep) (*client.User, run.Precondition, error) {
-	u, err := readAccount(ctx, env, s.Params[steps.ParamAccountID])
+	u, err := readAccount(ctx, env, s.Params.AccountID)
 	if err != nil {
 		return nil, run.Precondition{}, err
 	}

@@ -27,14 +27,14 @@ func unlinkCall(accountID string) steps.Call {
 }
 
 func (actUnlink) Calls(s steps.PlanStep) []steps.Call {
-	return []steps.Call{unlinkCall(s.Params[steps.ParamAccountID])}
+	return []steps.Call{unlinkCall(s.Params.AccountID)}
 }
 
 func (actUnlink) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.Precondition, error) {
 	if why := missingParams(s, steps.ParamAccountID); why != "" {
 		return blocked("%s", why), nil
 	}
-	id := s.Params[steps.ParamAccountID]
+	id := s.Params.AccountID
 	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
 		return pre, err
@@ -46,7 +46,7 @@ func (actUnlink) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run
 	if len(links) == 0 {
 		return alreadyDone("no SCIM user links %s any more", stepName(s)), nil
 	}
-	if want := s.Params[steps.ParamEmail]; want != "" && !address.Same(u.Email, want) {
+	if want := s.Params.Email; want != "" && !address.Same(u.Email, want) {
 		return blocked("%s no longer has %s (its email is now %s): the org changed since the diagnosis; diagnose again", stepName(s), want, u.Email), nil
 	}
 	if !u.Managed() {
@@ -56,12 +56,12 @@ func (actUnlink) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run
 }
 
 func (actUnlink) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	id := s.Params[steps.ParamAccountID]
+	id := s.Params.AccountID
 	links, err := readLinks(ctx, env, id)
 	if err != nil {
 		return err
 	}
-	before := map[string]any{"accountId": id, "email": s.Params[steps.ParamEmail], "scimLinks": links}
+	before := map[string]any{"accountId": id, "email": s.Params.Email, "scimLinks": links}
 	return env.Mutate(ctx, s.ID, unlinkCall(id), before, func(ctx context.Context) error {
 		return env.Client.DeleteProvisioningRecord(ctx, id)
 	})
@@ -71,7 +71,7 @@ func (actUnlink) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) er
 // refusal for another reason than SCIM is journaled for the operator; the
 // step that sets the email will stop on it.
 func (actUnlink) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	id := s.Params[steps.ParamAccountID]
+	id := s.Params.AccountID
 	return settle(ctx, env, func(ctx context.Context) error {
 		links, err := readLinks(ctx, env, id)
 		if err != nil {
@@ -89,7 +89,7 @@ func (actUnlink) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) err
 		case reason == client.ReasonSCIM:
 			return fmt.Errorf("no SCIM link is listed, but setting the email of %s is still refused for SCIM (externalDirectory.scim)", id)
 		}
-		return setFact(env, factNote+s.ID, fmt.Sprintf("the provisioning record of %s is gone, but its email still cannot be set: %s", id, refusalSentence(reason)))
+		return setFact(env, factNote+string(s.ID), fmt.Sprintf("the provisioning record of %s is gone, but its email still cannot be set: %s", id, refusalSentence(reason)))
 	})
 }
 
@@ -99,12 +99,12 @@ func (actUnlink) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) err
 type actPark struct{}
 
 func (actPark) Calls(s steps.PlanStep) []steps.Call {
-	base := s.Params[steps.ParamEmail]
-	ph := s.Params[steps.ParamPlaceholder]
+	base := s.Params.Email
+	ph := s.Params.Placeholder
 	if ph == "" {
 		ph = address.Placeholder(base, 1)
 	}
-	c := emailCall(s.Params[steps.ParamAccountID], ph)
+	c := emailCall(s.Params.AccountID, ph)
 	c.Note = fmt.Sprintf("if %s is taken by then, the next free one (%s, ...) is used", ph, address.Placeholder(base, 2))
 	return []steps.Call{c}
 }
@@ -113,7 +113,7 @@ func (actPark) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.P
 	if why := missingParams(s, steps.ParamAccountID, steps.ParamEmail); why != "" {
 		return blocked("%s", why), nil
 	}
-	id, target := s.Params[steps.ParamAccountID], s.Params[steps.ParamEmail]
+	id, target := s.Params.AccountID, s.Params.Email
 	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
 		return pre, err
@@ -163,8 +163,8 @@ const maxPlaceholder = 50
 func choosePlaceholder(ctx context.Context, env *run.Env, s steps.PlanStep, id, base string, from int) (string, int, error) {
 	for n := from; n <= maxPlaceholder; n++ {
 		cand := address.Placeholder(base, n)
-		if n == 1 && s.Params[steps.ParamPlaceholder] != "" {
-			cand = s.Params[steps.ParamPlaceholder]
+		if n == 1 && s.Params.Placeholder != "" {
+			cand = s.Params.Placeholder
 		}
 		h, err := holderOf(ctx, env, cand)
 		if err != nil {
@@ -181,7 +181,7 @@ func choosePlaceholder(ctx context.Context, env *run.Env, s steps.PlanStep, id, 
 }
 
 func (actPark) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	id, base := s.Params[steps.ParamAccountID], s.Params[steps.ParamEmail]
+	id, base := s.Params.AccountID, s.Params.Email
 	u, err := mustReadAccount(ctx, env, id)
 	if err != nil {
 		return err
@@ -211,7 +211,7 @@ func (actPark) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) erro
 }
 
 func (actPark) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	id := s.Params[steps.ParamAccountID]
+	id := s.Params.AccountID
 	var ph string
 	if ok, err := getFact(env, factPlaceholder+id, &ph); err != nil || !ok {
 		if err == nil {
@@ -226,14 +226,14 @@ func (actPark) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error
 type actSetOldEmail struct{}
 
 func (actSetOldEmail) Calls(s steps.PlanStep) []steps.Call {
-	return []steps.Call{emailCall(s.Params[steps.ParamAccountID], s.Params[steps.ParamTarget])}
+	return []steps.Call{emailCall(s.Params.AccountID, s.Params.Target)}
 }
 
 func (actSetOldEmail) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.Precondition, error) {
 	if why := missingParams(s, steps.ParamAccountID, steps.ParamTarget); why != "" {
 		return blocked("%s", why), nil
 	}
-	id, target := s.Params[steps.ParamAccountID], s.Params[steps.ParamTarget]
+	id, target := s.Params.AccountID, s.Params.Target
 	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
 		return pre, err
@@ -249,7 +249,7 @@ func (actSetOldEmail) Check(ctx context.Context, env *run.Env, s steps.PlanStep)
 		return blocked("%s is held by %s, so %s cannot take it: the duplicate was not moved aside, or someone took the address since; diagnose again",
 			target, userSummary(h), stepName(s)), nil
 	}
-	if before := s.Params[steps.ParamEmail]; before != "" && !address.Same(u.Email, before) {
+	if before := s.Params.Email; before != "" && !address.Same(u.Email, before) {
 		return blocked("the email of %s changed since the diagnosis (%s, now %s): diagnose again", stepName(s), before, u.Email), nil
 	}
 	allowed, reason, err := emailSetAllowed(ctx, env, id)
@@ -267,14 +267,14 @@ func (actSetOldEmail) Check(ctx context.Context, env *run.Env, s steps.PlanStep)
 }
 
 func (actSetOldEmail) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	id := s.Params[steps.ParamAccountID]
+	id := s.Params.AccountID
 	u, err := mustReadAccount(ctx, env, id)
 	if err != nil {
 		return err
 	}
-	return setEmailMutation(ctx, env, s, id, u.Email, s.Params[steps.ParamTarget])
+	return setEmailMutation(ctx, env, s, id, u.Email, s.Params.Target)
 }
 
 func (actSetOldEmail) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	return waitEmail(ctx, env, s.Params[steps.ParamAccountID], s.Params[steps.ParamTarget])
+	return waitEmail(ctx, env, s.Params.AccountID, s.Params.Target)
 }

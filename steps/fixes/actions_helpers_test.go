@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/fixtures/simorg"
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
@@ -206,20 +207,8 @@ func fxStartJSON(t testing.TB, snapshot string) *fxOrg {
 	return fxStart(t, fxParse(t, snapshot), fixtures.Options{})
 }
 
-// hints are what the CLI passes for a simulated org.
-func (o *fxOrg) fxHints() steps.Hints {
-	saml := o.snap.Setup.SamlSso != "" && o.snap.Setup.SamlSso != fixtures.SamlOff
-	h := steps.Hints{SamlSso: &saml, DirectoryIdp: map[string]string{}, SocialLogin: map[string]string{}}
-	for _, d := range o.snap.Directories {
-		h.DirectoryIdp[d.ID] = d.Idp
-	}
-	for _, a := range o.snap.Accounts {
-		if a.SocialLogin != nil {
-			h.SocialLogin[a.AccountID] = *a.SocialLogin
-		}
-	}
-	return h
-}
+// fxHints are what the CLI passes for a simulated org.
+func (o *fxOrg) fxHints() steps.Hints { return simorg.Hints(o.snap) }
 
 func (o *fxOrg) fxDiagnose(t testing.TB, req diagnose.Request) *diagnose.Diagnosis {
 	t.Helper()
@@ -319,7 +308,7 @@ func fxScimUser(s *fixtures.Snapshot, dir, id string) *fixtures.ScimUser {
 	return nil
 }
 
-func fxStep(t testing.TB, plan []steps.PlanStep, id string) steps.PlanStep {
+func fxStep(t testing.TB, plan []steps.PlanStep, id steps.StepID) steps.PlanStep {
 	t.Helper()
 	for _, s := range plan {
 		if s.ID == id {

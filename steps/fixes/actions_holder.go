@@ -45,7 +45,7 @@ func productKeys(u *client.User) string {
 // holderGone is Check's answer when the account the plan names no longer
 // holds the address: parked already (done), else the org changed (blocked).
 func holderGone(ctx context.Context, env *run.Env, s steps.PlanStep, target string, now *client.User) (run.Precondition, error) {
-	id := s.Params[steps.ParamAccountID]
+	id := s.Params.AccountID
 	u, err := readAccount(ctx, env, id)
 	if err != nil {
 		return run.Precondition{}, err
@@ -67,19 +67,19 @@ func holderGone(ctx context.Context, env *run.Env, s steps.PlanStep, target stri
 type actCheckHolder struct{}
 
 func (actCheckHolder) Calls(s steps.PlanStep) []steps.Call {
-	return []steps.Call{searchCall(s.Params[steps.ParamEmail], "does "+s.Params[steps.ParamAccountID]+" still hold the address?")}
+	return []steps.Call{searchCall(s.Params.Email, "does "+s.Params.AccountID+" still hold the address?")}
 }
 
 func (actCheckHolder) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.Precondition, error) {
 	if why := missingParams(s, steps.ParamAccountID, steps.ParamEmail); why != "" {
 		return blocked("%s", why), nil
 	}
-	target := s.Params[steps.ParamEmail]
+	target := s.Params.Email
 	h, err := holderOf(ctx, env, target)
 	if err != nil {
 		return run.Precondition{}, err
 	}
-	if h == nil || h.AccountID != s.Params[steps.ParamAccountID] {
+	if h == nil || h.AccountID != s.Params.AccountID {
 		return holderGone(ctx, env, s, target, h)
 	}
 	if !h.Managed() {
@@ -107,12 +107,12 @@ func holderWarnings(h *client.User, target string) string {
 
 // Execute journals the warnings: Check's Ready reason is only shown.
 func (actCheckHolder) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	h, err := holderOf(ctx, env, s.Params[steps.ParamEmail])
+	h, err := holderOf(ctx, env, s.Params.Email)
 	if err != nil || h == nil {
 		return err
 	}
 	if len(h.ProductAccess) > 0 {
-		return setFact(env, factNote+s.ID, holderWarnings(h, s.Params[steps.ParamEmail]))
+		return setFact(env, factNote+string(s.ID), holderWarnings(h, s.Params.Email))
 	}
 	return nil
 }
@@ -125,13 +125,13 @@ func (actCheckHolder) Verify(ctx context.Context, env *run.Env, s steps.PlanStep
 type actGuidanceOtherOrg struct{}
 
 func (actGuidanceOtherOrg) Calls(s steps.PlanStep) []steps.Call {
-	return []steps.Call{searchCall(s.Params[steps.ParamEmail], "does another org's account still hold the address?")}
+	return []steps.Call{searchCall(s.Params.Email, "does another org's account still hold the address?")}
 }
 
 func (actGuidanceOtherOrg) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.Precondition, error) {
-	target := s.Params[steps.ParamTarget]
+	target := s.Params.Target
 	if target == "" {
-		target = s.Params[steps.ParamEmail]
+		target = s.Params.Email
 	}
 	if target == "" {
 		return blocked("%s", missingParams(s, steps.ParamTarget)), nil
@@ -151,7 +151,7 @@ func (actGuidanceOtherOrg) Check(ctx context.Context, env *run.Env, s steps.Plan
 
 // otherOrgInstructions says what must happen outside this org.
 func otherOrgInstructions(s steps.PlanStep, h *client.User, target string) string {
-	dom := s.Params[steps.ParamDomain]
+	dom := s.Params.Domain
 	if dom == "" {
 		dom = address.Domain(target)
 	}
@@ -168,9 +168,9 @@ func (actGuidanceOtherOrg) Execute(ctx context.Context, env *run.Env, s steps.Pl
 }
 
 func (actGuidanceOtherOrg) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	target := s.Params[steps.ParamTarget]
+	target := s.Params.Target
 	if target == "" {
-		target = s.Params[steps.ParamEmail]
+		target = s.Params.Email
 	}
 	h, err := holderOf(ctx, env, target)
 	if err != nil {

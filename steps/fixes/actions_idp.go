@@ -52,7 +52,7 @@ func (e *IdpFailedError) Error() string {
 }
 
 // idpLabel names the step's IdP for people.
-func idpLabel(s steps.PlanStep) string { return wording.IdpName(s.Params[steps.ParamIdp]) }
+func idpLabel(s steps.PlanStep) string { return wording.IdpName(s.Params.Idp) }
 
 func idpCall(what string) steps.Call {
 	return steps.Call{Method: steps.MethodIdP, Path: what, Note: "in the IdP: you do it for a live org, then `syncdoctor resume`; a simulated org's IdP does it itself"}
@@ -72,7 +72,7 @@ func runIdp(ctx context.Context, env *run.Env, s steps.PlanStep, idp string, cal
 		if err != nil {
 			return err
 		}
-		if err := setFact(env, factIdpReport+s.ID, rep); err != nil {
+		if err := setFact(env, factIdpReport+string(s.ID), rep); err != nil {
 			return err
 		}
 		if rep.Status >= 300 {
@@ -86,7 +86,7 @@ func runIdp(ctx context.Context, env *run.Env, s steps.PlanStep, idp string, cal
 // step: its journaled report says so.
 func idpSucceeded(env *run.Env, s steps.PlanStep) bool {
 	var rep run.IdpReport
-	ok, err := getFact(env, factIdpReport+s.ID, &rep)
+	ok, err := getFact(env, factIdpReport+string(s.ID), &rep)
 	return ok && err == nil && rep.Status > 0 && rep.Status < 300
 }
 
@@ -94,10 +94,10 @@ func idpSucceeded(env *run.Env, s steps.PlanStep) bool {
 // a SCIM user linking the account (in dir when given), else what a
 // simulated IdP says for one of the addresses.
 func externalIDOf(ctx context.Context, env *run.Env, s steps.PlanStep, links []client.ScimLink, emails ...string) (string, error) {
-	if ext := s.Params[steps.ParamExternalID]; ext != "" {
+	if ext := s.Params.ExternalID; ext != "" {
 		return ext, nil
 	}
-	dir := s.Params[steps.ParamDirectoryID]
+	dir := s.Params.DirectoryID
 	for _, l := range links {
 		if dir != "" && l.DirectoryID != dir {
 			continue
@@ -129,9 +129,9 @@ const resumeLine = "Then run `syncdoctor resume`: it checks the change and goes 
 // provisionInstructions says how to run provisioning for the user in its
 // IdP, naming the attribute that must hold the target (domain.md).
 func provisionInstructions(s steps.PlanStep, emailSetFirst bool) string {
-	name, target := stepName(s), s.Params[steps.ParamTarget]
+	name, target := stepName(s), s.Params.Target
 	var b strings.Builder
-	switch s.Params[steps.ParamIdp] {
+	switch s.Params.Idp {
 	case steps.IdpEntra:
 		fmt.Fprintf(&b, "In Microsoft Entra ID (Enterprise applications > your Atlassian Cloud app > Provisioning > Provision on demand), provision %s. "+
 			"The user's mail attribute, mapped to emails[type eq \"work\"].value, must hold %s; with SAML SSO on, the claim used as the Unique User Identifier (Name ID) in the app's single sign-on settings must send the same address.", name, target)
@@ -147,10 +147,10 @@ func provisionInstructions(s steps.PlanStep, emailSetFirst bool) string {
 		fmt.Fprintf(&b, "In your identity provider's Atlassian Cloud app, provision %s again (provision on demand, or push the user). "+
 			"The attribute mapped to emails[type eq \"work\"].value must hold %s, and the SAML NameID must send the same address.", name, target)
 	}
-	if ext := s.Params[steps.ParamExternalID]; ext != "" {
+	if ext := s.Params.ExternalID; ext != "" {
 		fmt.Fprintf(&b, " The IdP knows the user by externalId %s.", ext)
 	}
-	if others := s.Params[steps.ParamOtherDirectoryIDs]; others != "" {
+	if others := s.Params.OtherDirectoryIDs; others != "" {
 		fmt.Fprintf(&b, " The user also has a record in directory %s: that IdP must carry %s too.", others, target)
 	}
 	if emailSetFirst {
@@ -167,18 +167,18 @@ type actProvisionUser struct{}
 // linked to none, and provisioning would then create a second account at
 // the target; the account takes the target first so that it gets linked.
 func presetsEmail(s steps.PlanStep) bool {
-	return s.Params[steps.ParamExternalID] == "" && s.Params[steps.ParamScimUserID] == ""
+	return s.Params.ExternalID == "" && s.Params.ScimUserID == ""
 }
 
 func (actProvisionUser) Calls(s steps.PlanStep) []steps.Call {
 	var calls []steps.Call
 	if presetsEmail(s) {
-		c := emailCall(s.Params[steps.ParamAccountID], s.Params[steps.ParamTarget])
+		c := emailCall(s.Params.AccountID, s.Params.Target)
 		c.Note = "only if no SCIM user links the account by then: so that provisioning links it instead of creating a second account"
 		calls = append(calls, c)
 	}
 	what := fmt.Sprintf("%s: provision on demand for %s", idpLabel(s), stepName(s))
-	if ext := s.Params[steps.ParamExternalID]; ext != "" {
+	if ext := s.Params.ExternalID; ext != "" {
 		what += " (externalId " + ext + ")"
 	}
 	return append(calls, idpCall(what))
@@ -188,7 +188,7 @@ func (actProvisionUser) Check(ctx context.Context, env *run.Env, s steps.PlanSte
 	if why := missingParams(s, steps.ParamAccountID, steps.ParamTarget); why != "" {
 		return blocked("%s", why), nil
 	}
-	id, target, dir := s.Params[steps.ParamAccountID], s.Params[steps.ParamTarget], s.Params[steps.ParamDirectoryID]
+	id, target, dir := s.Params.AccountID, s.Params.Target, s.Params.DirectoryID
 	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
 		return pre, err
@@ -237,7 +237,7 @@ func (actProvisionUser) Check(ctx context.Context, env *run.Env, s steps.PlanSte
 }
 
 func (actProvisionUser) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	id, target := s.Params[steps.ParamAccountID], s.Params[steps.ParamTarget]
+	id, target := s.Params.AccountID, s.Params.Target
 	u, err := mustReadAccount(ctx, env, id)
 	if err != nil {
 		return err
@@ -275,7 +275,7 @@ func (actProvisionUser) Execute(ctx context.Context, env *run.Env, s steps.PlanS
 
 func (actProvisionUser) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
 	return settle(ctx, env, func(ctx context.Context) error {
-		return hasTargetAndLink(ctx, env, s.Params[steps.ParamAccountID], s.Params[steps.ParamTarget], s.Params[steps.ParamDirectoryID], "")
+		return hasTargetAndLink(ctx, env, s.Params.AccountID, s.Params.Target, s.Params.DirectoryID, "")
 	})
 }
 
@@ -304,12 +304,12 @@ func expectedGroups(env *run.Env, s steps.PlanStep) []string {
 	var recs []membershipRecord
 	if ok, err := getFact(env, journal.FactMemberships, &recs); ok && err == nil {
 		for _, r := range recs {
-			if r.Role == roleScimUser && (s.Params[steps.ParamExternalID] == "" || r.ExternalID == s.Params[steps.ParamExternalID]) {
+			if r.Role == roleScimUser && (s.Params.ExternalID == "" || r.ExternalID == s.Params.ExternalID) {
 				return r.Groups
 			}
 		}
 	}
-	return splitList(s.Params[steps.ParamGroups])
+	return splitList(s.Params.Groups)
 }
 
 func splitList(s string) []string {
@@ -323,7 +323,7 @@ func splitList(s string) []string {
 }
 
 func (a actIdpGroups) what(s steps.PlanStep) string {
-	groups := strings.Join(splitList(s.Params[steps.ParamGroups]), ", ")
+	groups := strings.Join(splitList(s.Params.Groups), ", ")
 	if groups == "" {
 		groups = "every group assigned to the Atlassian Cloud app"
 	}
@@ -342,7 +342,7 @@ func (a actIdpGroups) Check(ctx context.Context, env *run.Env, s steps.PlanStep)
 	if !a.remove && idpSucceeded(env, s) {
 		return alreadyDone("the IdP put %s back in its groups earlier in this run", stepName(s)), nil
 	}
-	su, readable, err := findScimUser(ctx, env, s.Params[steps.ParamDirectoryID], s.Params[steps.ParamExternalID])
+	su, readable, err := findScimUser(ctx, env, s.Params.DirectoryID, s.Params.ExternalID)
 	if err != nil {
 		return run.Precondition{}, err
 	}
@@ -350,7 +350,7 @@ func (a actIdpGroups) Check(ctx context.Context, env *run.Env, s steps.PlanStep)
 	case !readable:
 		return ready("the SCIM record of %s cannot be read here, so its groups are not checked", stepName(s)), nil
 	case a.remove && su == nil:
-		return alreadyDone("no SCIM user has externalId %s in directory %s: it is in no group", s.Params[steps.ParamExternalID], s.Params[steps.ParamDirectoryID]), nil
+		return alreadyDone("no SCIM user has externalId %s in directory %s: it is in no group", s.Params.ExternalID, s.Params.DirectoryID), nil
 	case a.remove && len(su.Groups) == 0:
 		return alreadyDone("the SCIM user of %s is in no group", stepName(s)), nil
 	case a.remove:
@@ -377,7 +377,7 @@ func missingNames(want, have []string) []string {
 
 func (a actIdpGroups) instructions(s steps.PlanStep) string {
 	name := stepName(s)
-	groups := strings.Join(splitList(s.Params[steps.ParamGroups]), ", ")
+	groups := strings.Join(splitList(s.Params.Groups), ", ")
 	if groups == "" {
 		groups = "every group assigned to the Atlassian Cloud app"
 	} else {
@@ -388,7 +388,7 @@ func (a actIdpGroups) instructions(s steps.PlanStep) string {
 		verb, dyn, push = "add "+name+" back to "+groups, "For a dynamic group, take the exclusion out of its membership rule.", "so that the groups reach Atlassian once the user is provisioned again"
 	}
 	var where string
-	switch s.Params[steps.ParamIdp] {
+	switch s.Params.Idp {
 	case steps.IdpEntra:
 		where = "In Microsoft Entra ID (Groups > the group > Members), " + verb + ". " + dyn + " Then run Provision on demand for the user (or wait for the next sync), " + push + "."
 	case steps.IdpOkta:
@@ -398,14 +398,14 @@ func (a actIdpGroups) instructions(s steps.PlanStep) string {
 	default:
 		where = "In " + idpLabel(s) + ", " + verb + ". " + dyn + " Then push the user's groups again, " + push + "."
 	}
-	if ext := s.Params[steps.ParamExternalID]; ext != "" {
+	if ext := s.Params.ExternalID; ext != "" {
 		where += " The IdP knows the user by externalId " + ext + "."
 	}
 	return where + " " + resumeLine
 }
 
 func (a actIdpGroups) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	ext := s.Params[steps.ParamExternalID]
+	ext := s.Params.ExternalID
 	if env.IdP == nil || ext == "" {
 		return &run.OperatorActionError{Instructions: a.instructions(s)}
 	}
@@ -420,7 +420,7 @@ func (a actIdpGroups) Execute(ctx context.Context, env *run.Env, s steps.PlanSte
 
 func (a actIdpGroups) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
 	return settle(ctx, env, func(ctx context.Context) error {
-		su, readable, err := findScimUser(ctx, env, s.Params[steps.ParamDirectoryID], s.Params[steps.ParamExternalID])
+		su, readable, err := findScimUser(ctx, env, s.Params.DirectoryID, s.Params.ExternalID)
 		switch {
 		case err != nil:
 			return err
@@ -442,14 +442,14 @@ func (a actIdpGroups) Verify(ctx context.Context, env *run.Env, s steps.PlanStep
 type actGooglePrimaryEmail struct{}
 
 func (actGooglePrimaryEmail) Calls(s steps.PlanStep) []steps.Call {
-	return []steps.Call{idpCall(fmt.Sprintf("Google Workspace: change the primary email of %s to %s (Admin console > Directory > Users)", stepName(s), s.Params[steps.ParamTarget]))}
+	return []steps.Call{idpCall(fmt.Sprintf("Google Workspace: change the primary email of %s to %s (Admin console > Directory > Users)", stepName(s), s.Params.Target))}
 }
 
 func (actGooglePrimaryEmail) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.Precondition, error) {
 	if why := missingParams(s, steps.ParamAccountID, steps.ParamTarget); why != "" {
 		return blocked("%s", why), nil
 	}
-	target := s.Params[steps.ParamTarget]
+	target := s.Params.Target
 	u, pre, err := currentAccount(ctx, env, s)
 	if u == nil {
 		return pre, err
@@ -470,14 +470,14 @@ func (actGooglePrimaryEmail) Check(ctx context.Context, env *run.Env, s steps.Pl
 func googleInstructions(s steps.PlanStep) string {
 	return fmt.Sprintf("In the Google Admin console (admin.google.com > Directory > Users > %s > User information), change the primary email to %s. "+
 		"The Google Workspace integration owns the account's email, so Atlassian takes it from there at the next sync (an admin cannot set it in Atlassian). %s",
-		stepName(s), s.Params[steps.ParamTarget], resumeLine)
+		stepName(s), s.Params.Target, resumeLine)
 }
 
 func (actGooglePrimaryEmail) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
 	if env.IdP == nil {
 		return &run.OperatorActionError{Instructions: googleInstructions(s)}
 	}
-	id, target := s.Params[steps.ParamAccountID], s.Params[steps.ParamTarget]
+	id, target := s.Params.AccountID, s.Params.Target
 	u, err := mustReadAccount(ctx, env, id)
 	if err != nil {
 		return err
@@ -501,7 +501,7 @@ func (actGooglePrimaryEmail) Execute(ctx context.Context, env *run.Env, s steps.
 }
 
 func (actGooglePrimaryEmail) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	return waitEmail(ctx, env, s.Params[steps.ParamAccountID], s.Params[steps.ParamTarget])
+	return waitEmail(ctx, env, s.Params.AccountID, s.Params.Target)
 }
 
 // actAlignSaml is align-saml-attribute: the SAML attribute and the SCIM
@@ -511,14 +511,14 @@ type actAlignSaml struct{}
 
 func (actAlignSaml) Calls(s steps.PlanStep) []steps.Call {
 	return []steps.Call{idpCall(fmt.Sprintf("%s: map %s and %s to the attribute holding %s, then provision %s",
-		idpLabel(s), wording.Or(s.Params[steps.ParamSamlAttribute], "the SAML NameID"), wording.Or(s.Params[steps.ParamScimAttribute], "the SCIM email attribute"), s.Params[steps.ParamTarget], stepName(s)))}
+		idpLabel(s), wording.Or(s.Params.SamlAttribute, "the SAML NameID"), wording.Or(s.Params.ScimAttribute, "the SCIM email attribute"), s.Params.Target, stepName(s)))}
 }
 
 func (actAlignSaml) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.Precondition, error) {
 	if why := missingParams(s, steps.ParamDirectoryID, steps.ParamScimUserID); why != "" {
 		return blocked("%s", why), nil
 	}
-	dir, sid := s.Params[steps.ParamDirectoryID], s.Params[steps.ParamScimUserID]
+	dir, sid := s.Params.DirectoryID, s.Params.ScimUserID
 	su, readable, err := readScimUser(ctx, env, dir, sid)
 	switch {
 	case err != nil:
@@ -534,10 +534,10 @@ func (actAlignSaml) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (
 }
 
 func alignInstructions(s steps.PlanStep) string {
-	saml := wording.Or(s.Params[steps.ParamSamlAttribute], "the attribute sent as the SAML NameID")
-	scim := wording.Or(s.Params[steps.ParamScimAttribute], `the attribute mapped to emails[type eq "work"].value`)
+	saml := wording.Or(s.Params.SamlAttribute, "the attribute sent as the SAML NameID")
+	scim := wording.Or(s.Params.ScimAttribute, `the attribute mapped to emails[type eq "work"].value`)
 	where := "In " + idpLabel(s)
-	switch s.Params[steps.ParamIdp] {
+	switch s.Params.Idp {
 	case steps.IdpEntra:
 		where = "In Microsoft Entra ID (Enterprise applications > your Atlassian Cloud app: Single sign-on > Attributes & Claims, and Provisioning > Attribute mappings)"
 	case steps.IdpOkta:
@@ -550,26 +550,26 @@ func alignInstructions(s steps.PlanStep) string {
 	return fmt.Sprintf("%s, make %s and %s (and the userName mapping) use the same user attribute: the one holding %s. "+
 		"Now the SCIM user of %s has userName %s but email %s, and if SAML sends one and SCIM the other, the account email flips. "+
 		"Then provision the user again. %s",
-		where, saml, scim, s.Params[steps.ParamTarget], stepName(s), s.Params[steps.ParamScimUserName], s.Params[steps.ParamScimEmail], resumeLine)
+		where, saml, scim, s.Params.Target, stepName(s), s.Params.ScimUserName, s.Params.ScimEmail, resumeLine)
 }
 
 func (actAlignSaml) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
 	if env.Console == nil {
 		return &run.OperatorActionError{Instructions: alignInstructions(s)}
 	}
-	dir, sid := s.Params[steps.ParamDirectoryID], s.Params[steps.ParamScimUserID]
+	dir, sid := s.Params.DirectoryID, s.Params.ScimUserID
 	su, _, err := readScimUser(ctx, env, dir, sid)
 	if err != nil {
 		return err
 	}
-	ext := s.Params[steps.ParamExternalID]
+	ext := s.Params.ExternalID
 	if su != nil && su.ExternalID != "" {
 		ext = su.ExternalID
 	}
 	if ext == "" {
 		return &run.OperatorActionError{Instructions: alignInstructions(s)}
 	}
-	before := map[string]any{"directoryId": dir, "scimUserId": sid, "userName": s.Params[steps.ParamScimUserName], "email": s.Params[steps.ParamScimEmail]}
+	before := map[string]any{"directoryId": dir, "scimUserId": sid, "userName": s.Params.ScimUserName, "email": s.Params.ScimEmail}
 	if su != nil {
 		before["userName"], before["email"] = su.UserName, su.PrimaryEmail()
 	}
@@ -580,7 +580,7 @@ func (actAlignSaml) Execute(ctx context.Context, env *run.Env, s steps.PlanStep)
 }
 
 func (actAlignSaml) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	dir, sid := s.Params[steps.ParamDirectoryID], s.Params[steps.ParamScimUserID]
+	dir, sid := s.Params.DirectoryID, s.Params.ScimUserID
 	return settle(ctx, env, func(ctx context.Context) error {
 		su, readable, err := readScimUser(ctx, env, dir, sid)
 		switch {

@@ -67,8 +67,8 @@ type recordedGroup struct {
 type actRecordMemberships struct{ holder bool }
 
 func (a actRecordMemberships) ids(s steps.PlanStep) []string {
-	ids := []string{s.Params[steps.ParamAccountID]}
-	if d := s.Params[steps.ParamDuplicateAccountID]; !a.holder && d != "" {
+	ids := []string{s.Params.AccountID}
+	if d := s.Params.DuplicateAccountID; !a.holder && d != "" {
 		ids = append(ids, d)
 	}
 	return ids
@@ -82,7 +82,7 @@ func (a actRecordMemberships) Calls(s steps.PlanStep) []steps.Call {
 	}
 	calls := []steps.Call{{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/groups/search",
 		Body: `{"accountIds":[` + strings.Join(quoted, ",") + `],"limit":100}`, Note: "read only: which of their groups are synced from the IdP"}}
-	if dir, sid := s.Params[steps.ParamDirectoryID], s.Params[steps.ParamScimUserID]; dir != "" && sid != "" {
+	if dir, sid := s.Params.DirectoryID, s.Params.ScimUserID; dir != "" && sid != "" {
 		calls = append(calls, steps.Call{Method: "GET", Path: "/scim/directory/" + dir + "/Users/" + sid, Note: "read only: the SCIM user's groups"})
 	}
 	for _, id := range ids {
@@ -137,7 +137,7 @@ func (a actRecordMemberships) Execute(ctx context.Context, env *run.Env, s steps
 		info[g.ID] = g
 	}
 	// The person's SCIM user and its groups.
-	dir, sid, ext := s.Params[steps.ParamDirectoryID], s.Params[steps.ParamScimUserID], s.Params[steps.ParamExternalID]
+	dir, sid, ext := s.Params.DirectoryID, s.Params.ScimUserID, s.Params.ExternalID
 	var person *client.ScimUser
 	if dir != "" && sid != "" {
 		su, _, err := readScimUser(ctx, env, dir, sid)
@@ -231,7 +231,7 @@ func (a actRecordMemberships) Verify(ctx context.Context, env *run.Env, s steps.
 type actRestoreMemberships struct{}
 
 func (actRestoreMemberships) Calls(s steps.PlanStep) []steps.Call {
-	id := s.Params[steps.ParamAccountID]
+	id := s.Params.AccountID
 	return []steps.Call{
 		{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/groups/{groupId}/memberships", Body: fmt.Sprintf(`{"accountId":%q}`, id),
 			Note: "once per recorded local group still missing from the account"},
@@ -374,7 +374,7 @@ func (actRestoreMemberships) Check(ctx context.Context, env *run.Env, s steps.Pl
 	if u == nil {
 		return pre, err
 	}
-	g, err := gap(ctx, env, s.Params[steps.ParamAccountID], recs)
+	g, err := gap(ctx, env, s.Params.AccountID, recs)
 	if err != nil {
 		return run.Precondition{}, err
 	}
@@ -396,7 +396,7 @@ func membershipCall(groupID, accountID string) steps.Call {
 }
 
 func (actRestoreMemberships) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	id := s.Params[steps.ParamAccountID]
+	id := s.Params.AccountID
 	recs, err := records(env)
 	if err != nil {
 		return err
@@ -455,7 +455,7 @@ func nonEmpty(s string) []string {
 }
 
 func (actRestoreMemberships) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	id := s.Params[steps.ParamAccountID]
+	id := s.Params.AccountID
 	recs, err := records(env)
 	if err != nil {
 		return err

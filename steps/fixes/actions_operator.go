@@ -21,8 +21,8 @@ type actClaimDomain struct{}
 
 func (actClaimDomain) Calls(s steps.PlanStep) []steps.Call {
 	return []steps.Call{
-		adminCall("Settings > Domains: verify " + s.Params[steps.ParamDomain]),
-		{Method: "GET", Path: "/admin/v1/orgs/{orgId}/domains", Note: "read only: is " + s.Params[steps.ParamDomain] + " verified?"},
+		adminCall("Settings > Domains: verify " + s.Params.Domain),
+		{Method: "GET", Path: "/admin/v1/orgs/{orgId}/domains", Note: "read only: is " + s.Params.Domain + " verified?"},
 	}
 }
 
@@ -30,7 +30,7 @@ func (actClaimDomain) Check(ctx context.Context, env *run.Env, s steps.PlanStep)
 	if why := missingParams(s, steps.ParamDomain); why != "" {
 		return blocked("%s", why), nil
 	}
-	dom := s.Params[steps.ParamDomain]
+	dom := s.Params.Domain
 	st, listed, err := domainStatus(ctx, env, dom)
 	switch {
 	case err != nil:
@@ -51,7 +51,7 @@ func claimDomainInstructions(dom string) string {
 }
 
 func (actClaimDomain) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	dom := s.Params[steps.ParamDomain]
+	dom := s.Params.Domain
 	if env.Console == nil {
 		return &run.OperatorActionError{Instructions: claimDomainInstructions(dom)}
 	}
@@ -74,7 +74,7 @@ func verifyDomainMutation(ctx context.Context, env *run.Env, s steps.PlanStep, d
 }
 
 func (actClaimDomain) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	dom := s.Params[steps.ParamDomain]
+	dom := s.Params.Domain
 	return settle(ctx, env, func(ctx context.Context) error {
 		st, listed, err := domainStatus(ctx, env, dom)
 		switch {
@@ -94,12 +94,12 @@ type actClaimAccount struct{}
 
 func (actClaimAccount) Calls(s steps.PlanStep) []steps.Call {
 	var calls []steps.Call
-	if s.Params[steps.ParamDomainVerified] != "true" {
-		calls = append(calls, adminCall("Settings > Domains: verify "+s.Params[steps.ParamDomain]))
+	if !s.Params.DomainVerified {
+		calls = append(calls, adminCall("Settings > Domains: verify "+s.Params.Domain))
 	}
 	return append(calls,
-		adminCall(fmt.Sprintf("Settings > Domains > %s: claim the accounts, so that %s is managed", s.Params[steps.ParamDomain], stepAccount(s))),
-		accountReadCall(s.Params[steps.ParamAccountID], "is it managed?"),
+		adminCall(fmt.Sprintf("Settings > Domains > %s: claim the accounts, so that %s is managed", s.Params.Domain, stepAccount(s))),
+		accountReadCall(s.Params.AccountID, "is it managed?"),
 	)
 }
 
@@ -118,9 +118,9 @@ func (actClaimAccount) Check(ctx context.Context, env *run.Env, s steps.PlanStep
 }
 
 func claimAccountInstructions(s steps.PlanStep) string {
-	dom := s.Params[steps.ParamDomain]
+	dom := s.Params.Domain
 	first := ""
-	if s.Params[steps.ParamDomainVerified] != "true" {
+	if !s.Params.DomainVerified {
 		first = fmt.Sprintf("First verify %s under Settings > Domains (add the DNS TXT record shown, or upload the HTTPS file, then Verify domain). ", dom)
 	}
 	return fmt.Sprintf("In admin.atlassian.com: %sThen claim the accounts on %s (Settings > Domains > %s > Claim accounts), so that %s is listed under Directory > Managed accounts. "+
@@ -132,12 +132,12 @@ func (actClaimAccount) Execute(ctx context.Context, env *run.Env, s steps.PlanSt
 	if env.Console == nil {
 		return &run.OperatorActionError{Instructions: claimAccountInstructions(s)}
 	}
-	id := s.Params[steps.ParamAccountID]
+	id := s.Params.AccountID
 	u, err := mustReadAccount(ctx, env, id)
 	if err != nil {
 		return err
 	}
-	dom := s.Params[steps.ParamDomain]
+	dom := s.Params.Domain
 	if dom == "" {
 		dom = address.Domain(u.Email)
 	}
@@ -157,7 +157,7 @@ func (actClaimAccount) Execute(ctx context.Context, env *run.Env, s steps.PlanSt
 }
 
 func (actClaimAccount) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	id := s.Params[steps.ParamAccountID]
+	id := s.Params.AccountID
 	return settle(ctx, env, func(ctx context.Context) error {
 		u, err := readAccount(ctx, env, id)
 		switch {
@@ -180,28 +180,28 @@ type actSocialLoginNotice struct{}
 func (actSocialLoginNotice) Calls(s steps.PlanStep) []steps.Call { return []steps.Call{} }
 
 func socialNotice(s steps.PlanStep) string {
-	prov := wording.SocialName(s.Params[steps.ParamProvider])
+	prov := wording.SocialName(s.Params.Provider)
 	if prov == "" {
 		prov = "a social login"
 	}
 	msg := fmt.Sprintf("%s signs in with %s: once the email changes, they must change the address at %s too (or stop signing in with it), or the next %s login puts the old email back.",
 		stepAccount(s), prov, prov, prov)
-	if h := s.Params[steps.ParamHolderAccountID]; h != "" {
-		hp := wording.SocialName(s.Params[steps.ParamHolderProvider])
+	if h := s.Params.HolderAccountID; h != "" {
+		hp := wording.SocialName(s.Params.HolderProvider)
 		msg += fmt.Sprintf(" Account %s, which holds the address now, signs in with %s too: after it moves to a placeholder, its owner must not sign in with %s under the old address.", h, wording.Or(hp, "a social login"), wording.Or(hp, "it"))
 	}
 	return msg
 }
 
 func (actSocialLoginNotice) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.Precondition, error) {
-	if env.Facts != nil && env.Facts.Has(factNotice+s.ID) {
+	if env.Facts != nil && env.Facts.Has(factNotice+string(s.ID)) {
 		return alreadyDone("the notice was shown earlier in this run"), nil
 	}
 	return ready("%s", socialNotice(s)), nil
 }
 
 func (actSocialLoginNotice) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	return setFact(env, factNotice+s.ID, socialNotice(s))
+	return setFact(env, factNotice+string(s.ID), socialNotice(s))
 }
 
 func (actSocialLoginNotice) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {

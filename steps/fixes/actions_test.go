@@ -2,6 +2,7 @@ package fixes
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -53,17 +54,29 @@ var ctxBG = context.Background()
 
 func unitOrg(t *testing.T) *fxOrg { return fxStartJSON(t, unitSnapshot) }
 
-func ps(id string, kv ...string) steps.PlanStep {
-	return steps.PlanStep{ID: id, Params: diagnose.Pairs(kv)}
+// ps is a plan step with params given as JSON name, value pairs.
+func ps(id steps.StepID, kv ...string) steps.PlanStep {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			m[kv[i]] = kv[i+1]
+		}
+	}
+	raw, _ := json.Marshal(m)
+	var p steps.Params
+	if err := json.Unmarshal(raw, &p); err != nil {
+		panic(err)
+	}
+	return steps.PlanStep{ID: id, Params: p}
 }
 
-func janeStep(id string) steps.PlanStep {
+func janeStep(id steps.StepID) steps.PlanStep {
 	return ps(id, steps.ParamAccountID, "712020:jane", steps.ParamEmail, "yuki.t@acme.com", steps.ParamName, "Jane Roe", steps.ParamPlaceholder, "yuki.t_duplicate@acme.com")
 }
 
-func yukiProvision(idp string) steps.PlanStep {
+func yukiProvision(idp steps.IdpKind) steps.PlanStep {
 	return ps(steps.StepProvisionUser, steps.ParamAccountID, "712020:yuki", steps.ParamEmail, "yuki.tanaka@acme.com", steps.ParamName, "Yuki Tanaka",
-		steps.ParamTarget, "yuki.t@acme.com", steps.ParamExternalID, "obj-yuki", steps.ParamDirectoryID, "d-entra", steps.ParamIdp, idp, steps.ParamScimUserID, "s-yuki")
+		steps.ParamTarget, "yuki.t@acme.com", steps.ParamExternalID, "obj-yuki", steps.ParamDirectoryID, "d-entra", steps.ParamIdp, string(idp), steps.ParamScimUserID, "s-yuki")
 }
 
 func mustOK(t *testing.T, what string, err error) {
@@ -89,7 +102,7 @@ func wantOperator(t *testing.T, err error, words ...string) string {
 
 func TestActionsCoverEveryStepID(t *testing.T) {
 	reg := Actions()
-	ids := []string{steps.StepCheckHolder, steps.StepGuidanceOtherOrg, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder,
+	ids := []steps.StepID{steps.StepCheckHolder, steps.StepGuidanceOtherOrg, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder,
 		steps.StepProvisionUser, steps.StepVerifyUser, steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate,
 		steps.StepUnlinkOld, steps.StepSetOldEmail, steps.StepIdpAddGroups, steps.StepRestoreMemberships, steps.StepClaimDomain, steps.StepClaimAccount,
 		steps.StepGooglePrimaryEmail, steps.StepSocialLoginNotice, steps.StepAlignSamlAttribute}
@@ -107,11 +120,11 @@ func TestActionsCoverEveryStepID(t *testing.T) {
 func TestActionCallsNameRealIDs(t *testing.T) {
 	o := fxStartJSON(t, twoDirectoriesSnapshot)
 	d := o.fxDiagnose(t, diagnose.Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
-	got := map[string][]steps.Call{}
+	got := map[steps.StepID][]steps.Call{}
 	for _, s := range d.Plan {
 		got[s.ID] = Actions()[s.ID].Calls(s)
 	}
-	want := map[string]struct{ method, path, body string }{
+	want := map[steps.StepID]struct{ method, path, body string }{
 		steps.StepUnlinkDuplicate:    {"DELETE", "/admin/user-provisioning/v1/org/{orgId}/user/712020:dup/onlyDeleteUserInDB", ""},
 		steps.StepParkDuplicate:      {"PUT", "/users/712020:dup/manage/email", `{"email":"yuki.t_duplicate@acme.com"}`},
 		steps.StepUnlinkOld:          {"DELETE", "/admin/user-provisioning/v1/org/{orgId}/user/712020:yuki/onlyDeleteUserInDB", ""},
@@ -146,7 +159,7 @@ func TestActionCallsNameRealIDs(t *testing.T) {
 		ps(steps.StepClaimDomain, steps.ParamDomain, "acme-labs.com"),
 		ps(steps.StepClaimAccount, steps.ParamAccountID, "712020:lab", steps.ParamDomain, "acme-labs.com", steps.ParamDomainVerified, "false"),
 		ps(steps.StepGooglePrimaryEmail, steps.ParamAccountID, "712020:g", steps.ParamTarget, "g@acme.com"),
-		ps(steps.StepAlignSamlAttribute, steps.ParamDirectoryID, "d", steps.ParamScimUserID, "s", steps.ParamTarget, "t@acme.com", steps.ParamIdp, steps.IdpOkta),
+		ps(steps.StepAlignSamlAttribute, steps.ParamDirectoryID, "d", steps.ParamScimUserID, "s", steps.ParamTarget, "t@acme.com", steps.ParamIdp, string(steps.IdpOkta)),
 		janeStep(steps.StepCheckHolder), janeStep(steps.StepGuidanceOtherOrg), janeStep(steps.StepRecordHolderMemberships),
 	} {
 		calls := Actions()[s.ID].Calls(s)
@@ -177,7 +190,7 @@ func TestCheckHolderAction(t *testing.T) {
 	}
 	mustOK(t, "execute", a.Execute(ctxBG, env, s))
 	var note string
-	if ok, _ := env.Facts.Get(factNote+steps.StepCheckHolder, &note); !ok || !strings.Contains(note, "ID-240") {
+	if ok, _ := env.Facts.Get(factNote+string(steps.StepCheckHolder), &note); !ok || !strings.Contains(note, "ID-240") {
 		t.Errorf("warning not journaled: %q", note)
 	}
 	mustOK(t, "verify", a.Verify(ctxBG, env, s))
@@ -342,7 +355,7 @@ func TestProvisionUserAction(t *testing.T) {
 		}
 	}
 	var rep run.IdpReport
-	if ok, _ := env.Facts.Get(factIdpReport+steps.StepProvisionUser, &rep); !ok || rep.Status != 409 || len(rep.Log) == 0 {
+	if ok, _ := env.Facts.Get(factIdpReport+string(steps.StepProvisionUser), &rep); !ok || rep.Status != 409 || len(rep.Log) == 0 {
 		t.Errorf("IdP log not journaled: %+v", rep)
 	}
 	// Free the address, then provision.
@@ -397,7 +410,7 @@ func TestIdpGroupsActions(t *testing.T) {
 	env := o.env(t, false)
 	rm, add := actIdpGroups{remove: true}, actIdpGroups{}
 	s := ps(steps.StepIdpRemoveGroups, steps.ParamAccountID, "712020:yuki", steps.ParamName, "Yuki Tanaka", steps.ParamExternalID, "obj-yuki",
-		steps.ParamDirectoryID, "d-entra", steps.ParamIdp, steps.IdpEntra, steps.ParamGroups, "engineering")
+		steps.ParamDirectoryID, "d-entra", steps.ParamIdp, string(steps.IdpEntra), steps.ParamGroups, "engineering")
 	if pre := mustCheck(t, rm, env, s, run.Ready); !strings.Contains(pre.Reason, "engineering") {
 		t.Errorf("reason %s", pre.Reason)
 	}
@@ -421,7 +434,7 @@ func TestIdpGroupsActions(t *testing.T) {
 		t.Errorf("not back in the synced group: %v", u.Groups)
 	}
 	okta := s
-	okta.Params = diagnose.Pairs([]string{steps.ParamName, "Yuki", steps.ParamIdp, steps.IdpOkta})
+	okta.Params = ps("", steps.ParamName, "Yuki", steps.ParamIdp, string(string(steps.IdpOkta))).Params
 	wantOperator(t, add.Execute(ctxBG, o.env(t, true), okta), "Okta", "Push Groups")
 }
 
@@ -593,7 +606,7 @@ func TestGooglePrimaryEmailAction(t *testing.T) {
 	o := fxStartJSON(t, googleSnapshot)
 	env := o.env(t, false)
 	a := actGooglePrimaryEmail{}
-	s := ps(steps.StepGooglePrimaryEmail, steps.ParamAccountID, "712020:yuki", steps.ParamName, "Yuki Tanaka", steps.ParamTarget, "yuki.t@acme.com", steps.ParamDirectoryID, "d-google", steps.ParamIdp, steps.IdpGoogle)
+	s := ps(steps.StepGooglePrimaryEmail, steps.ParamAccountID, "712020:yuki", steps.ParamName, "Yuki Tanaka", steps.ParamTarget, "yuki.t@acme.com", steps.ParamDirectoryID, "d-google", steps.ParamIdp, string(steps.IdpGoogle))
 	mustCheck(t, a, env, s, run.Ready)
 	wantOperator(t, a.Execute(ctxBG, o.env(t, true), s), "Google Admin console", "primary email to yuki.t@acme.com")
 	mustOK(t, "execute", a.Execute(ctxBG, env, s))
@@ -629,7 +642,7 @@ func TestAlignSamlAttributeAction(t *testing.T) {
 	mustOK(t, "verify", a.Verify(ctxBG, env, s))
 	mustCheck(t, a, env, s, run.AlreadyDone)
 	var rep run.IdpReport
-	if ok, _ := env.Facts.Get(factIdpReport+steps.StepAlignSamlAttribute, &rep); !ok || !strings.Contains(strings.Join(rep.Log, "\n"), "NameID") {
+	if ok, _ := env.Facts.Get(factIdpReport+string(steps.StepAlignSamlAttribute), &rep); !ok || !strings.Contains(strings.Join(rep.Log, "\n"), "NameID") {
 		t.Errorf("report %+v", rep)
 	}
 	if u := o.state().Directories[0].IdpUsers[0]; u.SamlNameID != "bo.li@acme.com" {

@@ -18,12 +18,12 @@ import (
 type actVerifyUser struct{}
 
 func (actVerifyUser) Calls(s steps.PlanStep) []steps.Call {
-	id := s.Params[steps.ParamAccountID]
+	id := s.Params.AccountID
 	calls := []steps.Call{
 		accountReadCall(id, "the account's email"),
 		{Method: "GET", Path: "/admin/user-provisioning/v1/org/{orgId}/user/" + id + "/get-scim-links", Note: "read only: the SCIM users linking it"},
 	}
-	if dir, ext := s.Params[steps.ParamDirectoryID], s.Params[steps.ParamExternalID]; dir != "" && ext != "" {
+	if dir, ext := s.Params.DirectoryID, s.Params.ExternalID; dir != "" && ext != "" {
 		calls = append(calls, steps.Call{Method: "GET", Path: "/scim/directory/" + dir + "/Users/{scimUserId}", Note: "read only: its externalId is " + ext})
 	}
 	return calls
@@ -44,7 +44,7 @@ func (actVerifyUser) Execute(ctx context.Context, env *run.Env, s steps.PlanStep
 
 func (actVerifyUser) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
 	return settle(ctx, env, func(ctx context.Context) error {
-		return hasTargetAndLink(ctx, env, s.Params[steps.ParamAccountID], s.Params[steps.ParamTarget], s.Params[steps.ParamDirectoryID], s.Params[steps.ParamExternalID])
+		return hasTargetAndLink(ctx, env, s.Params.AccountID, s.Params.Target, s.Params.DirectoryID, s.Params.ExternalID)
 	})
 }
 

@@ -35,7 +35,7 @@ func TestFixEveryDemoScenario(t *testing.T) {
 			t.Parallel()
 			o := fxStart(t, nil, fixtures.Options{})
 			d := o.fxDiagnose(t, diagnose.Request{User: sc.User, Target: sc.Target, IdpError: sc.IdpError})
-			if d.Verdict != sc.Verdict {
+			if string(d.Verdict) != sc.Verdict {
 				t.Fatalf("verdict %s, want %s", d.Verdict, sc.Verdict)
 			}
 			before := o.state()
@@ -127,30 +127,31 @@ func checkFixed(t *testing.T, o *fxOrg, x *run.Executor, d *diagnose.Diagnosis, 
 // Tricky cases beyond the demo, as small snapshots.
 func TestFixTrickyCases(t *testing.T) {
 	cases := []struct {
-		name, snapshot, user, target, verdict string
-		plan                                  []string
+		name, snapshot, user, target string
+		verdict                      steps.Verdict
+		plan                         []steps.StepID
 	}{
 		{
 			name: "holder with product access, provisioned", snapshot: testorgs.EmailTaken(steps.IdpEntra),
 			user: "yuki.tanaka@acme.com", target: "yuki.t@acme.com", verdict: steps.VerdictEmailTaken,
-			plan: []string{steps.StepCheckHolder, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser},
+			plan: []steps.StepID{steps.StepCheckHolder, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser},
 		},
 		{
 			name: "duplicate with the old account still linked in another directory", snapshot: twoDirectoriesSnapshot,
 			user: "yuki.tanaka@acme.com", target: "yuki.t@acme.com", verdict: steps.VerdictDuplicateAccount,
-			plan: []string{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate, steps.StepUnlinkOld,
+			plan: []steps.StepID{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate, steps.StepUnlinkOld,
 				steps.StepSetOldEmail, steps.StepIdpAddGroups, steps.StepProvisionUser, steps.StepVerifyUser, steps.StepRestoreMemberships},
 		},
 		{
 			name: "duplicate matched by display name", snapshot: byNameSnapshot,
 			user: "712020:yuki", target: "yuki.t@acme.com", verdict: steps.VerdictDuplicateAccount,
-			plan: []string{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate,
+			plan: []steps.StepID{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate,
 				steps.StepSetOldEmail, steps.StepIdpAddGroups, steps.StepProvisionUser, steps.StepVerifyUser, steps.StepRestoreMemberships},
 		},
 		{
 			name: "placeholder already taken", snapshot: placeholderTakenSnapshot,
 			user: "yuki.tanaka@acme.com", target: "yuki.t@acme.com", verdict: steps.VerdictEmailTaken,
-			plan: []string{steps.StepCheckHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser},
+			plan: []steps.StepID{steps.StepCheckHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser},
 		},
 		{
 			name: "okta, two IdP groups", snapshot: testorgs.EmailTaken(steps.IdpOkta),
@@ -243,7 +244,7 @@ const placeholderTakenSnapshot = `{
 func TestFixHolderInAnotherOrgStopsWithGuidance(t *testing.T) {
 	o := fxStartJSON(t, testorgs.OtherOrg)
 	d := o.fxDiagnose(t, diagnose.Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
-	if d.Verdict != steps.VerdictEmailTaken || !slices.Equal(steps.IDs(d.Plan), []string{steps.StepGuidanceOtherOrg}) {
+	if d.Verdict != steps.VerdictEmailTaken || !slices.Equal(steps.IDs(d.Plan), []steps.StepID{steps.StepGuidanceOtherOrg}) {
 		t.Fatalf("verdict %s plan %v", d.Verdict, steps.IDs(d.Plan))
 	}
 	before := o.stateJSON(t)
@@ -272,16 +273,16 @@ func play(t *testing.T, o *fxOrg, s steps.PlanStep) {
 	ctx := context.Background()
 	snap := o.state()
 	extOf := func() string {
-		if ext := s.Params[steps.ParamExternalID]; ext != "" {
+		if ext := s.Params.ExternalID; ext != "" {
 			return ext
 		}
-		for _, l := range fxLinks(snap, s.Params[steps.ParamAccountID]) {
+		for _, l := range fxLinks(snap, s.Params.AccountID) {
 			dir, id, _ := strings.Cut(l, "/")
-			if su := fxScimUser(snap, dir, id); su != nil && (s.Params[steps.ParamDirectoryID] == "" || s.Params[steps.ParamDirectoryID] == dir) {
+			if su := fxScimUser(snap, dir, id); su != nil && (s.Params.DirectoryID == "" || s.Params.DirectoryID == dir) {
 				return su.ExternalID
 			}
 		}
-		ext, err := o.sim.IdP().FindUser(s.Params[steps.ParamTarget])
+		ext, err := o.sim.IdP().FindUser(s.Params.Target)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -297,13 +298,13 @@ func play(t *testing.T, o *fxOrg, s steps.PlanStep) {
 	case steps.StepIdpAddGroups, steps.StepRestoreMemberships:
 		res, err = o.sim.IdP().AddToGroups(ctx, extOf())
 	case steps.StepAlignSamlAttribute:
-		su := fxScimUser(snap, s.Params[steps.ParamDirectoryID], s.Params[steps.ParamScimUserID])
+		su := fxScimUser(snap, s.Params.DirectoryID, s.Params.ScimUserID)
 		res, err = o.sim.AlignSamlAttribute(su.ExternalID)
 	case steps.StepClaimDomain:
-		err = o.sim.VerifyDomain(s.Params[steps.ParamDomain])
+		err = o.sim.VerifyDomain(s.Params.Domain)
 	case steps.StepClaimAccount:
-		if err = o.sim.VerifyDomain(s.Params[steps.ParamDomain]); err == nil {
-			err = o.sim.ClaimAccount(s.Params[steps.ParamAccountID])
+		if err = o.sim.VerifyDomain(s.Params.Domain); err == nil {
+			err = o.sim.ClaimAccount(s.Params.AccountID)
 		}
 	default:
 		t.Fatalf("nothing to play for %s", s.ID)
@@ -317,10 +318,10 @@ func play(t *testing.T, o *fxOrg, s steps.PlanStep) {
 // the run waits for the operator, the simulator plays the operator and the
 // run is resumed, until it completes. It returns the instructions given,
 // per step id.
-func runLive(t *testing.T, o *fxOrg, d *diagnose.Diagnosis) (map[string]string, *run.Executor) {
+func runLive(t *testing.T, o *fxOrg, d *diagnose.Diagnosis) (map[steps.StepID]string, *run.Executor) {
 	t.Helper()
 	x := o.executor(t, true)
-	said := map[string]string{}
+	said := map[steps.StepID]string{}
 	res, err := x.Start(context.Background(), fxHeader(d))
 	for i := 0; ; i++ {
 		if err != nil {
@@ -355,24 +356,24 @@ func runLive(t *testing.T, o *fxOrg, d *diagnose.Diagnosis) (map[string]string, 
 func TestFixLiveWaitsForTheOperatorThenResumes(t *testing.T) {
 	cases := []struct {
 		name, snapshot, user, target string
-		want                         map[string][]string // step id -> what its instructions must name
+		want                         map[steps.StepID][]string // step id -> what its instructions must name
 	}{
 		{name: "entra, nothing blocks", user: "chinedu.okonkwo@acme.com", target: "chinedu.okonkwo@acme.io",
-			want: map[string][]string{steps.StepProvisionUser: {"Microsoft Entra ID", "Provision on demand", `emails[type eq "work"].value`, "Unique User Identifier", "chinedu.okonkwo@acme.io"}}},
+			want: map[steps.StepID][]string{steps.StepProvisionUser: {"Microsoft Entra ID", "Provision on demand", `emails[type eq "work"].value`, "Unique User Identifier", "chinedu.okonkwo@acme.io"}}},
 		{name: "okta, holder provisioned", snapshot: testorgs.EmailTaken(steps.IdpOkta), user: "yuki.tanaka@acme.com", target: "yuki.t@acme.com",
-			want: map[string][]string{steps.StepProvisionUser: {"Okta", "Push now", "primary email", "username format"}}},
+			want: map[steps.StepID][]string{steps.StepProvisionUser: {"Okta", "Push now", "primary email", "username format"}}},
 		{name: "onelogin", snapshot: testorgs.EmailTaken(steps.IdpOneLogin), user: "yuki.tanaka@acme.com", target: "yuki.t@acme.com",
-			want: map[string][]string{steps.StepProvisionUser: {"OneLogin", "NameID", `emails[type eq "work"].value`}}},
+			want: map[steps.StepID][]string{steps.StepProvisionUser: {"OneLogin", "NameID", `emails[type eq "work"].value`}}},
 		{name: "google workspace", user: "isabela.magalhaes@acme.com", target: "isabela.costa@acme.com",
-			want: map[string][]string{steps.StepGooglePrimaryEmail: {"Google Admin console", "primary email", "isabela.costa@acme.com"}}},
+			want: map[steps.StepID][]string{steps.StepGooglePrimaryEmail: {"Google Admin console", "primary email", "isabela.costa@acme.com"}}},
 		{name: "domain to verify", user: "mateus.araujo@acme.com", target: "mateus.araujo@acme-labs.com",
-			want: map[string][]string{steps.StepClaimDomain: {"admin.atlassian.com", "Settings > Domains", "acme-labs.com"}, steps.StepProvisionUser: {"Provision on demand"}}},
+			want: map[steps.StepID][]string{steps.StepClaimDomain: {"admin.atlassian.com", "Settings > Domains", "acme-labs.com"}, steps.StepProvisionUser: {"Provision on demand"}}},
 		{name: "account to claim, no SCIM record", user: "jussi.nieminen@acme-labs.com", target: "jussi.nieminen@acme.com",
-			want: map[string][]string{steps.StepClaimAccount: {"Managed accounts", "verify acme-labs.com"}, steps.StepProvisionUser: {"already set to jussi.nieminen@acme.com"}}},
+			want: map[steps.StepID][]string{steps.StepClaimAccount: {"Managed accounts", "verify acme-labs.com"}, steps.StepProvisionUser: {"already set to jussi.nieminen@acme.com"}}},
 		{name: "SAML and SCIM attributes differ", user: "m.wisniewski@acme.com", target: "marek.wisniewski@acme.com",
-			want: map[string][]string{steps.StepAlignSamlAttribute: {"Unique User Identifier (Name ID)", `emails[type eq "work"].value`, "marek.wisniewski@acme.com"}}},
+			want: map[steps.StepID][]string{steps.StepAlignSamlAttribute: {"Unique User Identifier (Name ID)", `emails[type eq "work"].value`, "marek.wisniewski@acme.com"}}},
 		{name: "duplicate", user: "tkobayashi@acme.com", target: "takeshi.kobayashi@acme.com",
-			want: map[string][]string{
+			want: map[steps.StepID][]string{
 				steps.StepIdpRemoveGroups: {"Microsoft Entra ID", "remove Takeshi Kobayashi from", "dynamic group"},
 				steps.StepIdpAddGroups:    {"add Takeshi Kobayashi back"},
 				steps.StepProvisionUser:   {"Provision on demand"},

@@ -76,7 +76,7 @@ type Record struct {
 	Time   string          `json:"time"` // RFC 3339, UTC, milliseconds
 	Type   RecordType      `json:"type"`
 	Index  int             `json:"index,omitempty"` // 1-based plan step; 0 for run-level records
-	Step   string          `json:"step,omitempty"`  // the step id
+	Step   steps.StepID    `json:"step,omitempty"`  // the step id
 	Header *RunHeader      `json:"header,omitempty"`
 	Call   *steps.Call     `json:"call,omitempty"`
 	Before json.RawMessage `json:"before,omitempty"` // intent: the state the call will change
@@ -100,11 +100,11 @@ type RunHeader struct {
 	RunID         string           `json:"runId"`
 	Started       time.Time        `json:"started"`
 	Org           string           `json:"org,omitempty"`
-	Mode          string           `json:"mode,omitempty"` // live | simulated | demo
+	Mode          steps.Mode       `json:"mode,omitempty"`
 	User          string           `json:"user,omitempty"`
 	UserAccountID string           `json:"userAccountId,omitempty"`
 	Target        string           `json:"target,omitempty"`
-	Verdict       string           `json:"verdict,omitempty"`
+	Verdict       steps.Verdict    `json:"verdict,omitempty"`
 	Plan          []steps.PlanStep `json:"plan"`
 	Tool          string           `json:"tool,omitempty"` // syncdoctor version
 	// OrgState is, for a simulated org, the file its state is kept in, so

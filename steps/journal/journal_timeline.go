@@ -88,11 +88,11 @@ func describeStart(rec Record) string {
 		parts[0] += ", target " + h.Target
 	}
 	if h.Verdict != "" {
-		parts = append(parts, "verdict "+h.Verdict)
+		parts = append(parts, "verdict "+string(h.Verdict))
 	}
 	parts = append(parts, fmt.Sprintf("%d steps", len(h.Plan)))
 	if h.Mode != "" {
-		parts = append(parts, h.Mode+" org "+h.Org)
+		parts = append(parts, string(h.Mode)+" org "+h.Org)
 	}
 	if h.Tool != "" {
 		parts = append(parts, "syncdoctor "+h.Tool)

@@ -4,20 +4,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // NoteInput is what the ticket note needs beyond the journal: the
 // diagnosis's findings and the accounts it involved.
 type NoteInput struct {
 	UserName string        // the user's display name
-	Verdict  string        // overrides the run header's verdict when set
+	Verdict  steps.Verdict // overrides the run header's verdict when set
 	Findings []NoteFinding // as diagnosis reported them
 	Accounts []NoteAccount // the other accounts the fix involved (holder, duplicate, ...)
 }
 
 // NoteFinding is one diagnosis finding (contract §2's findings[]).
 type NoteFinding struct {
-	Code      string
+	Code      steps.FindingCode
 	AccountID string
 	Detail    string
 }
@@ -54,7 +56,7 @@ func TicketNote(r *RunLog, in NoteInput) string {
 	if in.Verdict != "" {
 		verdict = in.Verdict
 	}
-	line("- **Verdict:** %s", orNone(code(verdict)))
+	line("- **Verdict:** %s", orNone(code(string(verdict))))
 	line("- **Org:** %s", orgLine(h))
 	line("- **Outcome:** %s", runOutcome(r))
 	line("- **Run id:** `%s`", h.RunID)
@@ -78,7 +80,7 @@ func TicketNote(r *RunLog, in NoteInput) string {
 		line("None recorded.")
 	}
 	for _, f := range in.Findings {
-		s := "- " + code(f.Code)
+		s := "- " + code(string(f.Code))
 		if f.AccountID != "" {
 			s += " (account `" + f.AccountID + "`)"
 		}
@@ -154,11 +156,11 @@ func membershipNote(r *RunLog) string {
 func orgLine(h RunHeader) string {
 	s := orNone(md(h.Org))
 	switch h.Mode {
-	case "demo", "simulated":
-		s += " (" + h.Mode + ": a simulated org, nothing real was changed)"
+	case steps.ModeDemo, steps.ModeSimulated:
+		s += " (" + string(h.Mode) + ": a simulated org, nothing real was changed)"
 	case "":
 	default:
-		s += " (" + h.Mode + ")"
+		s += " (" + string(h.Mode) + ")"
 	}
 	return s
 }

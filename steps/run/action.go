@@ -60,7 +60,7 @@ type Precondition struct {
 }
 
 // Registry maps a plan step id to the action that carries it out.
-type Registry map[string]Action
+type Registry map[steps.StepID]Action
 
 // IdP is the simulated identity provider of the demo and of tests. It is nil
 // against a live org, where IdP steps are the operator's to do.

@@ -30,7 +30,7 @@ type Env struct {
 
 type stepRef struct {
 	index int // 1-based
-	id    string
+	id    steps.StepID
 }
 
 func (e *Env) Now() time.Time {
@@ -62,7 +62,7 @@ func (e *Env) write(rec journal.Record) (int64, error) {
 // is written and fsynced before do runs, and an outcome record (ok, error,
 // or uncertain when the answer was lost) after it returns. When the intent
 // cannot be journaled, do never runs. It returns do's error.
-func (e *Env) Mutate(ctx context.Context, step string, call steps.Call, before any, do func(ctx context.Context) error) error {
+func (e *Env) Mutate(ctx context.Context, step steps.StepID, call steps.Call, before any, do func(ctx context.Context) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

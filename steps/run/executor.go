@@ -49,7 +49,7 @@ type Result struct {
 // StepOutcome is one plan step's result.
 type StepOutcome struct {
 	Index   int                `json:"index"` // 1-based
-	ID      string             `json:"id"`
+	ID      steps.StepID       `json:"id"`
 	Title   string             `json:"title"`
 	Kind    steps.Kind         `json:"kind"`
 	Status  journal.StepStatus `json:"status"`

@@ -163,8 +163,8 @@ func (a recordGroups) Check(ctx context.Context, env *Env, s steps.PlanStep) (Pr
 }
 
 func (a recordGroups) Execute(ctx context.Context, env *Env, s steps.PlanStep) error {
-	ext := s.Params["externalId"]
-	return env.Facts.Set(journal.FactMemberships, []journal.MembershipFact{{AccountID: s.Params["accountId"], ExternalID: ext, Groups: a.org.groupsOf(ext)}})
+	ext := s.Params.ExternalID
+	return env.Facts.Set(journal.FactMemberships, []journal.MembershipFact{{AccountID: s.Params.AccountID, ExternalID: ext, Groups: a.org.groupsOf(ext)}})
 }
 
 func (a recordGroups) Verify(ctx context.Context, env *Env, s steps.PlanStep) error {
@@ -196,7 +196,7 @@ func (a idpGroups) recorded(env *Env) []string {
 }
 
 func (a idpGroups) done(env *Env, s steps.PlanStep) bool {
-	have := a.org.groupsOf(s.Params["externalId"])
+	have := a.org.groupsOf(s.Params.ExternalID)
 	if a.remove {
 		return len(have) == 0
 	}
@@ -215,7 +215,7 @@ func (a idpGroups) Check(ctx context.Context, env *Env, s steps.PlanStep) (Preco
 }
 
 func (a idpGroups) Execute(ctx context.Context, env *Env, s steps.PlanStep) error {
-	ext := s.Params["externalId"]
+	ext := s.Params.ExternalID
 	if env.IdP == nil {
 		verb := "add the user back to"
 		if a.remove {
@@ -237,7 +237,7 @@ func (a idpGroups) Execute(ctx context.Context, env *Env, s steps.PlanStep) erro
 
 func (a idpGroups) Verify(ctx context.Context, env *Env, s steps.PlanStep) error {
 	if !a.done(env, s) {
-		return fmt.Errorf("groups of %s are %v", s.Params["externalId"], a.org.groupsOf(s.Params["externalId"]))
+		return fmt.Errorf("groups of %s are %v", s.Params.ExternalID, a.org.groupsOf(s.Params.ExternalID))
 	}
 	if !a.remove {
 		return env.Facts.Set(journal.FactMembershipsRestored, true)
@@ -256,12 +256,12 @@ type setEmail struct {
 }
 
 func (a *setEmail) Calls(s steps.PlanStep) []steps.Call {
-	return []steps.Call{{Method: "PUT", Path: "/users/" + s.Params["accountId"] + "/manage/email", Body: `{"email":"` + s.Params["email"] + `"}`}}
+	return []steps.Call{{Method: "PUT", Path: "/users/" + s.Params.AccountID + "/manage/email", Body: `{"email":"` + s.Params.Email + `"}`}}
 }
 
 func (a *setEmail) Check(ctx context.Context, env *Env, s steps.PlanStep) (Precondition, error) {
 	a.org.countCheck()
-	acc, want := s.Params["accountId"], s.Params["email"]
+	acc, want := s.Params.AccountID, s.Params.Email
 	if a.org.email(acc) == want {
 		return Precondition{State: AlreadyDone, Reason: acc + " already has " + want}, nil
 	}
@@ -272,7 +272,7 @@ func (a *setEmail) Check(ctx context.Context, env *Env, s steps.PlanStep) (Preco
 }
 
 func (a *setEmail) Execute(ctx context.Context, env *Env, s steps.PlanStep) error {
-	acc, want := s.Params["accountId"], s.Params["email"]
+	acc, want := s.Params.AccountID, s.Params.Email
 	before := map[string]string{"email": a.org.email(acc)}
 	return env.Mutate(ctx, s.ID, a.Calls(s)[0], before, func(ctx context.Context) error {
 		if a.sendErr != nil && !a.applyThenErr {
@@ -287,7 +287,7 @@ func (a *setEmail) Verify(ctx context.Context, env *Env, s steps.PlanStep) error
 	if a.verifyErr != nil {
 		return a.verifyErr
 	}
-	acc, want := s.Params["accountId"], s.Params["email"]
+	acc, want := s.Params.AccountID, s.Params.Email
 	return env.Poll(ctx, time.Millisecond, 2*time.Second, func(ctx context.Context) error {
 		if got := a.org.email(acc); got != want {
 			return fmt.Errorf("%s still has %s", acc, got)
@@ -302,11 +302,11 @@ func (a *setEmail) Verify(ctx context.Context, env *Env, s steps.PlanStep) error
 // different params: steps are told apart by position, not id.
 func fixPlan() []steps.PlanStep {
 	return []steps.PlanStep{
-		{ID: "record-groups", Kind: steps.KindCheck, Title: "Record the user's group memberships", Params: map[string]string{"externalId": "ext-yuki", "accountId": "acc-old"}},
-		{ID: "remove-groups", Kind: steps.KindIdP, Title: "Remove the user from the IdP groups", Params: map[string]string{"externalId": "ext-yuki"}},
-		{ID: "set-email", Kind: steps.KindAPI, Title: "Move the duplicate account aside", Destructive: true, Params: map[string]string{"accountId": "acc-new", "email": "yuki_duplicate@acme.com"}},
-		{ID: "set-email", Kind: steps.KindAPI, Title: "Give the old account the target email", Params: map[string]string{"accountId": "acc-old", "email": "yuki@acme.com"}},
-		{ID: "add-groups", Kind: steps.KindIdP, Title: "Put the user back in the IdP groups", Params: map[string]string{"externalId": "ext-yuki"}},
+		{ID: "record-groups", Kind: steps.KindCheck, Title: "Record the user's group memberships", Params: steps.Params{ExternalID: "ext-yuki", AccountID: "acc-old"}},
+		{ID: "remove-groups", Kind: steps.KindIdP, Title: "Remove the user from the IdP groups", Params: steps.Params{ExternalID: "ext-yuki"}},
+		{ID: "set-email", Kind: steps.KindAPI, Title: "Move the duplicate account aside", Destructive: true, Params: steps.Params{AccountID: "acc-new", Email: "yuki_duplicate@acme.com"}},
+		{ID: "set-email", Kind: steps.KindAPI, Title: "Give the old account the target email", Params: steps.Params{AccountID: "acc-old", Email: "yuki@acme.com"}},
+		{ID: "add-groups", Kind: steps.KindIdP, Title: "Put the user back in the IdP groups", Params: steps.Params{ExternalID: "ext-yuki"}},
 	}
 }
 
@@ -351,7 +351,7 @@ type harness struct {
 	clock   *fakeClock
 	x       *Executor
 	events  []Event
-	confirm []string // ids of the steps Confirm was asked about
+	confirm []steps.StepID // ids of the steps Confirm was asked about
 }
 
 func newHarness(t *testing.T, org *fakeOrg, path string) *harness {

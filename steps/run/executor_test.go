@@ -35,7 +35,7 @@ func TestExecutorHappyPathJournalsEveryStage(t *testing.T) {
 		t.Errorf("org = %s\nwant  %s", got, want)
 	}
 	// The check step is not confirmed; every other one is.
-	if !slices.Equal(h.confirm, []string{"remove-groups", "set-email", "set-email", "add-groups"}) {
+	if !slices.Equal(h.confirm, []steps.StepID{"remove-groups", "set-email", "set-email", "add-groups"}) {
 		t.Errorf("confirmed %v", h.confirm)
 	}
 
@@ -243,7 +243,7 @@ func TestExecutorRechecksAfterSlowConfirm(t *testing.T) {
 	org := newFakeOrg()
 	h := newHarness(t, org, "")
 	h.x.Confirm = func(ctx context.Context, s steps.PlanStep) (bool, error) {
-		if s.Params["accountId"] == "acc-new" {
+		if s.Params.AccountID == "acc-new" {
 			// While the prompt waited, someone made the change.
 			h.clock.Advance(time.Minute)
 			org.emails["acc-new"] = "yuki_duplicate@acme.com"

@@ -19,7 +19,7 @@ func TestTicketNote(t *testing.T) {
 	note := journal.TicketNote(readOnlyRun(t, h.path), journal.NoteInput{
 		UserName: "Yuki Tanaka",
 		Findings: []journal.NoteFinding{
-			{Code: steps.VerdictDuplicateAccount, AccountID: "acc-new", Detail: "Provisioning made a second account | not an update"},
+			{Code: steps.VerdictDuplicateAccount.Code(), AccountID: "acc-new", Detail: "Provisioning made a second account | not an update"},
 			{Code: steps.FindingHolderProductAccess, AccountID: "acc-new", Detail: "key " + key + " leaked into a detail"},
 		},
 		Accounts: []journal.NoteAccount{{Role: "duplicate", AccountID: "acc-new", Email: "yuki@acme.com"}},

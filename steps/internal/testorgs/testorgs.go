@@ -2,9 +2,11 @@
 // steps packages share.
 package testorgs
 
+import "github.com/syncdoctor/syncdoctor/steps"
+
 // EmailTaken is the 409 case: Yuki's IdP now says yuki.t@acme.com,
 // which Jane's provisioned account (with product access) holds.
-func EmailTaken(idp string) string {
+func EmailTaken(idp steps.IdpKind) string {
 	return `{
   "org": {"id": "org-sim", "name": "Acme"},
   "domains": [{"name": "acme.com", "status": "verified"}],
@@ -14,7 +16,7 @@ func EmailTaken(idp string) string {
   ],
   "groups": [{"id": "g-eng", "name": "engineering", "externalSynced": true}],
   "directories": [{
-    "id": "d-1", "name": "IdP", "idp": "` + idp + `",
+    "id": "d-1", "name": "IdP", "idp": "` + string(idp) + `",
     "users": [
       {"id": "s-yuki", "externalId": "obj-yuki", "userName": "yuki.tanaka@acme.com", "displayName": "Yuki Tanaka", "active": true,
        "emails": [{"value": "yuki.tanaka@acme.com", "type": "work", "primary": true}], "atlassianAccountId": "712020:yuki"},

@@ -6,17 +6,10 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps"
 )
 
-// idpDisplayName names an IdP kind for people.
-func IdpName(kind string) string {
-	switch kind {
-	case steps.IdpEntra:
-		return "Microsoft Entra ID"
-	case steps.IdpOkta:
-		return "Okta"
-	case steps.IdpGoogle:
-		return "Google Workspace"
-	case steps.IdpOneLogin:
-		return "OneLogin"
+// IdpName names an IdP kind for people.
+func IdpName(kind steps.IdpKind) string {
+	if name := kind.DisplayName(); name != "" {
+		return name
 	}
 	return "the identity provider"
 }

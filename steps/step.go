@@ -1,37 +1,41 @@
 package steps
 
+// StepID names what a plan step does; the registry of fix steps maps each
+// one to the code that carries it out.
+type StepID string
+
 // Plan step ids. The comment on each says who does it, what it does and the
-// Params it carries (keys are the Param* constants below). Params are fixed
+// Params it carries (the JSON names of the Params fields). Params are fixed
 // when the plan is made, so that a resumed run acts on the same things; a
 // Param that diagnosis could not learn is absent, not empty.
 const (
 	// StepCheckHolder (check): the holder still holds the target.
 	// Params: accountId, email (= target), name — the holder.
-	StepCheckHolder = "check-holder"
+	StepCheckHolder StepID = "check-holder"
 	// StepGuidanceOtherOrg (check): the holder is not this org's to change;
 	// the org that manages it must rename or release the address (or, when
 	// no org does, the operator claims the account first). The plan stops here.
 	// Params: accountId, email (= target), name — the holder; domain (the
 	// target's domain); target.
-	StepGuidanceOtherOrg = "guidance-other-org"
+	StepGuidanceOtherOrg StepID = "guidance-other-org"
 	// StepRecordHolderMemberships (check): journal every org group
 	// membership of the locked holder, and of its SCIM user, before its
 	// provisioning record goes. Params: accountId, email, name — the
 	// holder; directoryId, scimUserId — its SCIM record, when one is known.
-	StepRecordHolderMemberships = "record-holder-memberships"
+	StepRecordHolderMemberships StepID = "record-holder-memberships"
 	// StepUnlinkHolder (api, destructive): DELETE
 	// /admin/user-provisioning/v1/org/{orgId}/user/{accountId}/onlyDeleteUserInDB
 	// on the holder, so that its email becomes editable. Only in a plan
 	// where the holder is provisioned (locked).
 	// Params: accountId, email (= target), name — the holder.
-	StepUnlinkHolder = "unlink-holder"
+	StepUnlinkHolder StepID = "unlink-holder"
 	// StepParkHolder (api, destructive): PUT /users/{accountId}/manage/email
 	// setting the holder's email to a unique placeholder on its own domain:
 	// placeholder is the preferred one (PlaceholderEmail(email, 1)); when it
 	// is taken at execute time the action tries PlaceholderEmail(email, 2),
 	// 3, ... and journals the one it used.
 	// Params: accountId, email (= target), name — the holder; placeholder.
-	StepParkHolder = "park-holder"
+	StepParkHolder StepID = "park-holder"
 	// StepProvisionUser (idp): run provisioning on demand for the user in
 	// the IdP (simulated IdP: Provision(externalId)); the IdP pushes the
 	// target to the user's account.
@@ -41,103 +45,77 @@ const (
 	// IdP, each when known; scimUserId (not in a duplicate plan, whose record
 	// is deleted first); otherDirectoryIds (comma-separated) — other
 	// directories that also hold a record of the user.
-	StepProvisionUser = "provision-user"
+	StepProvisionUser StepID = "provision-user"
 	// StepVerifyUser (check): the user's account has the target email and is
 	// linked (to a SCIM user of directoryId, with externalId, when given).
 	// Params: accountId, email (before), name — the user's account; target;
 	// directoryId, externalId when known.
-	StepVerifyUser = "verify-user"
+	StepVerifyUser StepID = "verify-user"
 
 	// StepRecordMemberships (check): journal every org group membership of
 	// both accounts and the SCIM groups of the person's SCIM user.
 	// Params: accountId, email, name — the old account (the user);
 	// duplicateAccountId, duplicateEmail; directoryId, scimUserId,
 	// externalId — the duplicate's SCIM record, when known.
-	StepRecordMemberships = "record-memberships"
+	StepRecordMemberships StepID = "record-memberships"
 	// StepIdpRemoveGroups (idp): remove the person from all its IdP groups
 	// (a dynamic group: exclude the person from its scope), so that the
 	// record's deletion does not strand synced memberships (simulated IdP:
 	// RemoveFromGroups(externalId)).
 	// Params: accountId, name — the old account; externalId, directoryId,
 	// idp when known; groups — SCIM group names, comma-separated, when known.
-	StepIdpRemoveGroups = "idp-remove-groups"
+	StepIdpRemoveGroups StepID = "idp-remove-groups"
 	// StepUnlinkDuplicate (api, destructive): onlyDeleteUserInDB on the
 	// duplicate. Params: accountId, email (= target), name — the duplicate.
-	StepUnlinkDuplicate = "unlink-duplicate"
+	StepUnlinkDuplicate StepID = "unlink-duplicate"
 	// StepParkDuplicate (api, destructive): the duplicate's email to a
 	// placeholder on its own domain, as StepParkHolder.
 	// Params: accountId, email (= target), name — the duplicate; placeholder.
-	StepParkDuplicate = "park-duplicate"
+	StepParkDuplicate StepID = "park-duplicate"
 	// StepUnlinkOld (api, destructive): onlyDeleteUserInDB on the old
 	// account, which is still linked, so that its email can be set. Only when
 	// the old account is linked. Params: accountId, email, name — the old account.
-	StepUnlinkOld = "unlink-old"
+	StepUnlinkOld StepID = "unlink-old"
 	// StepSetOldEmail (api, destructive): PUT /users/{accountId}/manage/email
 	// setting the old account's email to the target.
 	// Params: accountId, email (before), name — the old account; target.
-	StepSetOldEmail = "set-old-email"
+	StepSetOldEmail StepID = "set-old-email"
 	// StepIdpAddGroups (idp): put the person back in its IdP groups
 	// (simulated IdP: AddToGroups(externalId)). Params as StepIdpRemoveGroups.
-	StepIdpAddGroups = "idp-add-groups"
+	StepIdpAddGroups StepID = "idp-add-groups"
 	// StepRestoreMemberships (api): re-add every membership that
 	// record-memberships journaled and that is still missing from the old
 	// account (synced groups come back through the IdP), then verify all.
 	// Params: accountId, name — the old account; duplicateAccountId.
-	StepRestoreMemberships = "restore-memberships"
+	StepRestoreMemberships StepID = "restore-memberships"
 
 	// StepClaimDomain (check): the operator verifies the domain for this org
 	// (Settings > Domains); pollable through the domains list.
 	// Params: domain; target.
-	StepClaimDomain = "claim-domain"
+	StepClaimDomain StepID = "claim-domain"
 	// StepClaimAccount (check): the operator makes the account managed
 	// (verify its domain, claim the account); pollable through claimStatus.
 	// Params: accountId, email, name — the user's account; domain (its
 	// email's domain); domainVerified ("true" | "false").
-	StepClaimAccount = "claim-account"
+	StepClaimAccount StepID = "claim-account"
 	// StepGooglePrimaryEmail (idp): change the user's primary email in Google
 	// Workspace to the target; it flows to the linked account.
 	// Params: accountId, email, name — the user's account; target;
 	// directoryId when known; idp ("google").
-	StepGooglePrimaryEmail = "google-primary-email"
+	StepGooglePrimaryEmail StepID = "google-primary-email"
 
 	// StepSocialLoginNotice (check): tell the account's owner to change the
 	// address at the social login provider too, or to stop using it.
 	// Params: accountId, email, name, provider (google | microsoft) — the
 	// first account concerned; holderAccountId, holderProvider when the
 	// holder signs in with a social login too.
-	StepSocialLoginNotice = "social-login-notice"
+	StepSocialLoginNotice StepID = "social-login-notice"
 	// StepAlignSamlAttribute (idp): map the SAML attribute and the SCIM
 	// email attribute to the same IdP attribute, the one holding the target.
 	// Params: accountId, name — the user's account; target; directoryId,
 	// scimUserId, scimUserName, scimEmail — the mismatching SCIM record;
 	// idp; samlAttribute, scimAttribute — where to change it, per IdP.
-	StepAlignSamlAttribute = "align-saml-attribute"
-)
-
-// Param keys of PlanStep.Params.
-const (
-	ParamAccountID          = "accountId"
-	ParamEmail              = "email"
-	ParamName               = "name"
-	ParamTarget             = "target"
-	ParamPlaceholder        = "placeholder"
-	ParamDomain             = "domain"
-	ParamDomainVerified     = "domainVerified"
-	ParamDirectoryID        = "directoryId"
-	ParamOtherDirectoryIDs  = "otherDirectoryIds"
-	ParamScimUserID         = "scimUserId"
-	ParamScimUserName       = "scimUserName"
-	ParamScimEmail          = "scimEmail"
-	ParamExternalID         = "externalId"
-	ParamIdp                = "idp"
-	ParamGroups             = "groups"
-	ParamDuplicateAccountID = "duplicateAccountId"
-	ParamDuplicateEmail     = "duplicateEmail"
-	ParamProvider           = "provider"
-	ParamHolderAccountID    = "holderAccountId"
-	ParamHolderProvider     = "holderProvider"
-	ParamSamlAttribute      = "samlAttribute"
-	ParamScimAttribute      = "scimAttribute"
+	StepAlignSamlAttribute StepID = "align-saml-attribute"
 )
 
 // Pseudo-methods of the Calls that are not HTTP calls of this tool: what the

@@ -1,0 +1,35 @@
+package steps
+
+// Verdict is the one-word answer of a diagnosis (contract §2).
+type Verdict string
+
+// Verdicts of contract §2, in the order they are tested.
+const (
+	VerdictNotFound              Verdict = "not-found"
+	VerdictTargetDomainUnclaimed Verdict = "target-domain-unclaimed"
+	VerdictAccountUnmanaged      Verdict = "account-unmanaged"
+	VerdictDuplicateAccount      Verdict = "duplicate-account"
+	VerdictEmailTaken            Verdict = "email-taken"
+	VerdictIdpOwned              Verdict = "idp-owned"
+	VerdictNoBlocker             Verdict = "no-blocker"
+)
+
+// Code is the finding a verdict lists first: the verdict's own code.
+func (v Verdict) Code() FindingCode { return FindingCode(v) }
+
+// FindingCode names one fact of a diagnosis (contract §2). A verdict's own
+// finding carries the verdict as its code.
+type FindingCode string
+
+// Finding codes beside the verdicts (contract §2).
+const (
+	FindingHolderProductAccess FindingCode = "holder-has-product-access"
+	FindingHolderProvisioned   FindingCode = "holder-provisioned"
+	FindingHolderOtherOrg      FindingCode = "holder-in-other-org"
+	FindingHolderInactive      FindingCode = "holder-inactive"
+	FindingAccountInactive     FindingCode = "account-inactive"
+	FindingSocialLogin         FindingCode = "social-login"
+	FindingSamlScimMismatch    FindingCode = "saml-scim-mismatch"
+	FindingScimRecordMissing   FindingCode = "scim-record-missing"
+	FindingTargetEqualsCurrent FindingCode = "target-equals-current"
+)
