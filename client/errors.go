@@ -266,6 +266,27 @@ func IsNotFound(err error) bool {
 	return false
 }
 
+// IsConflict reports whether err is a 409 from any of the APIs: the
+// address is taken (user management), the member is already in the group
+// (organization API), the record is not unique (SCIM). The change was
+// refused: nothing changed.
+func IsConflict(err error) bool {
+	var (
+		oe *OrgError
+		me *ManageError
+		se *ScimError
+	)
+	switch {
+	case errors.As(err, &oe):
+		return oe.HTTPStatus == http.StatusConflict
+	case errors.As(err, &me):
+		return me.HTTPStatus == http.StatusConflict
+	case errors.As(err, &se):
+		return se.HTTPStatus == http.StatusConflict
+	}
+	return false
+}
+
 // oneLine keeps server text from breaking an error over several lines.
 func oneLine(s string) string {
 	if !strings.ContainsAny(s, "\r\n\t") {

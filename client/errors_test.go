@@ -303,6 +303,30 @@ func TestIsNotFound(t *testing.T) {
 	}
 }
 
+func TestIsConflict(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"plain", errors.New("409"), false},
+		{"manage 409", &ManageError{HTTPStatus: 409, Key: "conflict.emailInUse"}, true},
+		{"org 409", &OrgError{HTTPStatus: 409}, true},
+		{"scim 409", &ScimError{HTTPStatus: 409, ScimType: "uniqueness"}, true},
+		{"wrapped", fmt.Errorf("park: %w", &ManageError{HTTPStatus: 409}), true},
+		{"manage 400", &ManageError{HTTPStatus: 400}, false},
+		{"unexpected 409", &UnexpectedError{HTTPStatus: 409}, false},
+		{"uncertain", &UncertainError{}, false},
+	}
+	for _, tt := range tests {
+		if got := IsConflict(tt.err); got != tt.want {
+			t.Errorf("%s: IsConflict = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestErrorMessages(t *testing.T) {
 	t.Parallel()
 	cause := &ManageError{Op: "set email of a1", HTTPStatus: 500, Key: "internalServerError"}

@@ -6,6 +6,8 @@ package steps
 type Hints struct {
 	// SamlSso is whether SAML single sign-on is on (optional or enforced).
 	SamlSso *bool `json:"samlSso,omitempty"`
+	// GoogleWorkspace is whether the Google Workspace integration is on.
+	GoogleWorkspace *bool `json:"googleWorkspace,omitempty"`
 	// DirectoryIdp maps a SCIM directory id to the IdP behind it:
 	// entra | okta | google | onelogin | other.
 	DirectoryIdp map[string]IdpKind `json:"directoryIdp,omitempty"`

@@ -5,24 +5,23 @@ import (
 	"errors"
 	"time"
 
-	"github.com/syncdoctor/syncdoctor/steps/fixes"
-	"github.com/syncdoctor/syncdoctor/steps/journal"
-	"github.com/syncdoctor/syncdoctor/steps/run"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/fixes"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
 )
 
-// The bridge between the executor, which runs on a Cmd's goroutine and
-// calls back synchronously (Confirm, Observer), and the UI, which only
-// hears messages. Every callback turns into a message on one channel, so
-// the UI sees events and questions in the order the executor made them.
+// The wizard's view of a run (the CLI's printer is the other): a
+// run.Session whose hooks turn every callback into a message on one
+// channel, so the UI sees events and questions in the order the executor
+// made them, on the executor's goroutine.
 
 // runRequest is one session of a run: a new run (header) or an existing
 // one to go on with (resumeID).
 type runRequest struct {
-	org      *Org
+	org      *run.Org
 	journal  string
 	header   *journal.RunHeader
 	resumeID string
@@ -37,61 +36,45 @@ func runCmd(ctx, deliver context.Context, req runRequest, seq int, ch chan<- tea
 	return func() tea.Msg {
 		defer close(ch)
 		send := sender(deliver, ch)
+		b := &bridge{seq: seq, send: send}
+		s := &run.Session{
+			Org: b.withHands(req.org), Journal: req.journal, Registry: fixes.Registry(), Clock: req.now,
+			Hooks: run.Hooks{Confirm: b.confirm, Observe: b.observe},
+		}
 		done := runDoneMsg{seq: seq}
-		done.res, done.err = execute(ctx, req, seq, send)
+		if req.header != nil {
+			done.res, done.err = s.Start(ctx, *req.header)
+		} else {
+			done.res, done.err = s.Resume(ctx, req.resumeID)
+		}
 		if done.res != nil {
-			done.note, done.noteErr = readNote(req.journal, done.res.RunID, req.note)
+			done.note, done.noteErr = s.Note(done.res.RunID, req.note)
 		}
 		send(done)
 		return nil
 	}
 }
 
-func execute(ctx context.Context, req runRequest, seq int, send func(tea.Msg)) (*run.Result, error) {
-	j, err := journal.OpenJournal(req.journal)
-	if err != nil {
-		return nil, err
-	}
-	defer j.Close()
-	env := &run.Env{Client: req.org.Client, IdP: req.org.IdP, Console: req.org.Console, Journal: j, Clock: req.now}
-	b := &bridge{env: env, org: req.org, seq: seq, send: send}
-	x := &run.Executor{Env: env, Registry: fixes.Actions(), Confirm: b.confirm, Observer: b.observe}
-	if req.header != nil {
-		return x.Start(ctx, *req.header)
-	}
-	run, err := findRun(req.journal, req.resumeID)
-	if err != nil {
-		return nil, err
-	}
-	return x.Resume(ctx, run)
-}
-
-// findRun reads one run back from the journal, as it stands now.
-func findRun(path, runID string) (*journal.RunLog, error) {
-	runs, err := journal.ReadRuns(path)
-	if err != nil {
-		return nil, err
-	}
-	return journal.FindRun(runs, runID)
-}
-
-// readNote reads the run back from the journal for its ticket note.
-func readNote(path, runID string, in journal.NoteInput) (string, error) {
-	run, err := findRun(path, runID)
-	if err != nil {
-		return "", err
-	}
-	return journal.TicketNote(run, in), nil
-}
-
-// bridge holds what the executor's callbacks share. Only the executor's
-// goroutine touches it (callbacks are synchronous), so it needs no lock.
+// bridge holds what the session's hooks share. Only the run's goroutine
+// touches it (hooks are synchronous), so it needs no lock.
 type bridge struct {
-	env   *run.Env
-	org   *Org
 	seq   int
 	send  func(tea.Msg)
-	hands *hands
+	hands *hands // armed when the operator chose to do this step by hand
+}
+
+// withHands is org with its simulated IdP and console behind the
+// operator's hands: when the operator chose to do a step themselves, its
+// first IdP or console call waits for them. A live org has neither.
+func (b *bridge) withHands(org *run.Org) *run.Org {
+	o := *org
+	if o.IdP != nil {
+		o.IdP = handIdP{inner: org.IdP, b: b}
+	}
+	if o.Console != nil {
+		o.Console = handConsole{inner: org.Console, b: b}
+	}
+	return &o
 }
 
 // confirm asks the UI and waits for the answer, or for the run to end.
@@ -102,12 +85,8 @@ func (b *bridge) confirm(ctx context.Context, s steps.PlanStep) (bool, error) {
 	b.send(confirmAskMsg{seq: b.seq, step: s, reply: reply})
 	select {
 	case r := <-reply:
-		if r.manual && b.org.IdP != nil {
+		if r.manual {
 			b.hands = &hands{step: s, seq: b.seq, send: b.send}
-			b.env.IdP = handIdP{inner: b.org.IdP, h: b.hands}
-			if b.org.Console != nil {
-				b.env.Console = handConsole{inner: b.org.Console, h: b.hands}
-			}
 		}
 		return r.yes, nil
 	case <-ctx.Done():
@@ -115,12 +94,22 @@ func (b *bridge) confirm(ctx context.Context, s steps.PlanStep) (bool, error) {
 	}
 }
 
-// observe passes every event on; a new step starts with the org's own IdP.
+// observe passes every event on; a new step starts with the org's own
+// simulated IdP.
 func (b *bridge) observe(ev run.Event) {
 	if ev.Kind == run.EvStepStarted {
-		b.env.IdP, b.env.Console, b.hands = b.org.IdP, b.org.Console, nil
+		b.hands = nil
 	}
 	b.send(runEventMsg{seq: b.seq, ev: ev})
+}
+
+// wait holds the step's first IdP or console call until the operator says
+// it is done by hand; it passes straight on when no hands are armed.
+func (b *bridge) wait(ctx context.Context) error {
+	if b.hands == nil {
+		return nil
+	}
+	return b.hands.wait(ctx)
 }
 
 // errStoppedByOperator ends a step the operator stopped before doing it.
@@ -156,32 +145,32 @@ func (h *hands) wait(ctx context.Context) error {
 
 type handIdP struct {
 	inner run.IdP
-	h     *hands
+	b     *bridge
 }
 
 func (p handIdP) Provision(ctx context.Context, id string) (run.IdpReport, error) {
-	if err := p.h.wait(ctx); err != nil {
+	if err := p.b.wait(ctx); err != nil {
 		return run.IdpReport{}, err
 	}
 	return p.inner.Provision(ctx, id)
 }
 
 func (p handIdP) RemoveFromGroups(ctx context.Context, id string) (run.IdpReport, error) {
-	if err := p.h.wait(ctx); err != nil {
+	if err := p.b.wait(ctx); err != nil {
 		return run.IdpReport{}, err
 	}
 	return p.inner.RemoveFromGroups(ctx, id)
 }
 
 func (p handIdP) AddToGroups(ctx context.Context, id string) (run.IdpReport, error) {
-	if err := p.h.wait(ctx); err != nil {
+	if err := p.b.wait(ctx); err != nil {
 		return run.IdpReport{}, err
 	}
 	return p.inner.AddToGroups(ctx, id)
 }
 
 func (p handIdP) Delete(ctx context.Context, id string) (run.IdpReport, error) {
-	if err := p.h.wait(ctx); err != nil {
+	if err := p.b.wait(ctx); err != nil {
 		return run.IdpReport{}, err
 	}
 	return p.inner.Delete(ctx, id)
@@ -189,7 +178,7 @@ func (p handIdP) Delete(ctx context.Context, id string) (run.IdpReport, error) {
 
 // FindUser is a lookup, not the operator's act: it passes straight on.
 func (p handIdP) FindUser(ctx context.Context, email string) (string, error) {
-	if f, ok := p.inner.(fixes.IdpUserFinder); ok {
+	if f, ok := p.inner.(run.IdpUserFinder); ok {
 		return f.FindUser(ctx, email)
 	}
 	return "", nil
@@ -197,25 +186,25 @@ func (p handIdP) FindUser(ctx context.Context, email string) (string, error) {
 
 type handConsole struct {
 	inner run.Console
-	h     *hands
+	b     *bridge
 }
 
 func (c handConsole) VerifyDomain(ctx context.Context, domain string) error {
-	if err := c.h.wait(ctx); err != nil {
+	if err := c.b.wait(ctx); err != nil {
 		return err
 	}
 	return c.inner.VerifyDomain(ctx, domain)
 }
 
 func (c handConsole) ClaimAccount(ctx context.Context, id string) error {
-	if err := c.h.wait(ctx); err != nil {
+	if err := c.b.wait(ctx); err != nil {
 		return err
 	}
 	return c.inner.ClaimAccount(ctx, id)
 }
 
 func (c handConsole) AlignSamlAttribute(ctx context.Context, id string) (run.IdpReport, error) {
-	if err := c.h.wait(ctx); err != nil {
+	if err := c.b.wait(ctx); err != nil {
 		return run.IdpReport{}, err
 	}
 	return c.inner.AlignSamlAttribute(ctx, id)

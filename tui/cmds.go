@@ -10,6 +10,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	tea "charm.land/bubbletea/v2"
@@ -49,14 +50,14 @@ func listen(ch <-chan tea.Msg) tea.Cmd {
 	}
 }
 
-func openOrgCmd(ctx context.Context, open func(context.Context, *journal.RunHeader) (*Org, error), seq int) tea.Cmd {
+func openOrgCmd(ctx context.Context, open func(context.Context, *journal.RunHeader) (*run.Org, error), seq int) tea.Cmd {
 	return func() tea.Msg {
 		org, err := open(ctx, nil)
 		return orgOpenedMsg{seq: seq, org: org, err: err}
 	}
 }
 
-func openRunOrgCmd(ctx context.Context, open func(context.Context, *journal.RunHeader) (*Org, error), run *journal.RunLog, seq int) tea.Cmd {
+func openRunOrgCmd(ctx context.Context, open func(context.Context, *journal.RunHeader) (*run.Org, error), run *journal.RunLog, seq int) tea.Cmd {
 	return func() tea.Msg {
 		h := run.Header
 		org, err := open(ctx, &h)
@@ -123,7 +124,7 @@ func readScimUser(ctx context.Context, c *client.Client, l client.ScimLink) scim
 }
 
 // diagnoseCmd runs the diagnosis, reporting each check on ch as it is made.
-func diagnoseCmd(ctx context.Context, org *Org, req diagnose.Request, seq int, ch chan<- tea.Msg) tea.Cmd {
+func diagnoseCmd(ctx context.Context, org *run.Org, req diagnose.Request, seq int, ch chan<- tea.Msg) tea.Cmd {
 	return func() tea.Msg {
 		defer close(ch)
 		send := sender(ctx, ch)

@@ -27,7 +27,7 @@ var testNow = time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
 // demo is the demo org served in-process, as cmd/ serves it.
 type demo struct {
 	sim *fixtures.Simulator
-	org *Org
+	org *run.Org
 }
 
 // startDemo serves the demo org. live leaves the simulated IdP and console
@@ -48,7 +48,7 @@ func startDemo(t testing.TB, live bool) *demo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org := &Org{Client: c, Hints: simorg.Hints(snap), Mode: "demo", Name: "Acme Corp (demo)", Close: func() {}}
+	org := &run.Org{Client: c, Hints: simorg.Hints(snap), Mode: "demo", Name: "Acme Corp (demo)", Close: func() {}}
 	if !live {
 		org.IdP, org.Console = simorg.IdP(sim), simorg.Console(sim)
 	}
@@ -56,9 +56,9 @@ func startDemo(t testing.TB, live bool) *demo {
 }
 
 // testDeps opens org for every request, with the journal in dir.
-func testDeps(org *Org, dir string) Deps {
+func testDeps(org *run.Org, dir string) Deps {
 	return Deps{
-		Open:        func(context.Context, *journal.RunHeader) (*Org, error) { return org, nil },
+		Open:        func(context.Context, *journal.RunHeader) (*run.Org, error) { return org, nil },
 		JournalPath: filepath.Join(dir, "journal.jsonl"),
 		Version:     "test",
 		Now:         func() time.Time { return testNow },

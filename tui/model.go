@@ -15,31 +15,13 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-
-	"github.com/syncdoctor/syncdoctor/client"
-	"github.com/syncdoctor/syncdoctor/steps"
 )
-
-// Org is an open org, as cmd/ builds it for the wizard.
-type Org struct {
-	Client    *client.Client
-	Hints     steps.Hints
-	Mode      steps.Mode
-	Name      string
-	IdP       run.IdP     // the simulated IdP; nil live
-	Console   run.Console // the simulated admin console; nil live
-	StatePath string      // where a simulated org keeps its state ("" in memory or live)
-	Close     func()
-}
-
-// Simulated reports whether nothing real is changed on this org.
-func (o *Org) Simulated() bool { return o != nil && o.Mode != "live" }
 
 // Deps is what the wizard needs from outside.
 type Deps struct {
 	// Open opens an org: with a nil run the org named on the command line
 	// (a fresh session), with a run the org that run worked on (resume).
-	Open        func(ctx context.Context, run *journal.RunHeader) (*Org, error)
+	Open        func(ctx context.Context, run *journal.RunHeader) (*run.Org, error)
 	JournalPath string
 	Version     string
 	Accessible  bool             // huh's accessible mode, no animation
@@ -78,10 +60,10 @@ type Model struct {
 	seq    int // last sequence number handed out
 
 	phase     phase
-	resumeCmd string // the command line that goes on with an unfinished run
-	org       *Org   // the fresh session's org
-	runOrg    *Org   // the org of a resumed run, when not the session's
-	opened    []*Org // every org opened, closed on quit
+	resumeCmd string     // the command line that goes on with an unfinished run
+	org       *run.Org   // the fresh session's org
+	runOrg    *run.Org   // the org of a resumed run, when not the session's
+	opened    []*run.Org // every org opened, closed on quit
 	showHelp  bool
 	quitting  *quitDialog
 
@@ -226,7 +208,7 @@ func (m Model) nextSeq() (Model, int) {
 
 // sessionOrg is the org the screens work on: a resumed run's, else the
 // session's.
-func (m Model) sessionOrg() *Org {
+func (m Model) sessionOrg() *run.Org {
 	if m.phase == phaseSteps || m.phase == phaseSummary {
 		if m.runOrg != nil {
 			return m.runOrg

@@ -16,7 +16,7 @@ import (
 // orgOpenedMsg: Deps.Open answered for a fresh session.
 type orgOpenedMsg struct {
 	seq int
-	org *Org
+	org *run.Org
 	err error
 }
 
@@ -116,7 +116,7 @@ type journalReadMsg struct {
 // runOrgOpenedMsg: Deps.Open answered for the run being resumed.
 type runOrgOpenedMsg struct {
 	seq int
-	org *Org
+	org *run.Org
 	run *journal.RunLog
 	err error
 }

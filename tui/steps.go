@@ -20,7 +20,7 @@ type stepsScreen struct {
 	seq     int
 	cancel  context.CancelFunc
 	ch      <-chan tea.Msg
-	org     *Org
+	org     *run.Org
 	runID   string
 	user    string // the run's user and target, as its header says
 	target  string
@@ -93,14 +93,14 @@ func (m Model) startRun() (Model, tea.Cmd) {
 }
 
 // startResume goes on with a journaled run on the org it worked on.
-func (m Model) startResume(org *Org, run *journal.RunLog) (Model, tea.Cmd) {
+func (m Model) startResume(org *run.Org, run *journal.RunLog) (Model, tea.Cmd) {
 	m.runOrg = org
 	m.run = newStepsScreen(org, run.Header, run.Steps)
 	m.phase = phaseSteps
 	return m.launch(runRequest{resumeID: run.Header.RunID})
 }
 
-func newStepsScreen(org *Org, h journal.RunHeader, prior []journal.StepState) stepsScreen {
+func newStepsScreen(org *run.Org, h journal.RunHeader, prior []journal.StepState) stepsScreen {
 	rows := make([]stepRow, len(h.Plan))
 	for i := range rows {
 		rows[i].stage = stagePending

@@ -68,7 +68,7 @@ func testKilledRuns(t *testing.T, newRig func(*testing.T) *crashRig) {
 				t.Errorf("org after kill and resume differs from the uninterrupted run's:\n%s", firstDifference(got, want))
 			}
 			if got := rig.okOutcomes(); got != mutations {
-				t.Errorf("%d changes made, want %d: a change was repeated or lost\n%s", got, mutations, rig.lastRun().Timeline())
+				t.Errorf("%d changes made, want %d: a change was repeated or lost\n%s", got, mutations, rig.lastRun().Timeline(nil))
 			}
 		})
 	}
@@ -331,7 +331,7 @@ func TestFixThroughFaultsReachesTheSameOrg(t *testing.T) {
 				t.Errorf("org after a fix through faults differs:\n%s", firstDifference(got, want))
 			}
 			if got, want := rig.okOutcomes(), reference.okOutcomes(); got != want {
-				t.Errorf("%d changes made, want %d\n%s", got, want, rig.lastRun().Timeline())
+				t.Errorf("%d changes made, want %d\n%s", got, want, rig.lastRun().Timeline(nil))
 			}
 		})
 	}

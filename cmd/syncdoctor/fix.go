@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
@@ -13,8 +12,6 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/run"
 
 	"github.com/spf13/cobra"
-
-	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 type fixFlags struct {
@@ -96,18 +93,20 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 	}
 	if len(d.Plan) == 0 {
 		fmt.Fprintf(out, "Nothing to carry out for verdict %s.\n", d.Verdict)
-		return org.finish(f.outSnapshot)
+		if f.outSnapshot != "" {
+			return writeSnapshot(org, f.outSnapshot)
+		}
+		return nil
 	}
 	header := journal.RunHeader{
 		RunID: runID, Org: org.Client.OrgID(), Mode: org.Mode, User: req.User, UserAccountID: d.User.AccountID,
-		Target: d.Target, Verdict: d.Verdict, Plan: d.Plan, Tool: strings.TrimPrefix(versionString(), "syncdoctor "), OrgState: org.statePath(),
+		Target: d.Target, Verdict: d.Verdict, Plan: d.Plan, Tool: strings.TrimPrefix(versionString(), "syncdoctor "), OrgState: org.StatePath,
 	}
 	ro := runOutput{json: f.json, dryRun: f.dryRun, journal: journalPath, note: f.note, outSnapshot: f.outSnapshot}
-	return org.carryOut(a, ro, d, func(x *run.Executor) (*run.Result, error) { return x.Start(ctx, header) })
+	return ro.carryOut(a, org, d,
+		func(s *run.Session) (*run.Result, error) { return s.Start(ctx, header) },
+		func(s *run.Session) (*run.Result, error) { return s.DryRun(header, nil) })
 }
-
-// alwaysYes is the confirmation --yes gives to every step.
-func alwaysYes(context.Context, steps.PlanStep) (bool, error) { return true, nil }
 
 // progressWriter is where a run's progress goes: stdout for people, stderr
 // when stdout carries JSON.
@@ -127,52 +126,4 @@ func journalPathOrDefault(path string) (string, error) {
 		return "", fmt.Errorf("find the journal's directory: %w (name one with --journal)", err)
 	}
 	return p, nil
-}
-
-// finish writes --out-snapshot, when asked for.
-func (o *orgConn) finish(outSnapshot string) error {
-	if outSnapshot == "" {
-		return nil
-	}
-	return o.writeSnapshot(outSnapshot)
-}
-
-// closeRun reports a run's end: result, note, snapshot, exit status.
-func (o *orgConn) closeRun(a *app, asJSON bool, notePath, outSnapshot string, d *diagnose.Diagnosis, res *run.Result, runErr error) error {
-	if err := o.finish(outSnapshot); err != nil && runErr == nil {
-		runErr = err
-	}
-	if res == nil {
-		return runErr
-	}
-	note, err := ticketNote(res.Journal, res.RunID, d)
-	if err == nil && notePath != "" {
-		err = os.WriteFile(notePath, []byte(note), 0o600)
-	}
-	if err != nil && runErr == nil {
-		runErr = err
-	}
-	if perr := printResult(a, asJSON, res); perr != nil && runErr == nil {
-		runErr = perr
-	}
-	if runErr != nil {
-		return runErr
-	}
-	return runFailure(res)
-}
-
-// runFailure maps a run that did not complete to exit 1 with a one-line reason.
-func runFailure(res *run.Result) error {
-	switch res.Status {
-	case journal.StatusCompleted, journal.StatusDryRun:
-		return nil
-	case journal.StatusWaitingOperator:
-		return fmt.Errorf("run %s waits for you in the IdP: do what step says above, then run: syncdoctor resume --journal %s", res.RunID, res.Journal)
-	default:
-		reason := res.Reason
-		if reason == "" {
-			reason = string(res.Status)
-		}
-		return fmt.Errorf("run %s stopped (%s): %s; the journal %s says where; finish it with syncdoctor resume", res.RunID, res.Status, reason, res.Journal)
-	}
 }

@@ -35,15 +35,16 @@ func newJournalCommand(a *app) *cobra.Command {
 				listRuns(a, journalPath, runs)
 				return nil
 			}
-			run, err := journal.FindRun(runs, runID)
+			r, err := journal.FindRun(runs, runID)
 			if err != nil {
 				return badInput(err)
 			}
+			secrets := envSecrets(a.getenv)
 			if note {
-				fmt.Fprint(a.stdout, journal.TicketNote(run, journal.NoteInput{}))
+				fmt.Fprint(a.stdout, journal.TicketNote(r, journal.NoteInput{}, secrets))
 				return nil
 			}
-			fmt.Fprint(a.stdout, run.Timeline())
+			fmt.Fprint(a.stdout, r.Timeline(secrets))
 			return nil
 		},
 	}

@@ -50,7 +50,7 @@ org's SSO and SCIM setup.`,
 				return err
 			}
 			defer org.Close()
-			p, err := bulk.PlanBulk(cmd.Context(), org.Client, rows, org.setup())
+			p, err := bulk.PlanBulk(cmd.Context(), org.Client, rows, setup(org))
 			if err != nil {
 				return err
 			}

@@ -64,7 +64,9 @@ func runResume(ctx context.Context, a *app, f resumeFlags) error {
 	}
 	defer org.Close()
 	ro := runOutput{json: f.json, dryRun: f.dryRun, journal: journalPath, note: f.note, outSnapshot: f.outSnapshot}
-	return org.carryOut(a, ro, nil, func(x *run.Executor) (*run.Result, error) { return x.Resume(ctx, picked) })
+	return ro.carryOut(a, org, nil,
+		func(s *run.Session) (*run.Result, error) { return s.Resume(ctx, picked.Header.RunID) },
+		func(s *run.Session) (*run.Result, error) { return s.DryRun(picked.Header, picked.Steps) })
 }
 
 // pickRun finds the run to resume: the one named, or the last unfinished.

@@ -5,16 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
+	"github.com/syncdoctor/syncdoctor/fixtures"
+	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 	"github.com/syncdoctor/syncdoctor/steps/fixes"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
-
-	"github.com/syncdoctor/syncdoctor/fixtures"
-	"github.com/syncdoctor/syncdoctor/fixtures/simorg"
-	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // orgStatePath is where a simulated org's state is kept for one run, beside
@@ -26,7 +25,7 @@ func orgStatePath(journalPath, runID string) string {
 }
 
 // openOrgForResume reopens the org a journaled run worked on.
-func openOrgForResume(ctx context.Context, getenv func(string) string, h journal.RunHeader) (*orgConn, error) {
+func openOrgForResume(ctx context.Context, getenv func(string) string, h journal.RunHeader) (*run.Org, error) {
 	if h.Mode == steps.ModeLive {
 		org, err := openOrg(ctx, getenv, "")
 		if err != nil {
@@ -38,19 +37,15 @@ func openOrgForResume(ctx context.Context, getenv func(string) string, h journal
 		}
 		return org, nil
 	}
-	statePath := h.OrgState
-	if statePath == "" {
+	if h.OrgState == "" {
 		return nil, fmt.Errorf("run %s was made on a simulated org whose state was not kept: it cannot be resumed", h.RunID)
 	}
-	snap, err := fixtures.Load(statePath)
+	snap, err := fixtures.Load(h.OrgState)
 	if err != nil {
 		return nil, fmt.Errorf("the simulated org of run %s: %w", h.RunID, err)
 	}
-	return serveSnapshot(snap, h.Mode, statePath)
+	return openSimulated(snap, h.Mode, h.OrgState)
 }
-
-// statePath is where a simulated org keeps its state ("" for a live org).
-func (o *orgConn) statePath() string { return o.state }
 
 // runOutput is what fix and resume were asked for about a run's output.
 type runOutput struct {
@@ -58,44 +53,67 @@ type runOutput struct {
 	journal, note, outSnapshot string
 }
 
+// session is the CLI's view of a run: --yes confirms every step, and the
+// progress is printed a line per stage.
+func (ro runOutput) session(a *app, org *run.Org) *run.Session {
+	return &run.Session{
+		Org: org, Journal: ro.journal, Registry: fixes.Registry(),
+		Hooks: run.Hooks{Confirm: alwaysYes, Observe: eventPrinter(progressWriter(a, ro.json))},
+	}
+}
+
 // carryOut lists a run's calls (--dry-run) or carries it out with --yes,
-// journaling every change, then reports its end. act starts or resumes it.
-func (o *orgConn) carryOut(a *app, ro runOutput, d *diagnose.Diagnosis, act func(*run.Executor) (*run.Result, error)) error {
-	out := progressWriter(a, ro.json)
+// journaling every change, then reports its end: the result, the ticket
+// note, the org's state (--out-snapshot) and the exit status. act starts or
+// resumes the run in the session; dry lists its calls.
+func (ro runOutput) carryOut(a *app, org *run.Org, d *diagnose.Diagnosis, act func(*run.Session) (*run.Result, error), dry func(*run.Session) (*run.Result, error)) error {
+	s := ro.session(a, org)
 	if ro.dryRun {
-		res, err := act(o.executor(nil, nil, out))
+		res, err := dry(s)
 		if err != nil {
 			return err
 		}
 		return printResult(a, ro.json, res)
 	}
-	j, err := journal.OpenJournal(ro.journal)
-	if err != nil {
-		return err
+	res, runErr := act(s)
+	if ro.outSnapshot != "" {
+		if err := writeSnapshot(org, ro.outSnapshot); err != nil && runErr == nil {
+			runErr = err
+		}
 	}
-	defer j.Close()
-	if torn := j.Torn(); torn != nil {
-		fmt.Fprintf(out, "The journal's last line (line %d) was cut off by an interruption; it was never acted on and is set aside.\n", torn.Line)
+	if res == nil {
+		return runErr
 	}
-	res, runErr := act(o.executor(j, alwaysYes, out))
-	return o.closeRun(a, ro.json, ro.note, ro.outSnapshot, d, res, runErr)
+	var in journal.NoteInput
+	if d != nil {
+		in = d.NoteInput()
+	}
+	note, err := s.Note(res.RunID, in)
+	if err == nil && ro.note != "" {
+		err = os.WriteFile(ro.note, []byte(note), 0o600)
+	}
+	if err != nil && runErr == nil {
+		runErr = err
+	}
+	if perr := printResult(a, ro.json, res); perr != nil && runErr == nil {
+		runErr = perr
+	}
+	if runErr != nil {
+		return runErr
+	}
+	return runFailure(res)
 }
 
-// executor builds the executor of a run; a nil journal makes a dry run.
-func (o *orgConn) executor(j *journal.Journal, confirm func(context.Context, steps.PlanStep) (bool, error), out io.Writer) *run.Executor {
-	env := &run.Env{Client: o.Client, Journal: j}
-	if o.sim != nil {
-		env.IdP = simorg.IdP(o.sim)
-		env.Console = simorg.Console(o.sim)
-	}
-	return &run.Executor{Env: env, Registry: fixes.Actions(), Confirm: confirm, Observer: eventPrinter(out), DryRun: j == nil}
-}
+// alwaysYes is the confirmation --yes gives to every step.
+func alwaysYes(context.Context, steps.PlanStep) (bool, error) { return true, nil }
 
 // eventPrinter shows a run's progress as it happens, one line per stage.
 func eventPrinter(w io.Writer) func(run.Event) {
 	return func(ev run.Event) {
 		s := ev.Step
 		switch ev.Kind {
+		case run.EvJournalRepaired:
+			fmt.Fprintln(w, ev.Reason)
 		case run.EvRunResumed:
 			fmt.Fprintf(w, "Resuming run %s\n", ev.RunID)
 		case run.EvStepStarted:
@@ -154,19 +172,18 @@ func printResult(a *app, asJSON bool, res *run.Result) error {
 	return nil
 }
 
-// ticketNote reads the run back from the journal and writes its note.
-func ticketNote(journalPath, runID string, d *diagnose.Diagnosis) (string, error) {
-	runs, err := journal.ReadRuns(journalPath)
-	if err != nil {
-		return "", err
+// runFailure maps a run that did not complete to exit 1 with a one-line reason.
+func runFailure(res *run.Result) error {
+	switch res.Status {
+	case journal.StatusCompleted, journal.StatusDryRun:
+		return nil
+	case journal.StatusWaitingOperator:
+		return fmt.Errorf("run %s waits for you in the IdP: do what step says above, then run: syncdoctor resume --journal %s", res.RunID, res.Journal)
+	default:
+		reason := res.Reason
+		if reason == "" {
+			reason = string(res.Status)
+		}
+		return fmt.Errorf("run %s stopped (%s): %s; the journal %s says where; finish it with syncdoctor resume", res.RunID, res.Status, reason, res.Journal)
 	}
-	run, err := journal.FindRun(runs, runID)
-	if err != nil {
-		return "", err
-	}
-	var in journal.NoteInput
-	if d != nil {
-		in = d.NoteInput()
-	}
-	return journal.TicketNote(run, in), nil
 }

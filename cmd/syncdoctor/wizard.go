@@ -14,7 +14,6 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
-	"github.com/syncdoctor/syncdoctor/fixtures/simorg"
 	"github.com/syncdoctor/syncdoctor/tui"
 )
 
@@ -51,17 +50,13 @@ func runWizard(ctx context.Context, a *app, f wizardFlags) error {
 	}
 	defer session.Close()
 	deps := tui.Deps{
-		Open: func(ctx context.Context, run *journal.RunHeader) (*tui.Org, error) {
-			if run == nil {
-				org := wizardOrg(session)
+		Open: func(ctx context.Context, h *journal.RunHeader) (*run.Org, error) {
+			if h == nil {
+				org := *session
 				org.Close = func() {} // closed here, once the wizard has ended
-				return org, nil
+				return &org, nil
 			}
-			o, err := openOrgForResume(ctx, a.getenv, *run)
-			if err != nil {
-				return nil, err
-			}
-			return wizardOrg(o), nil
+			return openOrgForResume(ctx, a.getenv, *h)
 		},
 		JournalPath: journalPath,
 		Version:     strings.TrimPrefix(versionString(), "syncdoctor "),
@@ -73,26 +68,11 @@ func runWizard(ctx context.Context, a *app, f wizardFlags) error {
 	if m, ok := final.(tui.Model); ok {
 		m.Close()
 	}
-	dropUnusedState(journalPath, session.statePath())
+	dropUnusedState(journalPath, session.StatePath)
 	if errors.Is(err, tea.ErrProgramKilled) {
 		return errors.New("interrupted; a fix left unfinished goes on with: syncdoctor resume")
 	}
 	return err
-}
-
-// wizardOrg hands an open org to the wizard, with the simulated IdP and
-// admin console standing in for the operator's hands on a simulated org.
-func wizardOrg(o *orgConn) *tui.Org {
-	org := &tui.Org{
-		Client: o.Client, Hints: o.Hints, Mode: o.Mode, StatePath: o.statePath(), Close: o.Close,
-		Name: "org " + o.Client.OrgID(),
-	}
-	if o.sim != nil {
-		org.IdP = simorg.IdP(o.sim)
-		org.Console = simorg.Console(o.sim)
-		org.Name = o.sim.Snapshot().Org.Name + " (" + string(o.Mode) + ")"
-	}
-	return org
 }
 
 // dropUnusedState removes the session's simulated org state file when no

@@ -33,9 +33,9 @@ func (s OrgSetup) valid() bool {
 // SAML attribute needlessly costs a look in the IdP while leaving it out
 // makes the email flip between old and new. Unknown SAML without
 // directories is none: nothing then points at an IdP.
-func DetectSetup(h steps.Hints, scimDirectories int, googleWorkspace *bool) OrgSetup {
+func DetectSetup(h steps.Hints, scimDirectories int) OrgSetup {
 	switch {
-	case googleWorkspace != nil && *googleWorkspace:
+	case h.GoogleWorkspace != nil && *h.GoogleWorkspace:
 		return SetupGoogleWorkspace
 	case h.SamlSso == nil && scimDirectories > 0:
 		return SetupSamlScim

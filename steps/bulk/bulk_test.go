@@ -249,7 +249,7 @@ func TestBulkDetectSetup(t *testing.T) {
 		{nil, 0, &on, SetupGoogleWorkspace},
 	}
 	for _, tt := range tests {
-		if got := DetectSetup(steps.Hints{SamlSso: tt.saml}, tt.dirs, tt.google); got != tt.want {
+		if got := DetectSetup(steps.Hints{SamlSso: tt.saml, GoogleWorkspace: tt.google}, tt.dirs); got != tt.want {
 			t.Errorf("DetectSetup(saml %v, %d dirs, google %v) = %s, want %s", ptrStr(tt.saml), tt.dirs, ptrStr(tt.google), got, tt.want)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/internal/address"
@@ -15,9 +14,9 @@ import (
 	"github.com/syncdoctor/syncdoctor/client"
 )
 
-// Actions is the registry of every plan step id of planner.go: the concrete
+// Registry maps every plan step id of the planner (steps/diagnose): the concrete
 // Check, Execute and Verify behind each step a diagnosis can plan.
-func Actions() run.Registry {
+func Registry() run.Registry {
 	return run.Registry{
 		steps.StepCheckHolder:             actCheckHolder{},
 		steps.StepGuidanceOtherOrg:        actGuidanceOtherOrg{},
@@ -42,20 +41,13 @@ func Actions() run.Registry {
 	}
 }
 
-// How Verify waits for a change to show: provisioning, and to a lesser
-// degree the admin APIs, may take a moment to reflect a change. Tests make
-// these short (the simulator is instant).
-var (
-	verifyEvery   = 2 * time.Second
-	verifyTimeout = 30 * time.Second
-)
-
 // settle polls check until it holds, for Verify. On timeout it reports
 // what the last complete check found, not the deadline that cut the last
 // one short.
 func settle(ctx context.Context, env *run.Env, check func(ctx context.Context) error) error {
 	var last error
-	err := env.Poll(ctx, verifyEvery, verifyTimeout, func(pctx context.Context) error {
+	wait := env.Wait()
+	err := env.Poll(ctx, wait.Every, wait.Timeout, func(pctx context.Context) error {
 		err := check(pctx)
 		if err != nil && pctx.Err() == nil {
 			last = err
@@ -65,7 +57,7 @@ func settle(ctx context.Context, env *run.Env, check func(ctx context.Context) e
 	if err == nil || ctx.Err() != nil || last == nil || run.PollStopped(last) {
 		return err
 	}
-	return fmt.Errorf("still not so after %s: %w", verifyTimeout, last)
+	return fmt.Errorf("still not so after %s: %w", wait.Timeout, last)
 }
 
 // Fact keys the actions keep across a resume, beside FactMemberships and

@@ -2,9 +2,7 @@ package fixes
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/internal/address"
@@ -198,8 +196,7 @@ func (actPark) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) erro
 	}
 	for attempt := 0; ; attempt++ {
 		err = setEmailMutation(ctx, env, s, id, u.Email, ph)
-		var me *client.ManageError
-		if attempt >= 2 || !errors.As(err, &me) || me.HTTPStatus != http.StatusConflict {
+		if attempt >= 2 || !client.IsConflict(err) {
 			return err
 		}
 		// Taken between the look-up and the change (a certain refusal:

@@ -24,10 +24,8 @@ import (
 	"github.com/syncdoctor/syncdoctor/fixtures"
 )
 
-// The simulator answers at once: Verify need not wait long in tests.
-func init() {
-	verifyEvery, verifyTimeout = 5*time.Millisecond, 500*time.Millisecond
-}
+// quick is how long Verify waits in tests: the simulator answers at once.
+var quick = run.Patience{Every: 5 * time.Millisecond, Timeout: 500 * time.Millisecond}
 
 // fxIdP adapts the simulated IdP to steps.IdP (and IdpUserFinder), as the
 // CLI's adapter does. It counts the actions it was asked for.
@@ -223,12 +221,12 @@ func (o *fxOrg) fxDiagnose(t testing.TB, req diagnose.Request) *diagnose.Diagnos
 // console out, as against a live org.
 func (o *fxOrg) env(t testing.TB, live bool) *run.Env {
 	t.Helper()
-	j, err := journal.OpenJournal(filepath.Join(t.TempDir(), "journal.jsonl"))
+	j, err := journal.Open(filepath.Join(t.TempDir(), "journal.jsonl"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { j.Close() })
-	env := &run.Env{Client: o.c, Journal: j, Facts: journal.NewFacts(), RunID: "test-run"}
+	env := &run.Env{Client: o.c, Journal: j, Facts: journal.NewFacts(), RunID: "test-run", Patience: quick}
 	if !live {
 		env.IdP = fxIdP{org: o}
 		env.Console = fxConsole{org: o}
@@ -239,7 +237,7 @@ func (o *fxOrg) env(t testing.TB, live bool) *run.Env {
 // executor runs a plan with every confirmation answered yes.
 func (o *fxOrg) executor(t testing.TB, live bool) *run.Executor {
 	t.Helper()
-	return &run.Executor{Env: o.env(t, live), Registry: Actions(),
+	return &run.Executor{Env: o.env(t, live), Registry: Registry(),
 		Confirm: func(context.Context, steps.PlanStep) (bool, error) { return true, nil }}
 }
 

@@ -22,13 +22,6 @@ import (
 // verifies it. Their Check reads the org, so a change the operator already
 // made reads as done.
 
-// IdpUserFinder is what a simulated IdP may also offer: the externalId of
-// its user with an address, for a user who has no SCIM record here yet (so
-// Atlassian cannot show the externalId).
-type IdpUserFinder interface {
-	FindUser(ctx context.Context, email string) (externalID string, err error)
-}
-
 // IdpFailedError is an IdP action whose push Atlassian refused (a 409
 // uniqueness, say): the IdP's log message, code and the SCIM answer.
 type IdpFailedError struct {
@@ -110,7 +103,7 @@ func externalIDOf(ctx context.Context, env *run.Env, s steps.PlanStep, links []c
 			return su.ExternalID, nil
 		}
 	}
-	if f, ok := env.IdP.(IdpUserFinder); ok {
+	if f, ok := env.IdP.(run.IdpUserFinder); ok {
 		for _, e := range emails {
 			if e == "" {
 				continue

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -410,10 +409,9 @@ func (actRestoreMemberships) Execute(ctx context.Context, env *run.Env, s steps.
 		err := env.Mutate(ctx, s.ID, membershipCall(grp.ID, id), before, func(ctx context.Context) error {
 			return env.Client.AddGroupMember(ctx, grp.ID, id)
 		})
-		var oe *client.OrgError
 		switch {
 		case err == nil:
-		case errors.As(err, &oe) && oe.HTTPStatus == http.StatusConflict:
+		case client.IsConflict(err):
 			// Already a member (or a product's user limit): Verify tells.
 		case isUncertainErr(err):
 			// The answer was lost: read before deciding, never resend blindly.

@@ -101,7 +101,7 @@ func wantOperator(t *testing.T, err error, words ...string) string {
 }
 
 func TestActionsCoverEveryStepID(t *testing.T) {
-	reg := Actions()
+	reg := Registry()
 	ids := []steps.StepID{steps.StepCheckHolder, steps.StepGuidanceOtherOrg, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder,
 		steps.StepProvisionUser, steps.StepVerifyUser, steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate,
 		steps.StepUnlinkOld, steps.StepSetOldEmail, steps.StepIdpAddGroups, steps.StepRestoreMemberships, steps.StepClaimDomain, steps.StepClaimAccount,
@@ -122,7 +122,7 @@ func TestActionCallsNameRealIDs(t *testing.T) {
 	d := o.fxDiagnose(t, diagnose.Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
 	got := map[steps.StepID][]steps.Call{}
 	for _, s := range d.Plan {
-		got[s.ID] = Actions()[s.ID].Calls(s)
+		got[s.ID] = Registry()[s.ID].Calls(s)
 	}
 	want := map[steps.StepID]struct{ method, path, body string }{
 		steps.StepUnlinkDuplicate:    {"DELETE", "/admin/user-provisioning/v1/org/{orgId}/user/712020:dup/onlyDeleteUserInDB", ""},
@@ -162,7 +162,7 @@ func TestActionCallsNameRealIDs(t *testing.T) {
 		ps(steps.StepAlignSamlAttribute, steps.ParamDirectoryID, "d", steps.ParamScimUserID, "s", steps.ParamTarget, "t@acme.com", steps.ParamIdp, string(steps.IdpOkta)),
 		janeStep(steps.StepCheckHolder), janeStep(steps.StepGuidanceOtherOrg), janeStep(steps.StepRecordHolderMemberships),
 	} {
-		calls := Actions()[s.ID].Calls(s)
+		calls := Registry()[s.ID].Calls(s)
 		if len(calls) == 0 {
 			t.Errorf("%s lists no call", s.ID)
 		}
@@ -717,7 +717,7 @@ func TestChecksBlockOnAGoneOrIncompletePlan(t *testing.T) {
 		ps(steps.StepGuidanceOtherOrg),
 	}
 	for _, s := range cases {
-		pre, err := Actions()[s.ID].Check(ctxBG, env, s)
+		pre, err := Registry()[s.ID].Check(ctxBG, env, s)
 		if err != nil || pre.State != run.Blocked || pre.Reason == "" {
 			t.Errorf("%s %v: %s (%q) %v, want blocked with a reason", s.ID, s.Params, pre.State, pre.Reason, err)
 		}

@@ -55,7 +55,7 @@ func TestFixEveryDemoScenario(t *testing.T) {
 				return
 			}
 			if res.Status != journal.StatusCompleted {
-				t.Fatalf("run %s: %s\n%s", res.Status, res.Reason, journalRun(t, x).Timeline())
+				t.Fatalf("run %s: %s\n%s", res.Status, res.Reason, journalRun(t, x).Timeline(nil))
 			}
 			if d.Verdict == steps.VerdictNotFound {
 				if o.stateJSON(t) != beforeJSON {
@@ -170,7 +170,7 @@ func TestFixTrickyCases(t *testing.T) {
 			x := o.executor(t, false)
 			res, err := x.Start(context.Background(), fxHeader(d))
 			if err != nil || res.Status != journal.StatusCompleted {
-				t.Fatalf("run %+v %v\n%s", res, err, journalRun(t, x).Timeline())
+				t.Fatalf("run %+v %v\n%s", res, err, journalRun(t, x).Timeline(nil))
 			}
 			checkFixed(t, o, x, d, before)
 		})
@@ -331,7 +331,7 @@ func runLive(t *testing.T, o *fxOrg, d *diagnose.Diagnosis) (map[steps.StepID]st
 			return said, x
 		}
 		if res.Status != journal.StatusWaitingOperator || i > len(d.Plan) {
-			t.Fatalf("run %s: %s\n%s", res.Status, res.Reason, journalRun(t, x).Timeline())
+			t.Fatalf("run %s: %s\n%s", res.Status, res.Reason, journalRun(t, x).Timeline(nil))
 		}
 		last := res.Steps[len(res.Steps)-1]
 		for _, st := range res.Steps {
@@ -436,7 +436,7 @@ func fixOnce(t *testing.T, stop int, faults fixtures.Faults) (string, []string, 
 	sessions := 1
 	for ; res.Status != journal.StatusCompleted; sessions++ {
 		if sessions > 3 {
-			t.Fatalf("still %s after %d sessions: %s\n%s", res.Status, sessions, res.Reason, journalRun(t, x).Timeline())
+			t.Fatalf("still %s after %d sessions: %s\n%s", res.Status, sessions, res.Reason, journalRun(t, x).Timeline(nil))
 		}
 		if res, err = x.Resume(context.Background(), journalRun(t, x)); err != nil {
 			t.Fatal(err)

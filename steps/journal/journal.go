@@ -23,20 +23,23 @@ type Journal struct {
 	path string
 	lock *fileLock
 
+	secrets *Secrets
+
 	mu     sync.Mutex
-	F      *os.File
-	Seq    int64 // last sequence number in the file
+	file   *os.File
+	seq    int64 // last sequence number in the file
 	broken error // set after a failed write: appending more would corrupt the middle
 	torn   *TornLine
 }
 
-// OpenJournal opens (creating it and its directory if missing) the journal
-// at path for appending and takes its lock. An empty path means
+// Open opens (creating it and its directory if missing) the journal at
+// path for appending and takes its lock. No record that holds one of the
+// secrets (or credential-shaped text) is ever written. An empty path means
 // DefaultJournalPath. It refuses a journal that is a symlink, not a regular
 // file, or writable by group or others, and one with a corrupt line. A torn
 // final line (a write cut short by a kill) is cut off: its write never
 // returned, so nothing was done on the strength of it; Torn reports it.
-func OpenJournal(path string) (*Journal, error) {
+func Open(path string, secrets *Secrets) (*Journal, error) {
 	if path == "" {
 		p, err := DefaultJournalPath()
 		if err != nil {
@@ -65,7 +68,7 @@ func OpenJournal(path string) (*Journal, error) {
 		_ = lock.release()
 		return nil, err
 	}
-	j.lock = lock
+	j.lock, j.secrets = lock, secrets
 	return j, nil
 }
 
@@ -94,7 +97,7 @@ func openLocked(path string) (*Journal, error) {
 	if err != nil {
 		return fail(err)
 	}
-	j := &Journal{path: path, F: f, Seq: data.lastSeq, torn: data.torn}
+	j := &Journal{path: path, file: f, seq: data.lastSeq, torn: data.torn}
 	if data.torn != nil {
 		if err := f.Truncate(data.torn.Offset); err != nil {
 			return fail(fmt.Errorf("journal %s: cutting off the torn last line: %w", path, err))
@@ -131,27 +134,27 @@ func (j *Journal) Torn() *TornLine { return j.torn }
 func (j *Journal) Close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.F == nil {
+	if j.file == nil {
 		return nil
 	}
-	err := j.F.Close()
-	j.F = nil
+	err := j.file.Close()
+	j.file = nil
 	return errors.Join(err, j.lock.release())
 }
 
-// append writes one record: sequence number and time are filled in (Time
+// Append writes one record: sequence number and time are filled in (Time
 // only when the caller left it empty), the secret guard runs, then a single
 // write and an fsync. It returns the record's sequence number.
 func (j *Journal) Append(rec *Record) (int64, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.F == nil {
+	if j.file == nil {
 		return 0, fmt.Errorf("journal %s is closed", j.path)
 	}
 	if j.broken != nil {
 		return 0, fmt.Errorf("journal %s: an earlier write failed, nothing more is written: %w", j.path, j.broken)
 	}
-	rec.Seq = j.Seq + 1
+	rec.Seq = j.seq + 1
 	if rec.Time == "" {
 		rec.Time = FormatTime(time.Now())
 	}
@@ -159,23 +162,40 @@ func (j *Journal) Append(rec *Record) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("journal: encoding a %s record: %w", rec.Type, err)
 	}
-	if err := CheckSecrets(string(line)); err != nil {
+	if err := j.secrets.Check(string(line)); err != nil {
 		return 0, fmt.Errorf("journal: %s record of run %s: %w", rec.Type, rec.Run, err)
 	}
 	if bytes.IndexByte(line, '\n') >= 0 {
 		return 0, fmt.Errorf("journal: %s record encodes with a newline", rec.Type) // json.Marshal never does; the format relies on it
 	}
 	line = append(line, '\n')
-	if _, err := j.F.Write(line); err != nil {
+	if _, err := j.file.Write(line); err != nil {
 		j.broken = err
 		return 0, fmt.Errorf("journal %s: %w", j.path, err)
 	}
-	if err := j.F.Sync(); err != nil {
+	if err := j.file.Sync(); err != nil {
 		j.broken = err
 		return 0, fmt.Errorf("journal %s: %w", j.path, err)
 	}
-	j.Seq = rec.Seq
+	j.seq = rec.Seq
 	return rec.Seq, nil
+}
+
+// LastSeq is the sequence number of the last record written.
+func (j *Journal) LastSeq() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.seq
+}
+
+// Redact passes text through the journal's secrets: what an error says
+// before it is journaled or shown. A nil journal still catches
+// credential-shaped text.
+func (j *Journal) Redact(text string) string {
+	if j == nil {
+		return (*Secrets)(nil).Redact(text)
+	}
+	return j.secrets.Redact(text)
 }
 
 // reload reads one run afresh from the file. Resume uses it once it holds

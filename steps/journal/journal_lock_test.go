@@ -14,11 +14,11 @@ import (
 
 func TestJournalLockSecondOpenFails(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	j, err := OpenJournal(path)
+	j, err := Open(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = OpenJournal(path)
+	_, err = Open(path, nil)
 	var le *LockedError
 	if !errors.Is(err, ErrJournalLocked) || !errors.As(err, &le) || le.PID != os.Getpid() {
 		t.Fatalf("second open: %v", err)
@@ -32,7 +32,7 @@ func TestJournalLockSecondOpenFails(t *testing.T) {
 	if _, err := os.Stat(path + ".lock"); !errors.Is(err, os.ErrNotExist) {
 		t.Error("Close left the lock")
 	}
-	j2, err := OpenJournal(path)
+	j2, err := Open(path, nil)
 	if err != nil {
 		t.Fatalf("open after close: %v", err)
 	}
@@ -51,7 +51,7 @@ func TestJournalLockStaleAndForeign(t *testing.T) {
 	if err := os.WriteFile(lock, []byte(lockOwner{PID: 2147480000, Host: hostName(), Nonce: "dead"}.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	j, err := OpenJournal(path)
+	j, err := Open(path, nil)
 	if err != nil {
 		t.Fatalf("stale lock not taken over: %v", err)
 	}
@@ -65,14 +65,14 @@ func TestJournalLockStaleAndForeign(t *testing.T) {
 	if err := os.WriteFile(lock, []byte(lockOwner{PID: 2147480000, Host: "other-host", Nonce: "x"}.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenJournal(path); !errors.Is(err, ErrJournalLocked) || !strings.Contains(err.Error(), "other-host") {
+	if _, err := Open(path, nil); !errors.Is(err, ErrJournalLocked) || !strings.Contains(err.Error(), "other-host") {
 		t.Errorf("foreign lock: %v", err)
 	}
 	// Nor does a lock we can't read.
 	if err := os.WriteFile(lock, []byte("garbage"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenJournal(path); err == nil || !strings.Contains(err.Error(), "unreadable") {
+	if _, err := Open(path, nil); err == nil || !strings.Contains(err.Error(), "unreadable") {
 		t.Errorf("garbage lock: %v", err)
 	}
 }
@@ -103,7 +103,7 @@ func TestJournalLockAcrossProcesses(t *testing.T) {
 		t.Fatalf("child said %q, %v", line, err)
 	}
 
-	_, err = OpenJournal(path)
+	_, err = Open(path, nil)
 	var le *LockedError
 	if !errors.As(err, &le) || le.PID != cmd.Process.Pid {
 		t.Fatalf("while the child holds it: %v", err)
@@ -116,7 +116,7 @@ func TestJournalLockAcrossProcesses(t *testing.T) {
 	if _, err := os.Stat(path + ".lock"); err != nil {
 		t.Fatalf("the killed child's lock should remain: %v", err)
 	}
-	j, err := OpenJournal(path)
+	j, err := Open(path, nil)
 	if err != nil {
 		t.Fatalf("after the child died: %v", err)
 	}
@@ -129,7 +129,7 @@ func TestHelperLockHolder(t *testing.T) {
 	if path == "" {
 		t.Skip("run by TestJournalLockAcrossProcesses")
 	}
-	j, err := OpenJournal(path)
+	j, err := Open(path, nil)
 	if err != nil {
 		fmt.Println("error:", err)
 		os.Exit(1)

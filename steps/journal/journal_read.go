@@ -89,6 +89,15 @@ func ReadRuns(path string) ([]*RunLog, error) {
 	return data.runs, nil
 }
 
+// FindRunIn reads the journal at path and finds one run in it, as FindRun.
+func FindRunIn(path, idOrPrefix string) (*RunLog, error) {
+	runs, err := ReadRuns(path)
+	if err != nil {
+		return nil, err
+	}
+	return FindRun(runs, idOrPrefix)
+}
+
 // LastUnfinished is the unfinished run touched most recently, or nil.
 func LastUnfinished(runs []*RunLog) *RunLog {
 	var last *RunLog

@@ -11,8 +11,9 @@ import (
 )
 
 // Timeline renders the run for a person: one line per record, with its
-// time, the step it belongs to and what happened, in plain words.
-func (r *RunLog) Timeline() string {
+// time, the step it belongs to and what happened, in plain words, the
+// secrets redacted as a last net.
+func (r *RunLog) Timeline(secrets *Secrets) string {
 	var b strings.Builder
 	width := 0
 	labels := make([]string, len(r.Records))
@@ -24,7 +25,7 @@ func (r *RunLog) Timeline() string {
 		width = max(width, len(labels[i]))
 	}
 	for i, rec := range r.Records {
-		fmt.Fprintf(&b, "%s  %-*s  %s\n", rec.Time, width, labels[i], Redact(Describe(rec)))
+		fmt.Fprintf(&b, "%s  %-*s  %s\n", rec.Time, width, labels[i], secrets.Redact(Describe(rec)))
 	}
 	if r.Torn != nil {
 		fmt.Fprintf(&b, "(the journal ends in a torn line %d, %d bytes: a write cut short by an interruption; it was never acted on)\n", r.Torn.Line, r.Torn.Bytes)

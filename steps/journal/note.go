@@ -35,8 +35,8 @@ type NoteAccount struct {
 // found, each step with its time and outcome, the group memberships
 // recorded and whether they were restored, and where the journal is.
 // Emails and account ids are shown; keys never are (the output passes
-// through Redact as a last net).
-func TicketNote(r *RunLog, in NoteInput) string {
+// through the secrets' Redact as a last net).
+func TicketNote(r *RunLog, in NoteInput, secrets *Secrets) string {
 	h := r.Header
 	var b strings.Builder
 	line := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
@@ -121,7 +121,7 @@ func TicketNote(r *RunLog, in NoteInput) string {
 		line("")
 		line("To continue this run: `syncdoctor resume --journal %s`", r.Path)
 	}
-	return Redact(b.String())
+	return secrets.Redact(b.String())
 }
 
 func membershipNote(r *RunLog) string {

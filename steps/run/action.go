@@ -71,6 +71,13 @@ type IdP interface {
 	Delete(ctx context.Context, externalID string) (IdpReport, error)
 }
 
+// IdpUserFinder is what a simulated IdP may also offer: the externalId of
+// its user with an address, for a user who has no SCIM record here yet (so
+// Atlassian cannot show the externalId).
+type IdpUserFinder interface {
+	FindUser(ctx context.Context, email string) (externalID string, err error)
+}
+
 // IdpReport is what the IdP's provisioning log would show for one action.
 type IdpReport struct {
 	Action   string   `json:"action"`

@@ -24,6 +24,9 @@ type Env struct {
 	Facts   *journal.Facts
 	RunID   string
 	Clock   func() time.Time // nil: time.Now
+	// Patience is how long Verify waits for a change to show (zero:
+	// DefaultPatience).
+	Patience Patience
 
 	cur stepRef // the step being carried out, stamped on its records
 }
@@ -81,7 +84,7 @@ func (e *Env) Mutate(ctx context.Context, step steps.StepID, call steps.Call, be
 	derr := do(ctx)
 	out := journal.Record{Type: journal.RecOutcome, Step: step, Ref: seq, Status: journal.OutcomeOK}
 	if derr != nil {
-		out.Status, out.Error = journal.OutcomeError, journal.Redact(derr.Error())
+		out.Status, out.Error = journal.OutcomeError, e.Journal.Redact(derr.Error())
 		if isUncertain(derr) {
 			out.Status = journal.OutcomeUncertain
 		}
@@ -98,6 +101,28 @@ func (e *Env) Mutate(ctx context.Context, step steps.StepID, call steps.Call, be
 func isUncertain(err error) bool {
 	var ue *client.UncertainError
 	return errors.As(err, &ue) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// Patience is how long a step's verification waits for a change to show:
+// provisioning, and to a lesser degree the admin APIs, may take a moment.
+type Patience struct {
+	Every   time.Duration // between two reads
+	Timeout time.Duration // in all
+}
+
+// DefaultPatience reads every 2 s for 30 s.
+func DefaultPatience() Patience { return Patience{Every: 2 * time.Second, Timeout: 30 * time.Second} }
+
+// Wait is the env's patience, the default where it sets none.
+func (e *Env) Wait() Patience {
+	p, def := e.Patience, DefaultPatience()
+	if p.Every <= 0 {
+		p.Every = def.Every
+	}
+	if p.Timeout <= 0 {
+		p.Timeout = def.Timeout
+	}
+	return p
 }
 
 // Poll calls check every interval until it returns nil, the timeout runs

@@ -184,7 +184,7 @@ func TestResumeSettlesIntentWithoutOutcome(t *testing.T) {
 			if made {
 				wantLine = "the interrupted call is settled: after the interruption the org shows this change made"
 			}
-			if tl := after.Timeline(); !strings.Contains(tl, wantLine) {
+			if tl := after.Timeline(nil); !strings.Contains(tl, wantLine) {
 				t.Errorf("timeline lacks %q:\n%s", wantLine, tl)
 			}
 			// The resume left its mark, and the steps finished before were not redone.

@@ -354,17 +354,19 @@ type harness struct {
 	confirm []steps.StepID // ids of the steps Confirm was asked about
 }
 
-func newHarness(t *testing.T, org *fakeOrg, path string) *harness {
+// newHarness runs the fake plan on org, journaled at path (a new file when
+// ""), with keys as the secrets the journal refuses.
+func newHarness(t *testing.T, org *fakeOrg, path string, keys ...string) *harness {
 	t.Helper()
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "state", "journal.jsonl")
 	}
-	j, err := journal.OpenJournal(path)
+	j, err := journal.Open(path, journal.NewSecrets(keys...))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { j.Close() })
-	org.seqNow = func() int64 { return j.Seq }
+	org.seqNow = func() int64 { return j.LastSeq() }
 	h := &harness{org: org, set: &setEmail{org: org}, j: j, path: path, clock: newFakeClock()}
 	h.x = &Executor{
 		Env: &Env{IdP: org, Journal: j, Clock: h.clock.Now},

@@ -27,6 +27,7 @@ const (
 	EvBlocked         EventKind = "blocked"
 	EvWaitingOperator EventKind = "waiting-operator" // Reason: the operator's instructions
 	EvRunEnded        EventKind = "run-ended"        // Reason: the run status
+	EvJournalRepaired EventKind = "journal-repaired" // Reason: what was set aside
 )
 
 // Event is one stage of a run. Index is the 1-based plan step (0 for the
@@ -66,7 +67,7 @@ func (r *stepRun) emit(kind EventKind, reason string, err error) {
 func (r *stepRun) end(status journal.StepStatus, reason string, err error) (StepOutcome, error) {
 	r.out.Status, r.out.Reason = status, reason
 	if err != nil {
-		r.out.Error = journal.Redact(err.Error())
+		r.out.Error = r.x.Env.Journal.Redact(err.Error())
 	}
 	if _, werr := r.x.Env.write(journal.Record{Type: journal.RecStepEnd, Status: string(status), Reason: reason, Error: r.out.Error}); werr != nil {
 		r.out.Status = journal.StepFailed
@@ -140,7 +141,7 @@ func (r *stepRun) confirm(ctx context.Context) (ended bool, out StepOutcome, err
 	if r.x.Confirm == nil {
 		why = "no confirmation was possible (answer the prompt, or pass --yes)"
 	} else if yes, err := r.x.Confirm(ctx, r.s); err != nil {
-		why = "the confirmation was not given: " + journal.Redact(err.Error())
+		why = "the confirmation was not given: " + env.Journal.Redact(err.Error())
 	} else if !yes {
 		why = "declined by the operator"
 	}

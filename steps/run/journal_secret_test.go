@@ -13,10 +13,8 @@ import (
 
 func TestSecretGuardRefusesRegisteredSecret(t *testing.T) {
 	const key = "orgkey-7Qh2sV9xLw3pZt"
-	journal.RegisterSecret(key)
-	journal.RegisterSecret("")    // ignored, or it would match everything
-	journal.RegisterSecret("abc") // too short to be a key; would refuse ordinary words
-	h := newHarness(t, newFakeOrg(), "")
+	// "" would match everything and "abc" ordinary words: both are ignored.
+	h := newHarness(t, newFakeOrg(), "", key, "", "abc")
 	env := h.x.Env
 	env.RunID = "run-secret"
 	sent := false
@@ -68,8 +66,7 @@ func TestSecretGuardRefusesRegisteredSecret(t *testing.T) {
 
 func TestSecretGuardCoversEveryRecord(t *testing.T) {
 	const key = "scimkey-Zr8wQe4Tn1Ym"
-	journal.RegisterSecret(key)
-	h := newHarness(t, newFakeOrg(), "")
+	h := newHarness(t, newFakeOrg(), "", key)
 	h.x.Env.RunID = "run-secret-fact"
 	if err := journal.NewJournaledFacts(nil, h.x.persistFact).Set("oops", key); !errors.Is(err, journal.ErrSecretInJournal) {
 		t.Errorf("fact: %v", err)
@@ -79,13 +76,14 @@ func TestSecretGuardCoversEveryRecord(t *testing.T) {
 	if _, err := h.x.Start(context.Background(), hd); !errors.Is(err, journal.ErrSecretInJournal) {
 		t.Errorf("header: %v", err)
 	}
-	if got := journal.Redact("key=" + key + " done"); got != "key=[redacted] done" {
+	secrets := journal.NewSecrets(key)
+	if got := secrets.Redact("key=" + key + " done"); got != "key=[redacted] done" {
 		t.Errorf("Redact = %q", got)
 	}
 	// Prose about authentication is not a token.
 	for _, prose := range []string{"Basic authentication is off", "a bearer of bad tidings", "Bearer authentication-required"} {
-		if err := journal.CheckSecrets(prose); err != nil || journal.Redact(prose) != prose {
-			t.Errorf("%q taken for a token: %v / %q", prose, err, journal.Redact(prose))
+		if err := secrets.Check(prose); err != nil || secrets.Redact(prose) != prose {
+			t.Errorf("%q taken for a token: %v / %q", prose, err, secrets.Redact(prose))
 		}
 	}
 }

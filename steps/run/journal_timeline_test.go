@@ -16,7 +16,7 @@ func TestTimelineSaysWhatHappened(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := readOnlyRun(t, h.path)
-	tl := run.Timeline()
+	tl := run.Timeline(nil)
 	lines := strings.Split(strings.TrimSuffix(tl, "\n"), "\n")
 	for _, want := range []string{
 		"2026-11-23T10:00:02.000Z  run                   started run-tl for yuki@old.example (acc-old), target yuki@acme.com; verdict duplicate-account; 5 steps; demo org 8f3c2d10-demo; syncdoctor v0.0.0-test",

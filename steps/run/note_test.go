@@ -11,8 +11,7 @@ import (
 
 func TestTicketNote(t *testing.T) {
 	const key = "notekey-Hd83kfQ0pL2x"
-	journal.RegisterSecret(key)
-	h := newHarness(t, newFakeOrg(), "")
+	h := newHarness(t, newFakeOrg(), "", key)
 	if _, err := h.x.Start(context.Background(), fixHeader("run-note")); err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +22,7 @@ func TestTicketNote(t *testing.T) {
 			{Code: steps.FindingHolderProductAccess, AccountID: "acc-new", Detail: "key " + key + " leaked into a detail"},
 		},
 		Accounts: []journal.NoteAccount{{Role: "duplicate", AccountID: "acc-new", Email: "yuki@acme.com"}},
-	})
+	}, journal.NewSecrets(key))
 	for _, want := range []string{
 		"## syncdoctor: email change for yuki@old.example",
 		"- **User:** Yuki Tanaka, yuki@old.example (account `acc-old`)",
@@ -58,7 +57,7 @@ func TestTicketNoteUnfinishedRun(t *testing.T) {
 	if _, err := h.x.Start(context.Background(), fixHeader("run-note-wait")); err != nil {
 		t.Fatal(err)
 	}
-	note := journal.TicketNote(readOnlyRun(t, h.path), journal.NoteInput{Verdict: steps.VerdictEmailTaken})
+	note := journal.TicketNote(readOnlyRun(t, h.path), journal.NoteInput{Verdict: steps.VerdictEmailTaken}, nil)
 	for _, want := range []string{
 		"- **User:** yuki@old.example (account `acc-old`)",
 		"- **Verdict:** `email-taken`",

@@ -5,39 +5,43 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
-	"sync"
 )
 
 // The journal lives on disk for months and is pasted into tickets, so no
 // key may ever reach it. Two nets: the keys the process was given are
-// registered and matched exactly, and anything shaped like a credential is
+// held (Secrets) and matched exactly, and anything shaped like a credential is
 // matched by pattern (a key we were never told about, e.g. one echoed back
 // inside an error body).
 
 const minSecretLen = 6
 
-var secrets struct {
-	sync.RWMutex
+// Secrets are the API keys this process holds: values that must never be
+// written to the journal, a ticket note or a timeline. A nil *Secrets
+// knows no key and still catches credential-shaped text.
+type Secrets struct {
 	list []string
 }
 
-// RegisterSecret adds a value (an API key) that must never be written to
-// the journal, a ticket note or a timeline. As in client's own redaction,
-// values shorter than 6 characters are ignored: they are no real key, and
-// matching them would refuse ordinary words (an empty one, everything).
-func RegisterSecret(s string) {
-	if len(s) < minSecretLen {
-		return
-	}
-	secrets.Lock()
-	defer secrets.Unlock()
-	for _, have := range secrets.list {
-		if have == s {
-			return
+// NewSecrets holds the given keys. As in client's own redaction, values
+// shorter than 6 characters are ignored: they are no real key, and matching
+// them would refuse ordinary words (an empty one, everything).
+func NewSecrets(keys ...string) *Secrets {
+	s := &Secrets{}
+	for _, k := range keys {
+		if len(k) >= minSecretLen && !slices.Contains(s.list, k) {
+			s.list = append(s.list, k)
 		}
 	}
-	secrets.list = append(secrets.list, s)
+	return s
+}
+
+func (s *Secrets) keys() []string {
+	if s == nil {
+		return nil
+	}
+	return s.list
 }
 
 // tokenPatterns match credential-shaped text: an Authorization header value,
@@ -71,13 +75,11 @@ func replaceTokens(text string, repl func(string) string) string {
 // secret. The error never quotes the value.
 var ErrSecretInJournal = errors.New("refusing to write a secret to the journal")
 
-// checkSecrets fails when text holds a registered secret (in its plain or
+// Check fails when text holds one of the keys (in its plain or
 // JSON-escaped spelling) or credential-shaped text.
-func CheckSecrets(text string) error {
-	secrets.RLock()
-	defer secrets.RUnlock()
-	for _, s := range secrets.list {
-		if strings.Contains(text, s) || strings.Contains(text, jsonEscaped(s)) {
+func (s *Secrets) Check(text string) error {
+	for _, k := range s.keys() {
+		if strings.Contains(text, k) || strings.Contains(text, jsonEscaped(k)) {
 			return fmt.Errorf("%w: a value equals a registered API key", ErrSecretInJournal)
 		}
 	}
@@ -89,15 +91,13 @@ func CheckSecrets(text string) error {
 	return nil
 }
 
-// Redact replaces registered secrets and credential-shaped text with
-// "[redacted]". Error texts pass through it before they are journaled or
-// shown, because an HTTP error may echo a request header back.
-func Redact(text string) string {
-	secrets.RLock()
-	for _, s := range secrets.list {
-		text = strings.ReplaceAll(text, s, "[redacted]")
+// Redact replaces the keys and credential-shaped text with "[redacted]".
+// Error texts pass through it before they are journaled or shown, because
+// an HTTP error may echo a request header back.
+func (s *Secrets) Redact(text string) string {
+	for _, k := range s.keys() {
+		text = strings.ReplaceAll(text, k, "[redacted]")
 	}
-	secrets.RUnlock()
 	return replaceTokens(text, func(string) string { return "[redacted]" })
 }
 
