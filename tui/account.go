@@ -43,7 +43,10 @@ func (m Model) onScimRead(msg scimReadMsg) Model {
 	return m
 }
 
-func (m Model) updateAccount(msg tea.Msg) (Model, tea.Cmd) {
+// accountPage is the screen of the account phase; its state is m.account.
+type accountPage struct{}
+
+func (accountPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return m, nil
@@ -58,7 +61,11 @@ func (m Model) updateAccount(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) viewAccount(w, _ int) string {
+func (accountPage) keys(m Model) []key.Binding {
+	return []key.Binding{withHelp(m.keys.Select, "enter", "next: the new email"), m.keys.Back}
+}
+
+func (accountPage) view(m Model, w, _ int) string {
 	s := m.styles
 	a := m.account.user
 	var b strings.Builder

@@ -59,14 +59,13 @@ func (m Model) onDiagnosisAsync(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) updateDiagnosis(msg tea.Msg) (Model, tea.Cmd) {
+// diagnosisPage is the screen of the diagnosis phase; its state is
+// m.diag. The shared pager scrolls it.
+type diagnosisPage struct{}
+
+func (diagnosisPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil
-	}
-	_, h := m.bodySize()
-	if p, ok := m.diag.pager.key(k, m.keys, h, m.diagnosisLines()); ok {
-		m.diag.pager = p
 		return m, nil
 	}
 	switch {
@@ -83,7 +82,7 @@ func (m Model) updateDiagnosis(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) diagnosisKeys() []key.Binding {
+func (diagnosisPage) keys(m Model) []key.Binding {
 	k := m.keys
 	switch {
 	case m.diag.d != nil:
@@ -94,16 +93,15 @@ func (m Model) diagnosisKeys() []key.Binding {
 	return []key.Binding{withHelp(k.Back, "esc", "stop and go back")}
 }
 
-func (m Model) viewDiagnosis(w, h int) string {
-	return m.diag.pager.view(m.diagnosisContent(w), h, m.styles)
+func (d diagnosisPage) view(m Model, w, h int) string {
+	return viewPaged(m, d, w, h)
 }
 
-func (m Model) diagnosisLines() int {
-	w, _ := m.bodySize()
-	return len(contentLines(m.diagnosisContent(w)))
-}
+func (diagnosisPage) textRows(_ Model, _, h int) int { return h }
 
-func (m Model) diagnosisContent(w int) string {
+func (diagnosisPage) pager(m *Model) *pager { return &m.diag.pager }
+
+func (diagnosisPage) text(m Model, w int) string {
 	s := m.styles
 	dg := m.diag
 	var b strings.Builder

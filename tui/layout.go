@@ -59,27 +59,7 @@ func (m Model) bodySize() (w, h int) {
 
 // body is the screen on show, drawn in w×h.
 func (m Model) body(w, h int) string {
-	switch m.phase {
-	case phaseLoading:
-		return m.viewLoading(w, h)
-	case phaseResume:
-		return m.viewResume(w, h)
-	case phaseSearch:
-		return m.viewSearch(w, h)
-	case phaseAccount:
-		return m.viewAccount(w, h)
-	case phaseTarget:
-		return m.viewTarget(w, h)
-	case phaseDiagnosis:
-		return m.viewDiagnosis(w, h)
-	case phasePlan:
-		return m.viewPlan(w, h)
-	case phaseSteps:
-		return m.viewSteps(w, h)
-	case phaseSummary:
-		return m.viewSummary(w, h)
-	}
-	return ""
+	return m.screens[m.phase].view(m, w, h)
 }
 
 // footer is the help line, or the full help when asked for.
@@ -92,8 +72,8 @@ func (m Model) footer(w int) string {
 }
 
 // helpKeys are the bindings that work on the screen on show: the short
-// line, and the full view (the screen's keys, scrolling where the screen
-// scrolls, then leaving and help).
+// line, and the full view (the screen's keys, scrolling where the shared
+// pager scrolls the screen, then leaving and help).
 func (m Model) helpKeys() helpView {
 	k := m.keys
 	if m.quitting != nil {
@@ -107,38 +87,14 @@ func (m Model) helpKeys() helpView {
 	if m.showHelp {
 		hk = withHelp(hk, "?", "fewer keys")
 	}
-	own := m.phaseKeys()
+	s := m.screens[m.phase]
+	own := s.keys(m)
 	full := [][]key.Binding{own}
-	if m.phase == phaseDiagnosis || m.phase == phasePlan || m.phase == phaseSummary {
+	if _, ok := s.(paged); ok {
 		full = append(full, []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown})
 	}
 	full = append(full, []key.Binding{quit, hk})
 	return helpView{short: append(append([]key.Binding{}, own...), quit, hk), full: full}
-}
-
-// phaseKeys are the screen's own bindings, for the help line.
-func (m Model) phaseKeys() []key.Binding {
-	switch m.phase {
-	case phaseLoading:
-		return m.loadingKeys()
-	case phaseResume:
-		return []key.Binding{m.keys.Resume, m.keys.Fresh}
-	case phaseSearch:
-		return m.searchKeys()
-	case phaseAccount:
-		return []key.Binding{withHelp(m.keys.Select, "enter", "next: the new email"), m.keys.Back}
-	case phaseTarget:
-		return m.targetKeys()
-	case phaseDiagnosis:
-		return m.diagnosisKeys()
-	case phasePlan:
-		return m.planKeys()
-	case phaseSteps:
-		return m.stepsKeys()
-	case phaseSummary:
-		return m.summaryKeys()
-	}
-	return nil
 }
 
 // withHelp is b with other help text, for a screen that gives a key a

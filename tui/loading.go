@@ -91,7 +91,10 @@ func (m Model) onLoadDone(msg loadDoneMsg) (Model, tea.Cmd) {
 	return m, m.refreshSearch()
 }
 
-func (m Model) updateLoading(msg tea.Msg) (Model, tea.Cmd) {
+// loadingPage is the screen of the loading phase; its state is m.loading.
+type loadingPage struct{}
+
+func (loadingPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return m, nil
@@ -102,19 +105,19 @@ func (m Model) updateLoading(msg tea.Msg) (Model, tea.Cmd) {
 	case m.loading.ix != nil && k.Text != "":
 		// Typing starts the search on what has arrived so far.
 		m.phase = phaseSearch
-		return m.updateSearch(msg)
+		return searchPage{}.update(m, msg)
 	}
 	return m, nil
 }
 
-func (m Model) loadingKeys() []key.Binding {
+func (loadingPage) keys(m Model) []key.Binding {
 	if m.loading.err != nil {
 		return []key.Binding{m.keys.Retry}
 	}
 	return nil
 }
 
-func (m Model) viewLoading(w, h int) string {
+func (loadingPage) view(m Model, w, _ int) string {
 	s := m.styles
 	l := m.loading
 	var b strings.Builder

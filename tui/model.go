@@ -40,12 +40,14 @@ const (
 	phasePlan
 	phaseSteps
 	phaseSummary
+
+	phaseCount // not a phase: the size of the screens table
 )
 
-// Model is the wizard: one root model that routes by phase. Screens are
-// plain structs with their own update and view methods on Model, in their
-// own files. All methods take value receivers: a Cmd can never see a later
-// change to the model.
+// Model is the wizard: one root model that routes by phase, through a
+// table of screens (screen.go). A screen's state is a plain struct held
+// here; its update, view and keys are in its own file. All methods take
+// value receivers: a Cmd can never see a later change to the model.
 type Model struct {
 	deps   Deps
 	ctx    context.Context // ends when the wizard quits: every Cmd's I/O runs under it
@@ -66,6 +68,7 @@ type Model struct {
 	opened    []*run.Org // every org opened, closed on quit
 	showHelp  bool
 	quitting  *quitDialog
+	screens   [phaseCount]screen // by phase: what routes, draws and lists keys
 
 	loading loadingScreen
 	resume  resumeScreen
@@ -86,10 +89,11 @@ func New(d Deps) Model {
 	ctx, cancel := context.WithCancel(context.Background())
 	m := Model{
 		deps: d, ctx: ctx, cancel: cancel,
-		keys:   DefaultKeyMap(),
-		styles: NewStyles(false),
-		help:   help.New(),
-		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		keys:    DefaultKeyMap(),
+		styles:  NewStyles(false),
+		help:    help.New(),
+		spin:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		screens: newScreens(),
 	}
 	m.help.Styles = help.DefaultStyles(false)
 	m.resumeCmd = resumeCommand(d.JournalPath)
@@ -132,32 +136,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m, cmd, ok := m.asyncResult(msg); ok {
 		return m, cmd
 	}
-	return m.updatePhase(msg)
-}
-
-// updatePhase hands the message to the screen on show.
-func (m Model) updatePhase(msg tea.Msg) (Model, tea.Cmd) {
-	switch m.phase {
-	case phaseLoading:
-		return m.updateLoading(msg)
-	case phaseResume:
-		return m.updateResume(msg)
-	case phaseSearch:
-		return m.updateSearch(msg)
-	case phaseAccount:
-		return m.updateAccount(msg)
-	case phaseTarget:
-		return m.updateTarget(msg)
-	case phaseDiagnosis:
-		return m.updateDiagnosis(msg)
-	case phasePlan:
-		return m.updatePlan(msg)
-	case phaseSteps:
-		return m.updateSteps(msg)
-	case phaseSummary:
-		return m.updateSummary(msg)
-	}
-	return m, nil
+	return m.updateScreen(msg)
 }
 
 // asyncResult handles the answers of Cmds, whichever screen is on show:

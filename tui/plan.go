@@ -17,14 +17,13 @@ type planScreen struct {
 	note  string // why the operator is back here, when a run stopped at once
 }
 
-func (m Model) updatePlan(msg tea.Msg) (Model, tea.Cmd) {
+// planPage is the screen of the plan phase; it shows the diagnosis's
+// plan, with m.plan. The shared pager scrolls it.
+type planPage struct{}
+
+func (planPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil
-	}
-	_, h := m.bodySize()
-	if p, ok := m.plan.pager.key(k, m.keys, h, m.planLines()); ok {
-		m.plan.pager = p
 		return m, nil
 	}
 	switch {
@@ -39,7 +38,7 @@ func (m Model) updatePlan(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) planKeys() []key.Binding {
+func (planPage) keys(m Model) []key.Binding {
 	k := m.keys
 	if len(m.diag.d.Plan) == 0 {
 		return []key.Binding{withHelp(k.Select, "enter", "summary"), k.Back}
@@ -47,16 +46,15 @@ func (m Model) planKeys() []key.Binding {
 	return []key.Binding{withHelp(k.Select, "enter", "start: each step asks first"), withHelp(k.Down, "↓/pgdn", "scroll"), k.Back}
 }
 
-func (m Model) viewPlan(w, h int) string {
-	return m.plan.pager.view(m.planContent(w), h, m.styles)
+func (p planPage) view(m Model, w, h int) string {
+	return viewPaged(m, p, w, h)
 }
 
-func (m Model) planLines() int {
-	w, _ := m.bodySize()
-	return len(contentLines(m.planContent(w)))
-}
+func (planPage) textRows(_ Model, _, h int) int { return h }
 
-func (m Model) planContent(w int) string {
+func (planPage) pager(m *Model) *pager { return &m.plan.pager }
+
+func (planPage) text(m Model, w int) string {
 	s := m.styles
 	d := m.diag.d
 	var b strings.Builder

@@ -31,7 +31,10 @@ func (m Model) onJournalRead(msg journalReadMsg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) updateResume(msg tea.Msg) (Model, tea.Cmd) {
+// resumePage is the screen of the resume phase; its state is m.resume.
+type resumePage struct{}
+
+func (resumePage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok || m.resume.opening {
 		return m, nil
@@ -63,7 +66,11 @@ func (m Model) onRunOrgOpened(msg runOrgOpenedMsg) (Model, tea.Cmd) {
 	return m.startResume(msg.org, msg.run)
 }
 
-func (m Model) viewResume(w, _ int) string {
+func (resumePage) keys(m Model) []key.Binding {
+	return []key.Binding{m.keys.Resume, m.keys.Fresh}
+}
+
+func (resumePage) view(m Model, w, _ int) string {
 	s := m.styles
 	r := m.resume.run
 	h := r.Header

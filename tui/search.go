@@ -58,7 +58,11 @@ func (m Model) layoutInputs() Model {
 	return m
 }
 
-func (m Model) updateSearch(msg tea.Msg) (Model, tea.Cmd) {
+// searchPage is the screen of the search phase; its state is m.search.
+// It draws in search_view.go.
+type searchPage struct{}
+
+func (searchPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 	if m.search.group != nil {
 		return m.updateMembers(msg)
 	}
@@ -217,7 +221,7 @@ func (m Model) refreshSearch() tea.Cmd {
 	return searchCmd(m.loading.ix, m.search.seq, q, searchLimit)
 }
 
-func (m Model) searchKeys() []key.Binding {
+func (searchPage) keys(m Model) []key.Binding {
 	k := m.keys
 	if m.search.group != nil {
 		return []key.Binding{withHelp(k.Select, "enter", "choose this user"), withHelp(k.Back, "esc", "back to the search")}

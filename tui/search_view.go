@@ -14,7 +14,7 @@ import (
 // The search screen's drawing: the box, how much of the org is loaded, and
 // the hits with their matched letters and badges.
 
-func (m Model) viewSearch(w, h int) string {
+func (searchPage) view(m Model, w, h int) string {
 	s := m.styles
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Find the user") + "\n")

@@ -248,7 +248,11 @@ func changedAnything(res *run.Result) bool {
 	return false
 }
 
-func (m Model) updateSteps(msg tea.Msg) (Model, tea.Cmd) {
+// stepsPage is the screen of the fix; its state is m.run. It draws in
+// steps_view.go.
+type stepsPage struct{}
+
+func (stepsPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 	if m.run.ask != nil {
 		return m.updateAsk(msg)
 	}
@@ -282,7 +286,7 @@ func (m Model) handsDone(done bool) (Model, tea.Cmd) {
 	return m, listen(m.run.ch)
 }
 
-func (m Model) stepsKeys() []key.Binding {
+func (stepsPage) keys(m Model) []key.Binding {
 	k := m.keys
 	r := m.run
 	switch {

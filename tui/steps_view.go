@@ -15,7 +15,7 @@ import (
 // The fix screen's drawing: the step list, and under it the question, the
 // operator's turn or how the run ended.
 
-func (m Model) viewSteps(w, h int) string {
+func (stepsPage) view(m Model, w, h int) string {
 	s := m.styles
 	box := m.stepsBox(w)
 	title := s.Title.Render("The fix") + s.Muted.Render("  run "+m.run.runID)

@@ -40,14 +40,13 @@ func newDiagnosisSummary(d *diagnose.Diagnosis, now time.Time) summaryScreen {
 	return summaryScreen{d: d, note: diagnosisNote(d, now)}
 }
 
-func (m Model) updateSummary(msg tea.Msg) (Model, tea.Cmd) {
+// summaryPage is the screen of the summary phase; its state is
+// m.summary. The shared pager scrolls it.
+type summaryPage struct{}
+
+func (summaryPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil
-	}
-	w, h := m.bodySize()
-	if p, ok := m.summary.pager.key(k, m.keys, h-1-lipgloss.Height(m.noteStatus(w)), m.summaryLines()); ok {
-		m.summary.pager = p
 		return m, nil
 	}
 	sm := &m.summary
@@ -88,24 +87,25 @@ func (m Model) newCase() (Model, tea.Cmd) {
 	return m, m.search.input.Focus()
 }
 
-func (m Model) summaryKeys() []key.Binding {
+func (summaryPage) keys(m Model) []key.Binding {
 	k := m.keys
 	return []key.Binding{k.Copy, k.Save, k.NewCase, withHelp(k.Down, "↓/pgdn", "scroll")}
 }
 
-// viewSummary keeps the note's status (copied, saved) on the last line,
+// view keeps the note's status (copied, saved) on the last line,
 // visible wherever the text is scrolled to.
-func (m Model) viewSummary(w, h int) string {
-	status := m.noteStatus(w)
-	return m.summary.pager.view(m.summaryContent(w), h-1-lipgloss.Height(status), m.styles) + "\n\n" + status
+func (p summaryPage) view(m Model, w, h int) string {
+	return viewPaged(m, p, w, h) + "\n\n" + m.noteStatus(w)
 }
 
-func (m Model) summaryLines() int {
-	w, _ := m.bodySize()
-	return len(contentLines(m.summaryContent(w)))
+// textRows leaves room under the text for a blank line and the status.
+func (summaryPage) textRows(m Model, w, h int) int {
+	return h - 1 - lipgloss.Height(m.noteStatus(w))
 }
 
-func (m Model) summaryContent(w int) string {
+func (summaryPage) pager(m *Model) *pager { return &m.summary.pager }
+
+func (summaryPage) text(m Model, w int) string {
 	s := m.styles
 	sm := m.summary
 	var b strings.Builder

@@ -42,7 +42,10 @@ func (t targetScreen) reset() targetScreen {
 	return t
 }
 
-func (m Model) updateTarget(msg tea.Msg) (Model, tea.Cmd) {
+// targetPage is the screen of the target phase; its state is m.target.
+type targetPage struct{}
+
+func (targetPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		if !isBareEmail(msg.Content) {
@@ -109,7 +112,7 @@ func (m Model) submitTarget() (Model, tea.Cmd) {
 	return m.startDiagnosis(req)
 }
 
-func (m Model) targetKeys() []key.Binding {
+func (targetPage) keys(m Model) []key.Binding {
 	k := m.keys
 	keys := []key.Binding{withHelp(k.Select, "enter", "diagnose"), k.Back}
 	if m.target.pasted != "" {
@@ -118,7 +121,7 @@ func (m Model) targetKeys() []key.Binding {
 	return keys
 }
 
-func (m Model) viewTarget(w, _ int) string {
+func (targetPage) view(m Model, w, _ int) string {
 	s := m.styles
 	a := m.account.user
 	var b strings.Builder
