@@ -132,16 +132,16 @@ func diagnosisError(err error) string {
 	if errors.As(err, &in) {
 		return in.Reason + " Press esc to change it."
 	}
-	return explainLoadError(err) + " Press r to try again."
+	return diagnose.Advice(err) + " Press r to try again."
 }
 
 func (m Model) viewVerdict(d *diagnose.Diagnosis, w int) string {
 	s := m.styles
-	v := explainVerdict(d)
+	v := diagnose.Explain(d)
 	var b strings.Builder
 	b.WriteString(s.Muted.Render("Verdict "+string(d.Verdict)) + "\n")
-	b.WriteString(paint(s.Verdict, wrap(v.headline, w)) + "\n")
-	b.WriteString(wrap(v.situation, w) + "\n\n")
+	b.WriteString(paint(s.Verdict, wrap(v.Headline, w)) + "\n")
+	b.WriteString(wrap(v.Situation, w) + "\n\n")
 	b.WriteString(s.Title.Render("Findings") + "\n")
 	for _, f := range d.Findings {
 		b.WriteString(hang("• ", f.Detail+" "+s.Muted.Render("("+string(f.Code)+")"), w) + "\n")

@@ -1,19 +1,15 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
-	"net"
 	"strings"
-	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
-
-	"github.com/syncdoctor/syncdoctor/client"
 )
 
 // loadingScreen opens the org and loads its accounts and groups into the
@@ -124,7 +120,7 @@ func (loadingPage) view(m Model, w, _ int) string {
 	b.WriteString(s.Title.Render("Loading the org") + "\n\n")
 	if l.err != nil {
 		b.WriteString(s.Error.Render("It could not be read.") + "\n\n")
-		b.WriteString(wrap(explainLoadError(l.err), w) + "\n\n")
+		b.WriteString(wrap(diagnose.Advice(l.err), w) + "\n\n")
 		b.WriteString("Press " + s.Accent.Render("r") + " to try again.")
 		return b.String()
 	}
@@ -150,34 +146,4 @@ func loadFraction(p search.LoadProgress, done bool) float64 {
 
 func loadCounts(p search.LoadProgress) string {
 	return fmt.Sprintf("%d accounts, %d groups (page %d)", p.Accounts, p.Groups, p.Page)
-}
-
-// explainLoadError says in plain words what went wrong and what to do.
-func explainLoadError(err error) string {
-	var (
-		auth *client.AuthError
-		rate *client.RateLimitError
-		org  *client.OrgError
-		ne   net.Error
-	)
-	switch {
-	case errors.As(err, &auth) && auth.API == client.APISCIM:
-		return fmt.Sprintf("The SCIM API key of directory %s was refused. Check ATLASSIAN_SCIM_API_KEY "+
-			"(shown once when the directory's provisioning was set up; regenerate it if lost).", auth.Directory)
-	case errors.As(err, &auth):
-		return "The org API key was refused. Check ATLASSIAN_ORG_API_KEY: it must be an org API key " +
-			"created without scopes, for the org named in ATLASSIAN_ORG_ID."
-	case errors.As(err, &rate):
-		wait := "a minute"
-		if rate.RetryAfter > 0 {
-			wait = rate.RetryAfter.Round(time.Second).String()
-		}
-		return "Atlassian is limiting requests (429 rate limited). Wait " + wait + ", then try again."
-	case errors.As(err, &org) && org.Code() == "ADMIN-404-2":
-		return "Atlassian does not know this org. Check ATLASSIAN_ORG_ID."
-	case errors.As(err, &ne):
-		return "The Atlassian API could not be reached (" + err.Error() + "). Check the network " +
-			"connection, and ATLASSIAN_API_URL if you set it."
-	}
-	return err.Error()
 }

@@ -228,7 +228,7 @@ func (m Model) spinTick() tea.Cmd {
 // resumeCommand is how to go on with a run from the shell: the journal
 // is named unless it is the default one.
 func resumeCommand(path string) string {
-	if def, err := journal.DefaultJournalPath(); err == nil && def == path {
+	if def, err := journal.DefaultPath(); err == nil && def == path {
 		return "syncdoctor resume"
 	}
 	return "syncdoctor resume --journal " + path

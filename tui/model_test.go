@@ -2,15 +2,12 @@ package tui
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
@@ -53,24 +50,6 @@ func TestLoadErrorSaysWhatToDo(t *testing.T) {
 	w.typeText("r")
 	w.waitFor("another attempt", func(snap) bool { return calls.Load() > before })
 	w.final()
-}
-
-func TestExplainLoadError(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		err  error
-		want string
-	}{
-		{&client.AuthError{Op: "search users", HTTPStatus: 401, API: client.APIOrg}, "ATLASSIAN_ORG_API_KEY"},
-		{&client.AuthError{Op: "read SCIM user", HTTPStatus: 401, API: client.APISCIM, Directory: "d-1"}, "SCIM API key of directory d-1"},
-		{&client.RateLimitError{Op: "search users", Attempts: 5, RetryAfter: 42 * time.Second}, "Wait 42s"},
-		{fmt.Errorf("search users: %w", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}), "Check the network"},
-	}
-	for _, c := range cases {
-		if got := explainLoadError(c.err); !strings.Contains(got, c.want) {
-			t.Errorf("%v: %q lacks %q", c.err, got, c.want)
-		}
-	}
 }
 
 // TestWorthResuming: a run stopped before anything was done is not offered

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 )
 
 // planScreen shows every step of the fix before anything is done: who
@@ -60,7 +61,7 @@ func (planPage) text(m Model, w int) string {
 	var b strings.Builder
 	if len(d.Plan) == 0 {
 		b.WriteString(s.Title.Render("Nothing to carry out") + "\n\n")
-		b.WriteString(wrap(explainVerdict(d).situation, w) + "\n")
+		b.WriteString(wrap(diagnose.Explain(d).Situation, w) + "\n")
 		return b.String()
 	}
 	b.WriteString(s.Title.Render(fmt.Sprintf("The plan: %d steps", len(d.Plan))) + "\n")

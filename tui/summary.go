@@ -128,7 +128,7 @@ func (summaryPage) text(m Model, w int) string {
 func (m Model) summaryHeadline() string {
 	sm := m.summary
 	if sm.res == nil {
-		return "Diagnosed: " + explainVerdict(sm.d).headline + " Nothing was changed."
+		return "Diagnosed: " + diagnose.Explain(sm.d).Headline + " Nothing was changed."
 	}
 	if sm.res.Status == journal.StatusCompleted {
 		who := "the account of " + sm.user

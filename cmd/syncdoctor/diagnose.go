@@ -72,14 +72,24 @@ func newDiagnoseCommand(a *app) *cobra.Command {
 	return cmd
 }
 
-// diagnosisError keeps bad input (exit 2) apart from an unreadable org (exit 1).
+// diagnosisError keeps bad input (exit 2) apart from an unreadable org
+// (exit 1), which it says in plain words with what to check.
 func diagnosisError(err error) error {
 	var in *diagnose.InputError
 	if errors.As(err, &in) {
 		return badInput(err)
 	}
-	return err
+	return &advisedError{err: err, advice: diagnose.Advice(err)}
 }
+
+// advisedError reads as the advice for err, and unwraps to it.
+type advisedError struct {
+	err    error
+	advice string
+}
+
+func (e *advisedError) Error() string { return e.advice }
+func (e *advisedError) Unwrap() error { return e.err }
 
 func writeJSON(w io.Writer, marshal func() ([]byte, error)) error {
 	data, err := marshal()
@@ -96,6 +106,11 @@ func printDiagnosis(w io.Writer, d *diagnose.Diagnosis) {
 	}
 	fmt.Fprintf(w, "Target    %s\n", d.Target)
 	fmt.Fprintf(w, "Verdict   %s\n", d.Verdict)
+	why := diagnose.Explain(d)
+	fmt.Fprintf(w, "          %s\n", why.Headline)
+	if why.Situation != "" {
+		fmt.Fprintf(w, "          %s\n", why.Situation)
+	}
 	if len(d.Findings) > 0 {
 		fmt.Fprintln(w, "\nFindings")
 		for _, fd := range d.Findings {

@@ -121,7 +121,7 @@ func journalPathOrDefault(path string) (string, error) {
 	if path != "" {
 		return path, nil
 	}
-	p, err := journal.DefaultJournalPath()
+	p, err := journal.DefaultPath()
 	if err != nil {
 		return "", fmt.Errorf("find the journal's directory: %w (name one with --journal)", err)
 	}

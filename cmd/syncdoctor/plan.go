@@ -50,7 +50,7 @@ org's SSO and SCIM setup.`,
 				return err
 			}
 			defer org.Close()
-			p, err := bulk.PlanBulk(cmd.Context(), org.Client, rows, setup(org))
+			p, err := bulk.PlanRows(cmd.Context(), org.Client, rows, setup(org))
 			if err != nil {
 				return err
 			}
@@ -73,17 +73,17 @@ org's SSO and SCIM setup.`,
 	return cmd
 }
 
-func readTargets(path string) ([]bulk.TargetRow, error) {
+func readTargets(path string) ([]bulk.Target, error) {
 	file, err := os.Open(path)
 	if err != nil {
 		return nil, badInput(fmt.Errorf("--targets: %w", err))
 	}
 	defer file.Close()
-	rows, err := bulk.ParseTargetsCSV(file, path)
+	rows, err := bulk.ReadTargets(file, path)
 	return rows, badInput(err)
 }
 
-func printBulkPlan(w io.Writer, p *bulk.BulkPlan) {
+func printBulkPlan(w io.Writer, p *bulk.Plan) {
 	fmt.Fprintf(w, "Setup  %s\n", p.Setup)
 	if len(p.Prerequisites) > 0 {
 		fmt.Fprintln(w, "\nBefore the switch")
@@ -108,7 +108,7 @@ func printBulkPlan(w io.Writer, p *bulk.BulkPlan) {
 }
 
 // bulkRowNote says how a ready row changes, or who holds a conflicting target.
-func bulkRowNote(r bulk.BulkRow) string {
+func bulkRowNote(r bulk.Row) string {
 	if r.Holder != nil {
 		h := r.Holder
 		note := fmt.Sprintf("held by %s (%s)", h.Name, h.AccountID)

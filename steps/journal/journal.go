@@ -41,7 +41,7 @@ type Journal struct {
 // returned, so nothing was done on the strength of it; Torn reports it.
 func Open(path string, secrets *Secrets) (*Journal, error) {
 	if path == "" {
-		p, err := DefaultJournalPath()
+		p, err := DefaultPath()
 		if err != nil {
 			return nil, err
 		}

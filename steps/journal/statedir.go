@@ -7,8 +7,8 @@ import (
 	"runtime"
 )
 
-// JournalFileName is the journal's name inside the state directory.
-const JournalFileName = "journal.jsonl"
+// FileName is the journal's name inside the state directory.
+const FileName = "journal.jsonl"
 
 // StateDir is where syncdoctor keeps its journal: the user's state
 // directory, per platform convention:
@@ -21,13 +21,13 @@ func StateDir() (string, error) {
 	return stateDir(runtime.GOOS, os.Getenv, home)
 }
 
-// DefaultJournalPath is the journal used when --journal is not given.
-func DefaultJournalPath() (string, error) {
+// DefaultPath is the journal used when --journal is not given.
+func DefaultPath() (string, error) {
 	dir, err := StateDir()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, JournalFileName), nil
+	return filepath.Join(dir, FileName), nil
 }
 
 // stateDir is StateDir with its inputs passed in, so every platform's rule

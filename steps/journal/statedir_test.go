@@ -38,7 +38,7 @@ func TestStateDir(t *testing.T) {
 func TestDefaultJournalPathUsesXDG(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("XDG_STATE_HOME", dir)
-	got, err := DefaultJournalPath()
+	got, err := DefaultPath()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,13 +12,13 @@ import (
 	"github.com/syncdoctor/syncdoctor/client"
 )
 
-// PlanBulk checks every target row against the org and says, per row,
+// PlanRows checks every target row against the org and says, per row,
 // whether its change can go ahead and how (contract §3). It changes nothing.
 // The org is read in as few calls as the API allows: one batched account
 // search over every current and target email, the domain list once, and,
 // only for the Google Workspace setup (where no other field tells a
 // Google-linked account), one privilege check per managed account.
-func PlanBulk(ctx context.Context, c *client.Client, rows []TargetRow, setup OrgSetup) (*BulkPlan, error) {
+func PlanRows(ctx context.Context, c *client.Client, rows []Target, setup OrgSetup) (*Plan, error) {
 	if !setup.valid() {
 		return nil, fmt.Errorf("bulk plan: unknown setup %q (want none, saml-jit, saml-scim or google-workspace)", setup)
 	}
@@ -33,8 +33,8 @@ func PlanBulk(ctx context.Context, c *client.Client, rows []TargetRow, setup Org
 			wanted[a.target]++
 		}
 	}
-	p := &BulkPlan{Setup: setup, Prerequisites: []BulkPrerequisite{}, Rows: make([]BulkRow, len(rows)), Summary: map[RowStatus]int{}}
-	prereqs := map[BulkPrerequisite]bool{}
+	p := &Plan{Setup: setup, Prerequisites: []Prerequisite{}, Rows: make([]Row, len(rows)), Summary: map[RowStatus]int{}}
+	prereqs := map[Prerequisite]bool{}
 	for i, r := range rows {
 		row, held := judgeRow(r, addrs[i], wanted, org, setup)
 		p.Rows[i] = row
@@ -44,19 +44,19 @@ func PlanBulk(ctx context.Context, c *client.Client, rows []TargetRow, setup Org
 		}
 		a := addrs[i]
 		if !org.verified[a.targetDomain] {
-			prereqs[BulkPrerequisite{PrereqDomainUnclaimed, a.targetDomain}] = true
+			prereqs[Prerequisite{PrereqDomainUnclaimed, a.targetDomain}] = true
 		}
 		if !org.verified[a.currentDomain] {
-			prereqs[BulkPrerequisite{PrereqSourceDomainUnclaimed, a.currentDomain}] = true
+			prereqs[Prerequisite{PrereqSourceDomainUnclaimed, a.currentDomain}] = true
 		}
 		if held {
-			prereqs[BulkPrerequisite{PrereqTargetEmailsTaken, a.targetDomain}] = true
+			prereqs[Prerequisite{PrereqTargetEmailsTaken, a.targetDomain}] = true
 		}
 	}
 	for pr := range prereqs {
 		p.Prerequisites = append(p.Prerequisites, pr)
 	}
-	slices.SortFunc(p.Prerequisites, func(a, b BulkPrerequisite) int {
+	slices.SortFunc(p.Prerequisites, func(a, b Prerequisite) int {
 		return cmp.Or(cmp.Compare(prereqRank(a.Code), prereqRank(b.Code)), strings.Compare(a.Domain, b.Domain))
 	})
 	return p, nil
@@ -64,8 +64,8 @@ func PlanBulk(ctx context.Context, c *client.Client, rows []TargetRow, setup Org
 
 // judgeRow gives one row its status, account, holder and path; held says
 // whether another account holds the row's target, whatever the status.
-func judgeRow(r TargetRow, a rowAddrs, wanted map[string]int, org *bulkOrg, setup OrgSetup) (row BulkRow, held bool) {
-	row = BulkRow{Line: r.Line, CurrentEmail: r.Current, TargetEmail: r.Target, Path: []EmailPath{}}
+func judgeRow(r Target, a rowAddrs, wanted map[string]int, org *bulkOrg, setup OrgSetup) (row Row, held bool) {
+	row = Row{Line: r.Line, CurrentEmail: r.Current, TargetEmail: r.Target, Path: []EmailPath{}}
 	acct, found := client.User{}, false
 	if a.currentOK {
 		acct, found = org.users[a.current]
@@ -101,8 +101,8 @@ func judgeRow(r TargetRow, a rowAddrs, wanted map[string]int, org *bulkOrg, setu
 	return row, held
 }
 
-func newBulkHolder(u client.User) *BulkHolder {
-	h := &BulkHolder{AccountID: u.AccountID, Email: u.Email, Name: u.Name, ProductAccess: make([]string, 0, len(u.ProductAccess)), Provisioned: u.Synced()}
+func newBulkHolder(u client.User) *Holder {
+	h := &Holder{AccountID: u.AccountID, Email: u.Email, Name: u.Name, ProductAccess: make([]string, 0, len(u.ProductAccess)), Provisioned: u.Synced()}
 	for _, pa := range u.ProductAccess {
 		h.ProductAccess = append(h.ProductAccess, pa.Key)
 	}
@@ -121,7 +121,7 @@ type rowAddrs struct {
 	currentDomain, targetDomain string
 }
 
-func parseRowAddrs(rows []TargetRow) []rowAddrs {
+func parseRowAddrs(rows []Target) []rowAddrs {
 	out := make([]rowAddrs, len(rows))
 	for i, r := range rows {
 		a := &out[i]

@@ -4,19 +4,19 @@ package bulk
 // against the org before anything changes. The types below are the JSON of
 // the contract; bulk_plan.go reads the org and fills them.
 
-// BulkPlan is the result of PlanBulk.
-type BulkPlan struct {
-	Setup         OrgSetup           `json:"setup"`
-	Prerequisites []BulkPrerequisite `json:"prerequisites"`
-	Rows          []BulkRow          `json:"rows"`
+// Plan is the result of PlanBulk.
+type Plan struct {
+	Setup         OrgSetup       `json:"setup"`
+	Prerequisites []Prerequisite `json:"prerequisites"`
+	Rows          []Row          `json:"rows"`
 	// Summary counts the rows of each status that occurs; a status no row
 	// has is left out, as in the contract's example ({"ready": 1}).
 	Summary map[RowStatus]int `json:"summary"`
 }
 
-// BulkPrerequisite is something to do in the org before the switch, for one
+// Prerequisite is something to do in the org before the switch, for one
 // domain (domain.md, bulk prerequisites). Codes are the Prereq* constants.
-type BulkPrerequisite struct {
+type Prerequisite struct {
 	Code   string `json:"code"`
 	Domain string `json:"domain"`
 }
@@ -35,23 +35,23 @@ const (
 	PrereqTargetEmailsTaken = "target-emails-taken"
 )
 
-// BulkRow is one target row with its verdict. AccountID is nil when no
+// Row is one target row with its verdict. AccountID is nil when no
 // account has the current email; Holder is set only for RowConflict; Path
 // is never nil (an empty list when the account is unknown).
-type BulkRow struct {
+type Row struct {
 	Line         int         `json:"line"`
 	CurrentEmail string      `json:"currentEmail"`
 	TargetEmail  string      `json:"targetEmail"`
 	AccountID    *string     `json:"accountId"`
 	Status       RowStatus   `json:"status"`
-	Holder       *BulkHolder `json:"holder"`
+	Holder       *Holder     `json:"holder"`
 	Path         []EmailPath `json:"path"`
 }
 
-// BulkHolder is the other account that already holds a row's target email:
+// Holder is the other account that already holds a row's target email:
 // what the operator needs to decide whether it can be moved aside (product
 // access cannot be merged; a provisioned account is locked by its IdP).
-type BulkHolder struct {
+type Holder struct {
 	AccountID     string   `json:"accountId"`
 	Email         string   `json:"email"`
 	Name          string   `json:"name"`

@@ -2,11 +2,8 @@ package run
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
-
-	"github.com/syncdoctor/syncdoctor/steps/journal"
 )
 
 func TestTimelineSaysWhatHappened(t *testing.T) {
@@ -39,25 +36,6 @@ func TestTimelineSaysWhatHappened(t *testing.T) {
 	}
 	if strings.ContainsAny(tl, "{}\"") {
 		t.Errorf("timeline shows JSON:\n%s", tl)
-	}
-}
-
-func TestTimelineOutcomesAndEnds(t *testing.T) {
-	for _, c := range []struct {
-		rec  journal.Record
-		want string
-	}{
-		{journal.Record{Type: journal.RecOutcome, Status: journal.OutcomeError, Error: "409 conflict"}, "the call failed: 409 conflict"},
-		{journal.Record{Type: journal.RecOutcome, Status: journal.OutcomeUncertain, Error: "connection reset"}, "the call's answer was lost (connection reset); the org must be read to know whether it took effect"},
-		{journal.Record{Type: journal.RecConfirm, Status: "no", Reason: "declined by the operator"}, "not confirmed: declined by the operator"},
-		{journal.Record{Type: journal.RecStepEnd, Status: string(journal.StepSkipped), Reason: "already done: x"}, "skipped: already done: x"},
-		{journal.Record{Type: journal.RecStepEnd, Status: string(journal.StepBlocked), Reason: "held by acc-x"}, "blocked: held by acc-x"},
-		{journal.Record{Type: journal.RecResume, PID: 42}, "resumed by process 42"},
-		{journal.Record{Type: journal.RecFact, Key: "placeholder", Value: json.RawMessage(`"y_dup@acme.com"`)}, "recorded placeholder: y_dup@acme.com"},
-	} {
-		if got := journal.Describe(c.rec); got != c.want {
-			t.Errorf("describe(%s) = %q, want %q", c.rec.Type, got, c.want)
-		}
 	}
 }
 

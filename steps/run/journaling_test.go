@@ -24,7 +24,7 @@ func skipOnWindows(t *testing.T) {
 func TestOpenJournalCreatesOwnerOnly(t *testing.T) {
 	skipOnWindows(t)
 	dir := filepath.Join(t.TempDir(), "state", "syncdoctor")
-	path := filepath.Join(dir, journal.JournalFileName)
+	path := filepath.Join(dir, journal.FileName)
 	j, err := journal.Open(path, nil)
 	if err != nil {
 		t.Fatal(err)

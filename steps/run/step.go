@@ -7,10 +7,10 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps"
 )
 
-// Action implements one plan step id (e.g. "rename-holder"). The executor
+// Step carries out one plan step id (e.g. "park-holder"). The executor
 // drives it: Check right before acting, Execute, then Verify. A step counts
 // as done only once Verify passes.
-type Action interface {
+type Step interface {
 	// Calls lists the HTTP calls the step would make, for --dry-run. It must
 	// do no I/O: dry-run promises that nothing is sent.
 	Calls(s steps.PlanStep) []steps.Call
@@ -59,8 +59,8 @@ type Precondition struct {
 	Reason string
 }
 
-// Registry maps a plan step id to the action that carries it out.
-type Registry map[steps.StepID]Action
+// Registry maps a plan step id to the Step that carries it out.
+type Registry map[steps.StepID]Step
 
 // IdP is the simulated identity provider of the demo and of tests. It is nil
 // against a live org, where IdP steps are the operator's to do.

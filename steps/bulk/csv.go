@@ -16,28 +16,28 @@ const (
 	colTargetEmail  = "target_email"
 )
 
-// TargetRow is one wanted email change of a bulk target list. Line is the
+// Target is one wanted email change of a bulk target list. Line is the
 // row's line number in the CSV (the header is line 1), so every report can
 // point the operator back at the spreadsheet line to fix.
-type TargetRow struct {
+type Target struct {
 	Line    int
 	Current string
 	Target  string
 }
 
-// TargetsCSVError is a target list that cannot be read at all. It is one
+// CSVError is a target list that cannot be read at all. It is one
 // line, "FILE:LINE: reason", so the operator can open the file at that line.
-type TargetsCSVError struct {
+type CSVError struct {
 	File string
 	Line int
 	Msg  string
 }
 
-func (e *TargetsCSVError) Error() string {
+func (e *CSVError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 }
 
-// ParseTargetsCSV reads a target list: a header naming the columns
+// ReadTargets reads a target list: a header naming the columns
 // current_email and target_email (in either order, any case, spaces around
 // them ignored), then one row per change. UTF-8 with or without a BOM, LF or
 // CRLF. Blank lines are skipped (spreadsheets leave them at the end).
@@ -47,22 +47,22 @@ func (e *TargetsCSVError) Error() string {
 // report as invalid next to the rows that are fine. Values are trimmed of
 // surrounding spaces, which spreadsheets add and no address contains.
 // source names the file in errors.
-func ParseTargetsCSV(r io.Reader, source string) ([]TargetRow, error) {
+func ReadTargets(r io.Reader, source string) ([]Target, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, &TargetsCSVError{File: source, Line: 1, Msg: "read: " + err.Error()}
+		return nil, &CSVError{File: source, Line: 1, Msg: "read: " + err.Error()}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	// encoding/csv does not check the encoding; a bad byte would otherwise
 	// end up inside an address and be reported as a confusing invalid row.
 	if !utf8.Valid(data) {
-		return nil, &TargetsCSVError{File: source, Line: invalidUTF8Line(data), Msg: "not valid UTF-8 (save the file as CSV UTF-8)"}
+		return nil, &CSVError{File: source, Line: invalidUTF8Line(data), Msg: "not valid UTF-8 (save the file as CSV UTF-8)"}
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1 // column counts are checked below, with a clearer message
 	header, err := readRecord(cr, source)
 	if err == io.EOF {
-		return nil, &TargetsCSVError{File: source, Line: 1, Msg: "empty file: want the header " + colCurrentEmail + "," + colTargetEmail}
+		return nil, &CSVError{File: source, Line: 1, Msg: "empty file: want the header " + colCurrentEmail + "," + colTargetEmail}
 	}
 	if err != nil {
 		return nil, err
@@ -70,9 +70,9 @@ func ParseTargetsCSV(r io.Reader, source string) ([]TargetRow, error) {
 	cur, tgt, err := headerColumns(header)
 	if err != nil {
 		line, _ := cr.FieldPos(0)
-		return nil, &TargetsCSVError{File: source, Line: line, Msg: err.Error()}
+		return nil, &CSVError{File: source, Line: line, Msg: err.Error()}
 	}
-	var rows []TargetRow
+	var rows []Target
 	for {
 		rec, err := readRecord(cr, source)
 		if err == io.EOF {
@@ -83,9 +83,9 @@ func ParseTargetsCSV(r io.Reader, source string) ([]TargetRow, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != 2 {
-			return nil, &TargetsCSVError{File: source, Line: line, Msg: fmt.Sprintf("want 2 columns (%s,%s), got %d", colCurrentEmail, colTargetEmail, len(rec))}
+			return nil, &CSVError{File: source, Line: line, Msg: fmt.Sprintf("want 2 columns (%s,%s), got %d", colCurrentEmail, colTargetEmail, len(rec))}
 		}
-		rows = append(rows, TargetRow{Line: line, Current: strings.TrimSpace(rec[cur]), Target: strings.TrimSpace(rec[tgt])})
+		rows = append(rows, Target{Line: line, Current: strings.TrimSpace(rec[cur]), Target: strings.TrimSpace(rec[tgt])})
 	}
 }
 
@@ -97,7 +97,7 @@ func readRecord(cr *csv.Reader, source string) ([]string, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, &TargetsCSVError{File: source, Line: pe.Line, Msg: pe.Err.Error()}
+				return nil, &CSVError{File: source, Line: pe.Line, Msg: pe.Err.Error()}
 			}
 			return nil, err
 		}

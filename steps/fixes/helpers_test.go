@@ -354,7 +354,7 @@ func recorded(t testing.TB, r *journal.RunLog) []membershipRecord {
 	return recs
 }
 
-func mustCheck(t testing.TB, a run.Action, env *run.Env, s steps.PlanStep, want run.PreState) run.Precondition {
+func mustCheck(t testing.TB, a run.Step, env *run.Env, s steps.PlanStep, want run.PreState) run.Precondition {
 	t.Helper()
 	pre, err := a.Check(context.Background(), env, s)
 	if err != nil {

@@ -12,33 +12,33 @@ func TestTargetsCSVParse(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		want []TargetRow
+		want []Target
 	}{
 		{"plain", "current_email,target_email\na@old.com,a@new.com\nb@old.com,b@new.com\n",
-			[]TargetRow{{2, "a@old.com", "a@new.com"}, {3, "b@old.com", "b@new.com"}}},
+			[]Target{{2, "a@old.com", "a@new.com"}, {3, "b@old.com", "b@new.com"}}},
 		{"BOM", "\ufeffcurrent_email,target_email\na@old.com,a@new.com\n",
-			[]TargetRow{{2, "a@old.com", "a@new.com"}}},
+			[]Target{{2, "a@old.com", "a@new.com"}}},
 		{"CRLF and no final newline", "current_email,target_email\r\na@old.com,a@new.com\r\nb@old.com,b@new.com",
-			[]TargetRow{{2, "a@old.com", "a@new.com"}, {3, "b@old.com", "b@new.com"}}},
+			[]Target{{2, "a@old.com", "a@new.com"}, {3, "b@old.com", "b@new.com"}}},
 		{"trailing blank lines", "current_email,target_email\na@old.com,a@new.com\n\n\r\n  \n",
-			[]TargetRow{{2, "a@old.com", "a@new.com"}}},
+			[]Target{{2, "a@old.com", "a@new.com"}}},
 		{"blank line inside keeps line numbers", "current_email,target_email\n\na@old.com,a@new.com\n",
-			[]TargetRow{{3, "a@old.com", "a@new.com"}}},
+			[]Target{{3, "a@old.com", "a@new.com"}}},
 		{"header case and spaces", " Current_Email , TARGET_EMAIL \na@old.com,a@new.com\n",
-			[]TargetRow{{2, "a@old.com", "a@new.com"}}},
+			[]Target{{2, "a@old.com", "a@new.com"}}},
 		{"columns swapped by name", "target_email,current_email\na@new.com,a@old.com\n",
-			[]TargetRow{{2, "a@old.com", "a@new.com"}}},
+			[]Target{{2, "a@old.com", "a@new.com"}}},
 		{"quoted and padded values", "current_email,target_email\n\" a@old.com \", a@new.com\n",
-			[]TargetRow{{2, "a@old.com", "a@new.com"}}},
+			[]Target{{2, "a@old.com", "a@new.com"}}},
 		{"malformed addresses are rows", "current_email,target_email\nnot-an-email,\n",
-			[]TargetRow{{2, "not-an-email", ""}}},
+			[]Target{{2, "not-an-email", ""}}},
 		{"header only", "current_email,target_email\n", nil},
 		{"non-ASCII", "current_email,target_email\nyūki@old.com,yūki@new.com\n",
-			[]TargetRow{{2, "yūki@old.com", "yūki@new.com"}}},
+			[]Target{{2, "yūki@old.com", "yūki@new.com"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseTargetsCSV(strings.NewReader(tt.in), "t.csv")
+			got, err := ReadTargets(strings.NewReader(tt.in), "t.csv")
 			if err != nil {
 				t.Fatalf("ParseTargetsCSV: %v", err)
 			}
@@ -67,14 +67,14 @@ func TestTargetsCSVErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := ParseTargetsCSV(strings.NewReader(tt.in), "t.csv")
+			rows, err := ReadTargets(strings.NewReader(tt.in), "t.csv")
 			if err == nil {
 				t.Fatalf("no error; rows %+v", rows)
 			}
 			if err.Error() != tt.want {
 				t.Errorf("error %q\nwant  %q", err, tt.want)
 			}
-			var ce *TargetsCSVError
+			var ce *CSVError
 			if !errors.As(err, &ce) || ce.File != "t.csv" {
 				t.Errorf("error %T does not name the file as a *TargetsCSVError", err)
 			}
@@ -83,7 +83,7 @@ func TestTargetsCSVErrors(t *testing.T) {
 }
 
 func TestTargetsCSVReadError(t *testing.T) {
-	_, err := ParseTargetsCSV(iotest.ErrReader(errors.New("disk gone")), "t.csv")
+	_, err := ReadTargets(iotest.ErrReader(errors.New("disk gone")), "t.csv")
 	if err == nil || err.Error() != "t.csv:1: read: disk gone" {
 		t.Errorf("error %v", err)
 	}

@@ -54,7 +54,7 @@ func (x *Executor) emit(ev Event) {
 type stepRun struct {
 	x   *Executor
 	s   steps.PlanStep
-	act Action
+	act Step
 	out StepOutcome
 }
 

@@ -25,7 +25,7 @@ func (r *RunLog) Timeline(secrets *Secrets) string {
 		width = max(width, len(labels[i]))
 	}
 	for i, rec := range r.Records {
-		fmt.Fprintf(&b, "%s  %-*s  %s\n", rec.Time, width, labels[i], secrets.Redact(Describe(rec)))
+		fmt.Fprintf(&b, "%s  %-*s  %s\n", rec.Time, width, labels[i], secrets.Redact(describe(rec)))
 	}
 	if r.Torn != nil {
 		fmt.Fprintf(&b, "(the journal ends in a torn line %d, %d bytes: a write cut short by an interruption; it was never acted on)\n", r.Torn.Line, r.Torn.Bytes)
@@ -34,7 +34,7 @@ func (r *RunLog) Timeline(secrets *Secrets) string {
 }
 
 // describe says what one record means.
-func Describe(rec Record) string {
+func describe(rec Record) string {
 	switch rec.Type {
 	case RecRunStart:
 		return describeStart(rec)

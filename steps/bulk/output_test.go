@@ -84,7 +84,7 @@ func TestBulkJSON(t *testing.T) {
 }
 
 func TestBulkJSONEmptyPlan(t *testing.T) {
-	got, err := (&BulkPlan{Setup: SetupNone}).JSON()
+	got, err := (&Plan{Setup: SetupNone}).JSON()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestBulkCSV(t *testing.T) {
 // accounts, one in ten targets already taken, over real HTTP.
 func BenchmarkPlanBulk(b *testing.B) {
 	f := &bulkFakeOrg{domains: map[string]string{"acme.com": "verified", "newco.com": "verified"}}
-	rows := make([]TargetRow, 0, 10_000)
+	rows := make([]Target, 0, 10_000)
 	for i := range 10_000 {
 		n := "user" + strconv.Itoa(i)
 		u := bulkUser("id-"+strconv.Itoa(i), n+"@acme.com", n, "jira-software")
@@ -130,13 +130,13 @@ func BenchmarkPlanBulk(b *testing.B) {
 		if i%10 == 0 {
 			f.users = append(f.users, bulkUser("held-"+strconv.Itoa(i), n+"@newco.com", n+" (new)"))
 		}
-		rows = append(rows, TargetRow{Line: i + 2, Current: n + "@acme.com", Target: n + "@newco.com"})
+		rows = append(rows, Target{Line: i + 2, Current: n + "@acme.com", Target: n + "@newco.com"})
 	}
 	c := f.start(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		p, err := PlanBulk(ctx, c, rows, SetupSamlScim)
+		p, err := PlanRows(ctx, c, rows, SetupSamlScim)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -12,13 +12,13 @@ import (
 // JSON is the plan as contract §3 prints it, indented. Lists are [] and
 // never null, so scripts can iterate without a check: PlanBulk builds rows
 // that way, and the top-level fields are guarded here for a plan built by hand.
-func (p *BulkPlan) JSON() ([]byte, error) {
+func (p *Plan) JSON() ([]byte, error) {
 	out := *p
 	if out.Prerequisites == nil {
-		out.Prerequisites = []BulkPrerequisite{}
+		out.Prerequisites = []Prerequisite{}
 	}
 	if out.Rows == nil {
-		out.Rows = []BulkRow{}
+		out.Rows = []Row{}
 	}
 	if out.Summary == nil {
 		out.Summary = map[RowStatus]int{}
@@ -43,7 +43,7 @@ var bulkCSVHeader = []string{
 
 // CSV writes one line per target row, in the order of the target list.
 // Empty cells stand for JSON's nulls.
-func (p *BulkPlan) CSV(w io.Writer) error {
+func (p *Plan) CSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(bulkCSVHeader); err != nil {
 		return err

@@ -35,17 +35,17 @@ func bulkAcme() *bulkFakeOrg {
 	}
 }
 
-func bulkRows(pairs ...string) []TargetRow {
-	rows := make([]TargetRow, 0, len(pairs)/2)
+func bulkRows(pairs ...string) []Target {
+	rows := make([]Target, 0, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {
-		rows = append(rows, TargetRow{Line: len(rows) + 2, Current: pairs[i], Target: pairs[i+1]})
+		rows = append(rows, Target{Line: len(rows) + 2, Current: pairs[i], Target: pairs[i+1]})
 	}
 	return rows
 }
 
-func planBulk(t *testing.T, f *bulkFakeOrg, setup OrgSetup, rows []TargetRow) *BulkPlan {
+func planBulk(t *testing.T, f *bulkFakeOrg, setup OrgSetup, rows []Target) *Plan {
 	t.Helper()
-	p, err := PlanBulk(context.Background(), f.start(t), rows, setup)
+	p, err := PlanRows(context.Background(), f.start(t), rows, setup)
 	if err != nil {
 		t.Fatalf("PlanBulk: %v", err)
 	}
@@ -55,7 +55,7 @@ func planBulk(t *testing.T, f *bulkFakeOrg, setup OrgSetup, rows []TargetRow) *B
 	return p
 }
 
-func bulkAccount(r BulkRow) string {
+func bulkAccount(r Row) string {
 	if r.AccountID == nil {
 		return ""
 	}
@@ -103,7 +103,7 @@ func TestBulkStatuses(t *testing.T) {
 			t.Errorf("%s: holder %+v with status %s", tt.current, r.Holder, r.Status)
 		}
 	}
-	wantHolder := &BulkHolder{AccountID: "h-cat", Email: "Cat@NewCo.com", Name: "Cat (new)",
+	wantHolder := &Holder{AccountID: "h-cat", Email: "Cat@NewCo.com", Name: "Cat (new)",
 		ProductAccess: []string{"jira-software", "confluence"}, Provisioned: true}
 	if h := p.Rows[2].Holder; !reflect.DeepEqual(h, wantHolder) {
 		t.Errorf("holder %+v\nwant   %+v", h, wantHolder)
@@ -113,7 +113,7 @@ func TestBulkStatuses(t *testing.T) {
 	if !reflect.DeepEqual(p.Summary, wantSummary) {
 		t.Errorf("summary %v\nwant    %v", p.Summary, wantSummary)
 	}
-	wantPre := []BulkPrerequisite{
+	wantPre := []Prerequisite{
 		{PrereqDomainUnclaimed, "acme-labs.com"},
 		{PrereqSourceDomainUnclaimed, "acme-labs.com"},
 		{PrereqSourceDomainUnclaimed, "partner.io"},
@@ -126,7 +126,7 @@ func TestBulkStatuses(t *testing.T) {
 
 func TestBulkHolderWithoutProductAccess(t *testing.T) {
 	p := planBulk(t, bulkAcme(), SetupNone, bulkRows("ann@acme.com", "kim@newco.com"))
-	want := &BulkHolder{AccountID: "h-kim", Email: "kim@newco.com", Name: "Kim", ProductAccess: []string{}}
+	want := &Holder{AccountID: "h-kim", Email: "kim@newco.com", Name: "Kim", ProductAccess: []string{}}
 	if r := p.Rows[0]; r.Status != RowConflict || !reflect.DeepEqual(r.Holder, want) {
 		t.Errorf("row %+v holder %+v", r, r.Holder)
 	}
@@ -324,7 +324,7 @@ func TestBulkErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := bulkAcme()
 			tt.breakOrg(f)
-			p, err := PlanBulk(context.Background(), f.start(t), rows, tt.setup)
+			p, err := PlanRows(context.Background(), f.start(t), rows, tt.setup)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("plan %v, error %v; want an error with %q", p, err, tt.want)
 			}
@@ -338,7 +338,7 @@ func TestBulkCanceled(t *testing.T) {
 	c := f.start(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := PlanBulk(ctx, c, bulkRows("ann@acme.com", "ann@newco.com"), SetupGoogleWorkspace); err == nil {
+	if _, err := PlanRows(ctx, c, bulkRows("ann@acme.com", "ann@newco.com"), SetupGoogleWorkspace); err == nil {
 		t.Error("a canceled plan returned no error")
 	}
 }
