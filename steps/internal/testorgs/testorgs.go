@@ -1,5 +1,3 @@
-// Package testorgs holds small org snapshots that the tests of several
-// steps packages share.
 package testorgs
 
 import "github.com/syncdoctor/syncdoctor/steps"

@@ -1,0 +1,3 @@
+// Package testorgs holds small org snapshots that the tests of several
+// steps packages share.
+package testorgs
