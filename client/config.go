@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -55,56 +56,121 @@ type Config struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
+// maxSCIMPair is the last suffix ConfigFromEnv scans: _2 … _99.
+const maxSCIMPair = 99
+
+// SCIMEnvNames names the variables of the n-th SCIM pair: n=1 is the
+// unsuffixed ATLASSIAN_SCIM_DIRECTORY_ID / ATLASSIAN_SCIM_API_KEY, n≥2 adds
+// "_n". Messages elsewhere use it so that they name exactly what to set.
+func SCIMEnvNames(n int) (dirVar, keyVar string) {
+	if n <= 1 {
+		return EnvSCIMDirectory, EnvSCIMAPIKey
+	}
+	suffix := "_" + strconv.Itoa(n)
+	return EnvSCIMDirectory + suffix, EnvSCIMAPIKey + suffix
+}
+
+// scimEnvPair is one SCIM directory/key pair as the environment gives it.
+type scimEnvPair struct {
+	dirVar, keyVar string
+	dir, key       string // trimmed values, either may be ""
+}
+
 // ConfigFromEnv reads the live org's settings. ok is false (and err nil) when
 // nothing points at a live org: neither the org id nor the org key nor a SCIM
 // variable is set, and the caller then uses the demo org. A partial setting is
 // an error that names the missing variable; no error ever contains a key.
-// ATLASSIAN_SCIM_DIRECTORY_ID may also be the directory base URL the admin UI
-// shows (https://api.atlassian.com/scim/directory/{id}).
+// SCIM directories come in pairs: ATLASSIAN_SCIM_DIRECTORY_ID and
+// ATLASSIAN_SCIM_API_KEY, then the same names with _2 … _99 (gaps allowed),
+// into Config.Directories in that order. A directory variable may also hold
+// the directory base URL the admin UI shows (…/scim/directory/{id}).
 func ConfigFromEnv(getenv func(string) string) (cfg Config, ok bool, err error) {
 	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	orgID, orgKey := get(EnvOrgID), get(EnvOrgAPIKey)
-	dirID, dirKey := get(EnvSCIMDirectory), get(EnvSCIMAPIKey)
+	pairs, err := scimPairsFromEnv(get)
+	if err != nil {
+		return Config{}, false, err
+	}
 	if orgID == "" && orgKey == "" {
-		if dirID == "" && dirKey == "" {
+		if len(pairs) == 0 {
 			return Config{}, false, nil
 		}
 		// SCIM settings alone are a half-configured live org, not a wish for
 		// the demo: say so rather than silently showing simulated data.
 		return Config{}, false, fmt.Errorf("%s and %s are not set, but %s is: set the org id and org API key as well",
-			EnvOrgID, EnvOrgAPIKey, firstSet(dirID, EnvSCIMDirectory, EnvSCIMAPIKey))
+			EnvOrgID, EnvOrgAPIKey, firstSet(pairs[0]))
 	}
 	switch {
 	case orgID == "":
 		return Config{}, false, fmt.Errorf("%s is not set (%s is): set both to use a live org", EnvOrgID, EnvOrgAPIKey)
 	case orgKey == "":
 		return Config{}, false, fmt.Errorf("%s is not set (%s is): set both to use a live org", EnvOrgAPIKey, EnvOrgID)
-	case dirID == "" && dirKey != "":
-		return Config{}, false, fmt.Errorf("%s is not set (%s is): set both to read SCIM", EnvSCIMDirectory, EnvSCIMAPIKey)
-	case dirID != "" && dirKey == "":
-		return Config{}, false, fmt.Errorf("%s is not set (%s is): set both to read SCIM", EnvSCIMAPIKey, EnvSCIMDirectory)
 	}
-	cfg = Config{BaseURL: get(EnvAPIURL), OrgID: orgID, OrgKey: Secret(orgKey)}
-	if dirID != "" {
-		id, err := directoryIDFrom(dirID)
-		if err != nil {
-			return Config{}, false, err
-		}
-		cfg.Directories = []DirectoryKey{{ID: id, Key: Secret(dirKey)}}
+	dirs, err := directoriesFrom(pairs)
+	if err != nil {
+		return Config{}, false, err
 	}
-	return cfg, true, nil
+	return Config{BaseURL: get(EnvAPIURL), OrgID: orgID, OrgKey: Secret(orgKey), Directories: dirs}, true, nil
 }
 
-func firstSet(dirID, dirName, keyName string) string {
-	if dirID != "" {
-		return dirName
+// scimPairsFromEnv collects the SCIM pairs of which at least one variable is
+// set, in suffix order. A "_1" pair is refused rather than ignored: the first
+// pair has no suffix, and a setting that is silently skipped would leave its
+// directory unread with nothing saying why.
+func scimPairsFromEnv(get func(string) string) ([]scimEnvPair, error) {
+	if get(EnvSCIMDirectory+"_1") != "" || get(EnvSCIMAPIKey+"_1") != "" {
+		return nil, fmt.Errorf("%s_1 and %s_1 are not read: the first SCIM directory goes in %s and %s, further ones in _2, _3, …",
+			EnvSCIMDirectory, EnvSCIMAPIKey, EnvSCIMDirectory, EnvSCIMAPIKey)
 	}
-	return keyName
+	var pairs []scimEnvPair
+	for n := 1; n <= maxSCIMPair; n++ {
+		dirVar, keyVar := SCIMEnvNames(n)
+		p := scimEnvPair{dirVar: dirVar, keyVar: keyVar, dir: get(dirVar), key: get(keyVar)}
+		if p.dir != "" || p.key != "" {
+			pairs = append(pairs, p)
+		}
+	}
+	return pairs, nil
+}
+
+// directoriesFrom checks every pair (both halves set, a usable id, no
+// directory twice) and turns them into DirectoryKeys.
+func directoriesFrom(pairs []scimEnvPair) ([]DirectoryKey, error) {
+	var dirs []DirectoryKey
+	varOf := map[string]string{} // directory id → the variable that gave it
+	for _, p := range pairs {
+		switch {
+		case p.dir == "":
+			return nil, fmt.Errorf("%s is not set (%s is): set both to read SCIM", p.dirVar, p.keyVar)
+		case p.key == "":
+			return nil, fmt.Errorf("%s is not set (%s is): set both to read SCIM", p.keyVar, p.dirVar)
+		}
+		id, err := directoryIDFrom(p.dirVar, p.dir)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := varOf[id]; dup {
+			// Two keys for one directory: which one is right cannot be told.
+			return nil, fmt.Errorf("%s and %s name the same SCIM directory %s: give each directory once", prev, p.dirVar, id)
+		}
+		varOf[id] = p.dirVar
+		dirs = append(dirs, DirectoryKey{ID: id, Key: Secret(p.key)})
+	}
+	return dirs, nil
+}
+
+// firstSet names the variable of p that is set, the directory's first.
+func firstSet(p scimEnvPair) string {
+	if p.dir != "" {
+		return p.dirVar
+	}
+	return p.keyVar
 }
 
 // directoryIDFrom accepts a bare directory id or the "Directory base URL"
 // Atlassian shows when provisioning is set up, whose last segment is the id.
-func directoryIDFrom(v string) (string, error) {
+// name is the variable v came from, for the error.
+func directoryIDFrom(name, v string) (string, error) {
 	if i := strings.Index(v, scimDirectoryPath); i >= 0 {
 		v = strings.Trim(v[i+len(scimDirectoryPath):], "/")
 		if j := strings.IndexByte(v, '/'); j >= 0 {
@@ -112,7 +178,7 @@ func directoryIDFrom(v string) (string, error) {
 		}
 	}
 	if v == "" || strings.ContainsAny(v, "/?# ") {
-		return "", fmt.Errorf("%s: want a SCIM directory id or its base URL (…/scim/directory/{id})", EnvSCIMDirectory)
+		return "", fmt.Errorf("%s: want a SCIM directory id or its base URL (…/scim/directory/{id})", name)
 	}
 	return v, nil
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +119,175 @@ func TestConfigFromEnv(t *testing.T) {
 				tt.check(t, cfg)
 			}
 		})
+	}
+}
+
+// TestConfigFromEnvSeveralDirectories: pairs _2 … _99 beside the unsuffixed
+// one, in suffix order, each checked like the first.
+func TestConfigFromEnvSeveralDirectories(t *testing.T) {
+	t.Parallel()
+	const (
+		orgKey = "env-org-key-value-123"
+		key1   = "env-scim-key-one-111"
+		key2   = "env-scim-key-two-222"
+		key7   = "env-scim-key-seven-777"
+		key99  = "env-scim-key-last-999"
+	)
+	org := map[string]string{EnvOrgID: "o1", EnvOrgAPIKey: orgKey}
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range org {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    []DirectoryKey // on success
+		wantErr string         // the whole message; "" = no error
+	}{
+		{
+			name: "three pairs with gaps, in suffix order",
+			env: with(map[string]string{
+				EnvSCIMDirectory + "_7": "d7", EnvSCIMAPIKey + "_7": key7,
+				EnvSCIMDirectory: "d1", EnvSCIMAPIKey: key1,
+				EnvSCIMDirectory + "_2": "d2", EnvSCIMAPIKey + "_2": key2,
+			}),
+			want: []DirectoryKey{{"d1", key1}, {"d2", key2}, {"d7", key7}},
+		},
+		{
+			name: "numbered pairs without the unsuffixed one",
+			env: with(map[string]string{
+				EnvSCIMDirectory + "_99": "d99", EnvSCIMAPIKey + "_99": key99,
+				EnvSCIMDirectory + "_2": " d2 ", EnvSCIMAPIKey + "_2": key2 + "\n",
+			}),
+			want: []DirectoryKey{{"d2", key2}, {"d99", key99}},
+		},
+		{
+			name: "a numbered pair given as the base URL",
+			env: with(map[string]string{
+				EnvSCIMDirectory: "d1", EnvSCIMAPIKey: key1,
+				EnvSCIMDirectory + "_3": "https://api.atlassian.com/scim/directory/abc-3/", EnvSCIMAPIKey + "_3": key2,
+			}),
+			want: []DirectoryKey{{"d1", key1}, {"abc-3", key2}},
+		},
+		{
+			name: "suffixes past 99 are not read",
+			env: with(map[string]string{
+				EnvSCIMDirectory: "d1", EnvSCIMAPIKey: key1,
+				EnvSCIMDirectory + "_100": "d100", EnvSCIMAPIKey + "_100": key2,
+			}),
+			want: []DirectoryKey{{"d1", key1}},
+		},
+		{
+			name:    "numbered directory without its key",
+			env:     with(map[string]string{EnvSCIMDirectory: "d1", EnvSCIMAPIKey: key1, EnvSCIMDirectory + "_2": "d2"}),
+			wantErr: "ATLASSIAN_SCIM_API_KEY_2 is not set (ATLASSIAN_SCIM_DIRECTORY_ID_2 is): set both to read SCIM",
+		},
+		{
+			name:    "numbered key without its directory",
+			env:     with(map[string]string{EnvSCIMAPIKey + "_5": key2}),
+			wantErr: "ATLASSIAN_SCIM_DIRECTORY_ID_5 is not set (ATLASSIAN_SCIM_API_KEY_5 is): set both to read SCIM",
+		},
+		{
+			name: "the same directory twice",
+			env: with(map[string]string{
+				EnvSCIMDirectory: "d1", EnvSCIMAPIKey: key1,
+				EnvSCIMDirectory + "_2": "d2", EnvSCIMAPIKey + "_2": key2,
+				EnvSCIMDirectory + "_4": "d1", EnvSCIMAPIKey + "_4": key7,
+			}),
+			wantErr: "ATLASSIAN_SCIM_DIRECTORY_ID and ATLASSIAN_SCIM_DIRECTORY_ID_4 name the same SCIM directory d1: give each directory once",
+		},
+		{
+			name: "the same directory twice, once as its base URL",
+			env: with(map[string]string{
+				EnvSCIMDirectory + "_2": "abc", EnvSCIMAPIKey + "_2": key2,
+				EnvSCIMDirectory + "_3": "https://api.atlassian.com/scim/directory/abc", EnvSCIMAPIKey + "_3": key2,
+			}),
+			wantErr: "ATLASSIAN_SCIM_DIRECTORY_ID_2 and ATLASSIAN_SCIM_DIRECTORY_ID_3 name the same SCIM directory abc: give each directory once",
+		},
+		{
+			name:    "a numbered directory id that is not one",
+			env:     with(map[string]string{EnvSCIMDirectory + "_2": "https://api.atlassian.com/scim/directory/", EnvSCIMAPIKey + "_2": key2}),
+			wantErr: "ATLASSIAN_SCIM_DIRECTORY_ID_2: want a SCIM directory id or its base URL (…/scim/directory/{id})",
+		},
+		{
+			name:    "numbered SCIM settings without the org",
+			env:     map[string]string{EnvSCIMAPIKey + "_3": key2},
+			wantErr: "ATLASSIAN_ORG_ID and ATLASSIAN_ORG_API_KEY are not set, but ATLASSIAN_SCIM_API_KEY_3 is: set the org id and org API key as well",
+		},
+		{
+			name:    "the org check comes before the SCIM pairs",
+			env:     map[string]string{EnvOrgID: "o1", EnvSCIMDirectory + "_2": "d2"},
+			wantErr: "ATLASSIAN_ORG_API_KEY is not set (ATLASSIAN_ORG_ID is): set both to use a live org",
+		},
+		{
+			name:    "a _1 pair is refused, not skipped",
+			env:     with(map[string]string{EnvSCIMDirectory + "_1": "d1", EnvSCIMAPIKey + "_1": key1}),
+			wantErr: "ATLASSIAN_SCIM_DIRECTORY_ID_1 and ATLASSIAN_SCIM_API_KEY_1 are not read: the first SCIM directory goes in ATLASSIAN_SCIM_DIRECTORY_ID and ATLASSIAN_SCIM_API_KEY, further ones in _2, _3, …",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, ok, err := ConfigFromEnv(envOf(tt.env))
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("err = %v\nwant %s", err, tt.wantErr)
+				}
+				for _, k := range []string{orgKey, key1, key2, key7, key99} {
+					if strings.Contains(err.Error(), k) {
+						t.Errorf("error leaks a key: %v", err)
+					}
+				}
+				if ok || len(cfg.Directories) != 0 {
+					t.Errorf("ok = %v, cfg = %v with an error", ok, cfg)
+				}
+				return
+			}
+			if err != nil || !ok {
+				t.Fatalf("ok = %v, err = %v", ok, err)
+			}
+			if !slices.Equal(cfg.Directories, tt.want) {
+				t.Errorf("Directories = %v, want %v", ids(cfg.Directories), ids(tt.want))
+			}
+			if _, err := New(cfg); err != nil {
+				t.Errorf("New refuses what ConfigFromEnv gave: %v", err)
+			}
+		})
+	}
+}
+
+// ids lists the directory ids (the keys print as [redacted] anyway).
+func ids(ds []DirectoryKey) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.ID
+	}
+	return out
+}
+
+func TestSCIMEnvNames(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		n                int
+		wantDir, wantKey string
+	}{
+		{1, "ATLASSIAN_SCIM_DIRECTORY_ID", "ATLASSIAN_SCIM_API_KEY"},
+		{2, "ATLASSIAN_SCIM_DIRECTORY_ID_2", "ATLASSIAN_SCIM_API_KEY_2"},
+		{17, "ATLASSIAN_SCIM_DIRECTORY_ID_17", "ATLASSIAN_SCIM_API_KEY_17"},
+		{99, "ATLASSIAN_SCIM_DIRECTORY_ID_99", "ATLASSIAN_SCIM_API_KEY_99"},
+		{0, "ATLASSIAN_SCIM_DIRECTORY_ID", "ATLASSIAN_SCIM_API_KEY"},
+	}
+	for _, tt := range tests {
+		dir, key := SCIMEnvNames(tt.n)
+		if dir != tt.wantDir || key != tt.wantKey {
+			t.Errorf("SCIMEnvNames(%d) = %s, %s; want %s, %s", tt.n, dir, key, tt.wantDir, tt.wantKey)
+		}
 	}
 }
 

@@ -1,9 +1,11 @@
 package client
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -241,7 +243,10 @@ type NoDirectoryKeyError struct {
 }
 
 func (e *NoDirectoryKeyError) Error() string {
-	return fmt.Sprintf("no SCIM API key configured for directory %s (set %s and %s)", e.DirectoryID, EnvSCIMDirectory, EnvSCIMAPIKey)
+	// The unsuffixed pair may already hold another directory: name the
+	// numbered ones too, or the advice would replace what works.
+	return fmt.Sprintf("no SCIM API key configured for directory %s (set %s and %s, or the same names with a free suffix _2, _3, …)",
+		e.DirectoryID, EnvSCIMDirectory, EnvSCIMAPIKey)
 }
 
 // IsNotFound reports whether err is a 404 from any of the APIs: an unknown
@@ -285,6 +290,48 @@ func IsConflict(err error) bool {
 		return se.HTTPStatus == http.StatusConflict
 	}
 	return false
+}
+
+// IsUnreachable reports whether err means the org could not be read at all,
+// as opposed to an answer that says something about the request: a network
+// failure, dropped connection or timeout (net.Error, which includes an
+// expired context deadline, or any failure on the wire the client
+// reports), an UncertainError (the answer was lost), a RateLimitError
+// (it gave up waiting), an AuthError (the key was refused), an
+// UnexpectedError (a body that is not the API's) and any API error answered
+// with a 5xx. A 4xx API answer (404, 409, 400, 403, …) is an answer, so it
+// is false, as are nil, errors that are not the client's, and a cancelled
+// context: the run was stopped, not the org.
+func IsUnreachable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	if isAs[*UncertainError](err) || isAs[*RateLimitError](err) || isAs[*AuthError](err) ||
+		isAs[*UnexpectedError](err) || isAs[*wireError](err) || isAs[net.Error](err) {
+		return true
+	}
+	return apiStatus(err) >= http.StatusInternalServerError
+}
+
+// isAs reports whether err's tree holds an E.
+func isAs[E error](err error) bool {
+	_, ok := errors.AsType[E](err)
+	return ok
+}
+
+// apiStatus is the HTTP status of the API error body in err (OrgError,
+// ManageError, ScimError), 0 when there is none.
+func apiStatus(err error) int {
+	if oe, ok := errors.AsType[*OrgError](err); ok {
+		return oe.HTTPStatus
+	}
+	if me, ok := errors.AsType[*ManageError](err); ok {
+		return me.HTTPStatus
+	}
+	if se, ok := errors.AsType[*ScimError](err); ok {
+		return se.HTTPStatus
+	}
+	return 0
 }
 
 // oneLine keeps server text from breaking an error over several lines.

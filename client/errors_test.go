@@ -1,9 +1,15 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -338,7 +344,7 @@ func TestErrorMessages(t *testing.T) {
 			"set email of a1: 500 internalServerError; outcome unknown: the change may have been made, re-read before retrying"},
 		{&RateLimitError{Op: "list domains", Attempts: 1}, "list domains: rate limited (429) after 1 attempt"},
 		{&UnexpectedError{Op: "get user a1", Method: "GET", Path: "/p", Detail: "empty body"}, "get user a1: unexpected answer to GET /p: empty body"},
-		{&NoDirectoryKeyError{DirectoryID: "d9"}, "no SCIM API key configured for directory d9 (set ATLASSIAN_SCIM_DIRECTORY_ID and ATLASSIAN_SCIM_API_KEY)"},
+		{&NoDirectoryKeyError{DirectoryID: "d9"}, "no SCIM API key configured for directory d9 (set ATLASSIAN_SCIM_DIRECTORY_ID and ATLASSIAN_SCIM_API_KEY, or the same names with a free suffix _2, _3, …)"},
 		{&OrgError{Op: "x", HTTPStatus: 400, Errors: []OrgErrorItem{{Code: "A-1", Title: "t1"}, {Code: "A-2", Detail: "d2"}}}, "x: 400 A-1: t1; A-2: d2"},
 	}
 	for _, tt := range tests {
@@ -349,5 +355,129 @@ func TestErrorMessages(t *testing.T) {
 	var me *ManageError
 	if !errors.As(tests[0].err, &me) || me != cause {
 		t.Error("UncertainError does not unwrap to its cause")
+	}
+}
+
+// TestIsUnreachable: every error the client gives, and some it does not,
+// sorted into "the org could not be read" and "the org answered".
+func TestIsUnreachable(t *testing.T) {
+	t.Parallel()
+	dial := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"not the client's", errors.New("journal is corrupt"), false},
+		{"not the client's EOF", io.EOF, false},
+		{"not the client's file error", fs.ErrNotExist, false},
+		{"no key for a directory", &NoDirectoryKeyError{DirectoryID: "d9"}, false},
+		{"dial error", dial, true},
+		{"DNS error", &net.DNSError{Err: "no such host", Name: "api.atlassian.com"}, true},
+		{"wrapped net error", fmt.Errorf("read users: %w", dial), true},
+		{"dropped connection", &wireError{msg: "x: GET /p: the connection closed before the answer: EOF", err: io.EOF}, true},
+		{"deadline", fmt.Errorf("x: GET /p: %w", context.DeadlineExceeded), true},
+		{"cancelled by the caller", fmt.Errorf("x: GET /p: %w", context.Canceled), false},
+		{"cancelled while a change was in flight", &UncertainError{Err: fmt.Errorf("x: %w", context.Canceled)}, false},
+		{"uncertain after a lost answer", &UncertainError{Op: "x", Err: &wireError{msg: "x", err: io.ErrUnexpectedEOF}}, true},
+		{"uncertain after a 500", &UncertainError{Op: "x", Err: &OrgError{HTTPStatus: 500}}, true},
+		{"rate limited", &RateLimitError{Op: "x", Attempts: 4}, true},
+		{"key refused", &AuthError{HTTPStatus: 401, API: APIOrg}, true},
+		{"SCIM key refused with 403", &AuthError{HTTPStatus: 403, API: APISCIM, Directory: "d1"}, true},
+		{"not the API's body", &UnexpectedError{HTTPStatus: 404, Detail: "not JSON"}, true},
+		{"wrapped unexpected", fmt.Errorf("step: %w", &UnexpectedError{Detail: "paging does not advance"}), true},
+		{"org 500", &OrgError{HTTPStatus: 500}, true},
+		{"org 503 wrapped", fmt.Errorf("step: %w", &OrgError{HTTPStatus: 503}), true},
+		{"manage 502", &ManageError{HTTPStatus: 502}, true},
+		{"scim 500", &ScimError{HTTPStatus: 500}, true},
+		{"org 404", &OrgError{HTTPStatus: 404, Errors: []OrgErrorItem{{Code: "ADMIN-404-8"}}}, false},
+		{"org not found itself", &OrgError{HTTPStatus: 404, Errors: []OrgErrorItem{{Code: "ADMIN-404-2"}}}, false},
+		{"org 409", &OrgError{HTTPStatus: 409}, false},
+		{"org 400", &OrgError{HTTPStatus: 400}, false},
+		{"org 403", &OrgError{HTTPStatus: 403}, false},
+		{"manage 403", &ManageError{HTTPStatus: 403, Key: "forbidden.action"}, false},
+		{"manage 409", fmt.Errorf("step: %w", &ManageError{HTTPStatus: 409}), false},
+		{"scim 409", &ScimError{HTTPStatus: 409, ScimType: "uniqueness"}, false},
+		{"scim 404", &ScimError{HTTPStatus: 404}, false},
+	}
+	for _, tt := range tests {
+		if got := IsUnreachable(tt.err); got != tt.want {
+			t.Errorf("%s: IsUnreachable(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
+		}
+	}
+}
+
+// TestIsUnreachableFromCalls checks the errors real calls give, so that a
+// change in how the client reports a failure cannot slip past the table.
+func TestIsUnreachableFromCalls(t *testing.T) {
+	t.Parallel()
+	orgBody := func(status int) http.HandlerFunc {
+		return func(w http.ResponseWriter, _ *http.Request) {
+			writeJSON(w, status, map[string]any{"errors": []map[string]string{{"status": fmt.Sprint(status), "title": http.StatusText(status)}}})
+		}
+	}
+	read := func(ctx context.Context, c *Client) error { _, err := c.GetUser(ctx, "a1"); return err }
+	change := func(ctx context.Context, c *Client) error { return c.SetEmail(ctx, "a1", "x@acme.com") }
+	closed := newFake(t, noContent)
+	closed.Close()
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc // nil: the closed server
+		tls     bool             // serve TLS with a certificate the client does not trust
+		call    func(context.Context, *Client) error
+		ctx     func(context.Context) context.Context
+		want    bool
+	}{
+		{name: "404", handler: orgBody(404), call: read, want: false},
+		{name: "409 on a change", handler: orgBody(409), call: change, want: false},
+		{name: "403", handler: orgBody(403), call: read, want: false},
+		{name: "500 after the retries", handler: orgBody(500), call: read, want: true},
+		{name: "500 on a change", handler: orgBody(500), call: change, want: true},
+		{name: "401", handler: orgBody(401), call: read, want: true},
+		{name: "rate limited beyond MaxWait", handler: func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Retry-After", "3600")
+			writeJSON(w, 429, map[string]any{"code": 429, "message": "Too many requests"})
+		}, call: read, want: true},
+		{name: "a proxy's HTML page", handler: func(w http.ResponseWriter, _ *http.Request) {
+			writeRaw(w, 404, "text/html", "<html>Not Found</html>")
+		}, call: read, want: true},
+		{name: "dropped connection", handler: func(w http.ResponseWriter, _ *http.Request) { dropConnection(t, w) }, call: read, want: true},
+		{name: "dropped connection on a change", handler: func(w http.ResponseWriter, _ *http.Request) { dropConnection(t, w) }, call: change, want: true},
+		{name: "connection refused", call: read, want: true},
+		{name: "untrusted certificate", handler: noContent, tls: true, call: read, want: true},
+		{name: "cancelled by the caller", handler: noContent, call: change, want: false, ctx: func(ctx context.Context) context.Context {
+			ctx, cancel := context.WithCancel(ctx)
+			cancel()
+			return ctx
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			base := closed.URL
+			switch {
+			case tt.tls:
+				srv := httptest.NewUnstartedServer(tt.handler)
+				srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes are the point
+				srv.StartTLS()
+				t.Cleanup(srv.Close)
+				base = srv.URL
+			case tt.handler != nil:
+				base = newFake(t, tt.handler).URL
+			}
+			c, _ := newTestClient(t, base)
+			ctx := t.Context()
+			if tt.ctx != nil {
+				ctx = tt.ctx(ctx)
+			}
+			err := tt.call(ctx, c)
+			if err == nil {
+				t.Fatal("call succeeded")
+			}
+			if got := IsUnreachable(err); got != tt.want {
+				t.Errorf("IsUnreachable(%T %v) = %v, want %v", err, err, got, tt.want)
+			}
+		})
 	}
 }

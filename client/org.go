@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -137,6 +139,47 @@ func (c *Client) Domains(ctx context.Context) iter.Seq2[Domain, error] {
 	})
 }
 
+type directoryPage struct {
+	Data  []Directory `json:"data"`
+	Links pageLinks   `json:"links"`
+}
+
+// directoryPageSize is the largest page GET /v2/orgs/{orgId}/directories serves.
+const directoryPageSize = 100
+
+// Directories lists the org's user directories: GET
+// /admin/v2/orgs/{orgId}/directories?limit=100, following links.next to the
+// last page. Their ids are what group membership writes take.
+func (c *Client) Directories(ctx context.Context) ([]Directory, error) {
+	path := pathf("/admin/v2/orgs/%s/directories", c.orgID)
+	tmpl := c.orgRequest("list directories", "GET", path, nil, true)
+	pages := cursorPages(ctx, tmpl, c, "", func(ctx context.Context, cursor string) ([]Directory, string, error) {
+		r := c.orgRequest("list directories", "GET", path, nil, true)
+		r.query = url.Values{"limit": {strconv.Itoa(directoryPageSize)}}
+		if cursor != "" {
+			r.query.Set("cursor", cursor)
+		}
+		var page directoryPage
+		if err := c.call(ctx, r, &page); err != nil {
+			return nil, "", err
+		}
+		for i, d := range page.Data {
+			if d.ID == "" {
+				return nil, "", c.unexpected(r, 200, fmt.Sprintf("directory %d of the page has no directoryId", i+1))
+			}
+		}
+		return page.Data, cursorOf(page.Links.Next), nil
+	})
+	var dirs []Directory
+	for d, err := range pages {
+		if err != nil {
+			return nil, err
+		}
+		dirs = append(dirs, d)
+	}
+	return dirs, nil
+}
+
 type groupPage struct {
 	Data  []Group   `json:"data"`
 	Links pageLinks `json:"links"`
@@ -165,20 +208,48 @@ func (c *Client) SearchGroups(ctx context.Context, q GroupSearch) iter.Seq2[Grou
 }
 
 // AddGroupMember adds an account to an org group: POST
-// /admin/v2/orgs/{orgId}/directories/-/groups/{groupId}/memberships {"accountId"}.
-// A 409 (already a member, or the product's user limit) comes back as an
-// OrgError for the caller to judge.
-func (c *Client) AddGroupMember(ctx context.Context, groupID, accountID string) error {
-	r := c.orgRequest(fmt.Sprintf("add %s to group %s", accountID, groupID), "POST",
-		pathf("/admin/v2/orgs/%s/directories/-/groups/%s/memberships", c.orgID, groupID),
+// /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}/memberships
+// {"accountId"}, where directoryID is the group's own directory
+// (Group.DirectoryID). A 409 (already a member, or the product's user
+// limit) comes back as an OrgError for the caller to judge.
+func (c *Client) AddGroupMember(ctx context.Context, directoryID, groupID, accountID string) error {
+	op := fmt.Sprintf("add %s to group %s", accountID, groupID)
+	if err := writableDirectory(op, directoryID); err != nil {
+		return err
+	}
+	r := c.orgRequest(op, "POST",
+		pathf("/admin/v2/orgs/%s/directories/%s/groups/%s/memberships", c.orgID, directoryID, groupID),
 		map[string]string{"accountId": accountID}, false)
 	return c.call(ctx, r, nil)
 }
 
 // RemoveGroupMember removes an account from an org group: DELETE
-// /admin/v2/orgs/{orgId}/directories/-/groups/{groupId}/memberships/{accountId}.
-func (c *Client) RemoveGroupMember(ctx context.Context, groupID, accountID string) error {
-	r := c.orgRequest(fmt.Sprintf("remove %s from group %s", accountID, groupID), "DELETE",
-		pathf("/admin/v2/orgs/%s/directories/-/groups/%s/memberships/%s", c.orgID, groupID, accountID), nil, false)
+// /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}/memberships/{accountId},
+// where directoryID is the group's own directory (Group.DirectoryID).
+func (c *Client) RemoveGroupMember(ctx context.Context, directoryID, groupID, accountID string) error {
+	op := fmt.Sprintf("remove %s from group %s", accountID, groupID)
+	if err := writableDirectory(op, directoryID); err != nil {
+		return err
+	}
+	r := c.orgRequest(op, "DELETE",
+		pathf("/admin/v2/orgs/%s/directories/%s/groups/%s/memberships/%s", c.orgID, directoryID, groupID, accountID), nil, false)
 	return c.call(ctx, r, nil)
+}
+
+// allDirectories is the directory id Atlassian documents as "every
+// directory", for reads only.
+const allDirectories = "-"
+
+// writableDirectory refuses, before anything is sent, a directory id that
+// cannot address one group's memberships: none, or "-", which Atlassian
+// documents for reads only. What a server would do with "-" on a write is
+// unknown, and a membership change must not depend on a guess.
+func writableDirectory(op, directoryID string) error {
+	switch strings.TrimSpace(directoryID) {
+	case "":
+		return fmt.Errorf("%s: no directory id: a membership change needs the group's own directory (Group.DirectoryID)", op)
+	case allDirectories:
+		return fmt.Errorf("%s: directory %q (all directories) is for reads only: a membership change needs the group's own directory (Group.DirectoryID)", op, allDirectories)
+	}
+	return nil
 }

@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // pagedUsers serves users two per page with cursors "p2", "p3", …, as the v2
@@ -266,7 +268,7 @@ func TestSearchGroups(t *testing.T) {
 				"links": map[string]any{"next": "c2"}})
 			return
 		}
-		writeJSON(w, 200, map[string]any{"data": []any{map[string]any{"id": "g2", "name": "sales", "description": nil}}, "links": map[string]any{}})
+		writeJSON(w, 200, map[string]any{"data": []any{map[string]any{"id": "g2", "name": "sales", "description": nil, "directoryId": userDir}}, "links": map[string]any{}})
 	})
 	c, _ := newTestClient(t, srv.URL)
 	var got []Group
@@ -276,7 +278,7 @@ func TestSearchGroups(t *testing.T) {
 		}
 		got = append(got, g)
 	}
-	if len(got) != 2 || !got[0].ExternalSynced || got[0].ManagedBy != "external" || got[1].Name != "sales" {
+	if len(got) != 2 || !got[0].ExternalSynced || got[0].ManagedBy != "external" || got[1].Name != "sales" || got[1].DirectoryID != userDir {
 		t.Errorf("groups = %+v", got)
 	}
 	for i, r := range srv.requests() {
@@ -287,27 +289,77 @@ func TestSearchGroups(t *testing.T) {
 	}
 }
 
+// userDir is a user directory id as GET /v2/orgs/{orgId}/directories gives it.
+const userDir = "12345678-1234-1234-1234-123456789012"
+
 func TestGroupMembership(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t, noContent)
 	c, _ := newTestClient(t, srv.URL)
 	const group = "ari:cloud:identity::group/abc-123"
-	if err := c.AddGroupMember(t.Context(), group, "712020:x"); err != nil {
+	if err := c.AddGroupMember(t.Context(), userDir, group, "712020:x"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.RemoveGroupMember(t.Context(), group, "712020:x"); err != nil {
+	if err := c.RemoveGroupMember(t.Context(), userDir, group, "712020:x"); err != nil {
 		t.Fatal(err)
 	}
 	reqs := srv.requests()
 	add, remove := reqs[0], reqs[1]
-	if add.Method != "POST" || add.EscapedPath != "/admin/v2/orgs/org-1/directories/-/groups/ari:cloud:identity::group%2Fabc-123/memberships" {
+	if add.Method != "POST" || add.EscapedPath != "/admin/v2/orgs/org-1/directories/"+userDir+"/groups/ari:cloud:identity::group%2Fabc-123/memberships" {
 		t.Errorf("add: %s %s", add.Method, add.EscapedPath)
 	}
 	if b := bodyJSON(t, add.Body); len(b) != 1 || b["accountId"] != "712020:x" {
 		t.Errorf("add body = %s", add.Body)
 	}
-	if remove.Method != "DELETE" || remove.EscapedPath != "/admin/v2/orgs/org-1/directories/-/groups/ari:cloud:identity::group%2Fabc-123/memberships/712020:x" || len(remove.Body) != 0 {
+	if remove.Method != "DELETE" || remove.EscapedPath != "/admin/v2/orgs/org-1/directories/"+userDir+"/groups/ari:cloud:identity::group%2Fabc-123/memberships/712020:x" || len(remove.Body) != 0 {
 		t.Errorf("remove: %s %s %q", remove.Method, remove.EscapedPath, remove.Body)
+	}
+}
+
+func TestGroupMembershipEscapesTheDirectory(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, noContent)
+	c, _ := newTestClient(t, srv.URL)
+	if err := c.AddGroupMember(t.Context(), "dir/1?x", "g1", "a1"); err != nil {
+		t.Fatal(err)
+	}
+	if r := srv.only(t); r.EscapedPath != "/admin/v2/orgs/org-1/directories/dir%2F1%3Fx/groups/g1/memberships" || r.RawQuery != "" {
+		t.Errorf("add: %s ? %s", r.EscapedPath, r.RawQuery)
+	}
+}
+
+// TestGroupMembershipNeedsTheGroupsDirectory: "-" means every directory on
+// reads; a write with it, or with none, is refused before any request.
+func TestGroupMembershipNeedsTheGroupsDirectory(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, dir, want string
+	}{
+		{"no directory", "", "add a1 to group g1: no directory id: a membership change needs the group's own directory (Group.DirectoryID)"},
+		{"blank directory", "  ", "add a1 to group g1: no directory id: a membership change needs the group's own directory (Group.DirectoryID)"},
+		{"all directories", "-", `add a1 to group g1: directory "-" (all directories) is for reads only: a membership change needs the group's own directory (Group.DirectoryID)`},
+		{"all directories, padded", " - ", `add a1 to group g1: directory "-" (all directories) is for reads only`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t, noContent)
+			c, _ := newTestClient(t, srv.URL)
+			err := c.AddGroupMember(t.Context(), tt.dir, "g1", "a1")
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("add: err = %v, want %q", err, tt.want)
+			}
+			err = c.RemoveGroupMember(t.Context(), tt.dir, "g1", "a1")
+			if want := strings.Replace(tt.want, "add a1 to", "remove a1 from", 1); err == nil || !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("remove: err = %v, want %q", err, want)
+			}
+			if IsUnreachable(err) || IsNotFound(err) || IsConflict(err) {
+				t.Errorf("a refused directory id reads as an API answer: %v", err)
+			}
+			if n := srv.count(); n != 0 {
+				t.Errorf("server saw %d requests, want none", n)
+			}
+		})
 	}
 }
 
@@ -317,8 +369,188 @@ func TestAddGroupMemberConflict(t *testing.T) {
 		writeJSON(w, 409, map[string]any{"errors": []map[string]string{{"status": "409", "code": "ADMIN-409-28", "title": "Conflict", "detail": "already a member"}}})
 	})
 	c, _ := newTestClient(t, srv.URL)
-	err := c.AddGroupMember(t.Context(), "g1", "a1")
+	err := c.AddGroupMember(t.Context(), userDir, "g1", "a1")
 	if oe := errAs[*OrgError](t, err); oe.Code() != "ADMIN-409-28" || err.Error() != "add a1 to group g1: 409 ADMIN-409-28: already a member" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// pagedDirectories serves n directories two per page, v2 style (links.next
+// a bare cursor "c2", "c3", …).
+func pagedDirectories(n int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		page := 1
+		if cur := r.URL.Query().Get("cursor"); cur != "" {
+			fmt.Sscanf(cur, "c%d", &page)
+		}
+		var data []map[string]any
+		for i := (page-1)*2 + 1; i <= min(page*2, n); i++ {
+			data = append(data, map[string]any{"directoryId": fmt.Sprintf("dir-%d", i), "name": fmt.Sprintf("Directory %d", i),
+				"icon": "https://icon.example.com/icon.png"})
+		}
+		links := map[string]any{"self": r.URL.Query().Get("cursor")}
+		if page*2 < n {
+			links["next"] = fmt.Sprintf("c%d", page+1)
+		}
+		writeJSON(w, 200, map[string]any{"data": data, "links": links})
+	}
+}
+
+func TestDirectories(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		n         int
+		wantPages int
+	}{
+		{"none", 0, 1},
+		{"one page", 2, 1},
+		{"three pages", 5, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t, pagedDirectories(tt.n))
+			c, _ := newTestClient(t, srv.URL)
+			dirs, err := c.Directories(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []Directory
+			for i := 1; i <= tt.n; i++ {
+				want = append(want, Directory{ID: fmt.Sprintf("dir-%d", i), Name: fmt.Sprintf("Directory %d", i)})
+			}
+			if !slices.Equal(dirs, want) {
+				t.Errorf("directories = %+v, want %+v", dirs, want)
+			}
+			reqs := srv.requests()
+			if len(reqs) != tt.wantPages {
+				t.Fatalf("%d requests, want %d", len(reqs), tt.wantPages)
+			}
+			for i, r := range reqs {
+				wantQuery := "limit=100"
+				if i > 0 {
+					wantQuery = fmt.Sprintf("cursor=c%d&limit=100", i+1)
+				}
+				if r.Method != "GET" || r.Path != "/admin/v2/orgs/org-1/directories" || r.RawQuery != wantQuery || len(r.Body) != 0 {
+					t.Errorf("request %d: %s %s?%s body %q, want GET …?%s", i, r.Method, r.Path, r.RawQuery, r.Body, wantQuery)
+				}
+				if got := r.Header.Get("Authorization"); got != "Bearer "+testOrgKey {
+					t.Errorf("request %d does not carry the org key", i)
+				}
+			}
+		})
+	}
+}
+
+func TestDirectoriesErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		handler  http.HandlerFunc
+		requests int
+		check    func(t *testing.T, err error)
+	}{
+		{
+			name: "directory without id",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				writeRaw(w, 200, "application/json", `{"data":[{"name":"x"}],"links":{}}`)
+			},
+			requests: 1,
+			check: func(t *testing.T, err error) {
+				if ue := errAs[*UnexpectedError](t, err); !strings.Contains(ue.Detail, "directory 1 of the page has no directoryId") {
+					t.Errorf("detail = %q", ue.Detail)
+				}
+			},
+		},
+		{
+			name: "cursor repeats",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				writeRaw(w, 200, "application/json", `{"data":[{"directoryId":"d"}],"links":{"next":"same"}}`)
+			},
+			requests: 2,
+			check: func(t *testing.T, err error) {
+				if ue := errAs[*UnexpectedError](t, err); !strings.Contains(ue.Detail, "paging does not advance") {
+					t.Errorf("detail = %q", ue.Detail)
+				}
+			},
+		},
+		{
+			name: "key refused",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				writeJSON(w, 401, map[string]any{"errors": []map[string]string{{"status": "401", "title": "Unauthorized"}}})
+			},
+			requests: 1,
+			check: func(t *testing.T, err error) {
+				if ae := errAs[*AuthError](t, err); ae.API != APIOrg || !strings.HasPrefix(err.Error(), "list directories: 401") {
+					t.Errorf("err = %v", err)
+				}
+			},
+		},
+		{
+			name: "bad request is not retried",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				writeJSON(w, 400, map[string]any{"errors": []map[string]string{{"status": "400", "code": "ADMIN-400-1", "title": "Invalid cursor"}}})
+			},
+			requests: 1,
+			check: func(t *testing.T, err error) {
+				if oe := errAs[*OrgError](t, err); oe.Code() != "ADMIN-400-1" {
+					t.Errorf("err = %v", err)
+				}
+			},
+		},
+		{
+			name: "server error after every retry",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				writeJSON(w, 500, map[string]any{"errors": []map[string]string{{"status": "500", "code": "ADMIN-500-1", "title": "Internal"}}})
+			},
+			requests: 4, // the first attempt and three retries
+			check: func(t *testing.T, err error) {
+				if oe := errAs[*OrgError](t, err); oe.HTTPStatus != 500 || !IsUnreachable(err) {
+					t.Errorf("err = %v", err)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t, tt.handler)
+			c, _ := newTestClient(t, srv.URL)
+			dirs, err := c.Directories(t.Context())
+			if dirs != nil {
+				t.Errorf("directories = %+v with an error", dirs)
+			}
+			tt.check(t, err)
+			if n := srv.count(); n != tt.requests {
+				t.Errorf("server saw %d requests, want %d", n, tt.requests)
+			}
+		})
+	}
+}
+
+// TestDirectoriesRetriesTransientFailures: a 503 and a 429 before the page
+// are waited out like every other org read.
+func TestDirectoriesRetriesTransientFailures(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		switch calls.Add(1) {
+		case 1:
+			writeJSON(w, 503, map[string]any{"errors": []map[string]string{{"status": "503", "title": "Unavailable"}}})
+		case 2:
+			w.Header().Set("Retry-After", "2")
+			writeJSON(w, 429, map[string]any{"code": 429, "message": "Too many requests"})
+		default:
+			pagedDirectories(1)(w, r)
+		}
+	})
+	c, rec := newTestClient(t, srv.URL)
+	dirs, err := c.Directories(t.Context())
+	if err != nil || len(dirs) != 1 || dirs[0].ID != "dir-1" {
+		t.Fatalf("directories = %+v, %v", dirs, err)
+	}
+	if waits := rec.recorded(); len(waits) != 2 || waits[1] != 2*time.Second {
+		t.Errorf("waits = %v, want a backoff then Retry-After's 2s", waits)
 	}
 }

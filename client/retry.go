@@ -77,6 +77,11 @@ func (c *Client) do(ctx context.Context, r *request) (outcome, error) {
 // failed handles a transport failure of one attempt: nil means try again
 // (after waiting), anything else is the call's error.
 func (c *Client) failed(ctx context.Context, r *request, o outcome, attempt int) error {
+	if o.permanent {
+		// The request could not be built: a bug or bad input here, not the
+		// network, so it is no wireError and is not retried.
+		return fmt.Errorf("%s: %s %s: %w", r.op, r.method, r.path, o.err)
+	}
 	err := c.transportError(r, o.err)
 	if cerr := ctx.Err(); cerr != nil {
 		err = ctxError(r, cerr) // the caller's deadline or cancel, not the attempt's timeout
@@ -85,7 +90,7 @@ func (c *Client) failed(ctx context.Context, r *request, o outcome, attempt int)
 	switch {
 	case errors.Is(o.err, errRedirectRefused):
 		return c.unexpected(r, 0, errRedirectRefused.Error())
-	case o.permanent, ctx.Err() != nil, uncertain, attempt > c.retries:
+	case ctx.Err() != nil, uncertain, attempt > c.retries:
 		// The caller gave up, or the change may have been made, or the
 		// retries ran out.
 		if uncertain {

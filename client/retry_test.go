@@ -217,8 +217,8 @@ func TestClientErrorsNotRetried(t *testing.T) {
 func mutations(c *Client, s *SCIM) map[string]func(ctx context.Context) error {
 	return map[string]func(ctx context.Context) error{
 		"SetEmail":                 func(ctx context.Context) error { return c.SetEmail(ctx, "a1", "x@acme.com") },
-		"AddGroupMember":           func(ctx context.Context) error { return c.AddGroupMember(ctx, "g1", "a1") },
-		"RemoveGroupMember":        func(ctx context.Context) error { return c.RemoveGroupMember(ctx, "g1", "a1") },
+		"AddGroupMember":           func(ctx context.Context) error { return c.AddGroupMember(ctx, "d1", "g1", "a1") },
+		"RemoveGroupMember":        func(ctx context.Context) error { return c.RemoveGroupMember(ctx, "d1", "g1", "a1") },
 		"DeleteProvisioningRecord": func(ctx context.Context) error { return c.DeleteProvisioningRecord(ctx, "a1") },
 		"UnlinkScimUser":           func(ctx context.Context) error { return c.UnlinkScimUser(ctx, dirA, "u1") },
 		"CreateUser": func(ctx context.Context) error {

@@ -456,13 +456,17 @@ func mutations() []mutation {
 		},
 		{
 			name: "AddGroupMember", method: "POST", path: "/groups/g-admins/memberships",
-			call:    func(t *testing.T, env *simEnv) error { return env.c.AddGroupMember(ctx(t), "g-admins", idKenjiW) },
+			call: func(t *testing.T, env *simEnv) error {
+				return env.c.AddGroupMember(ctx(t), simUserDir, "g-admins", idKenjiW)
+			},
 			applied: func(env *simEnv) bool { return slices.Contains(env.account(idKenjiW).Groups, "g-admins") },
 			cause:   orgCause,
 		},
 		{
 			name: "RemoveGroupMember", method: "DELETE", path: "/groups/g-admins/memberships/" + idLee,
-			call:    func(t *testing.T, env *simEnv) error { return env.c.RemoveGroupMember(ctx(t), "g-admins", idLee) },
+			call: func(t *testing.T, env *simEnv) error {
+				return env.c.RemoveGroupMember(ctx(t), simUserDir, "g-admins", idLee)
+			},
 			applied: func(env *simEnv) bool { return !slices.Contains(env.account(idLee).Groups, "g-admins") },
 			cause:   orgCause,
 		},
@@ -535,7 +539,7 @@ func TestSimMutationFailsAfterApply(t *testing.T) {
 	}
 	t.Run("re-read shows the change", func(t *testing.T) {
 		env := newSimEnv(t, envOpts{sim: fixtures.Options{Faults: fixtures.Faults{FailMutation: 2, FailMutationAfterApply: true}}})
-		if err := env.c.AddGroupMember(ctx(t), "g-admins", idKenjiW); err != nil { // mutation 1 succeeds
+		if err := env.c.AddGroupMember(ctx(t), simUserDir, "g-admins", idKenjiW); err != nil { // mutation 1 succeeds
 			t.Fatal(err)
 		}
 		err := env.c.SetEmail(ctx(t), idKenjiW, "kenji.w@newco.com")

@@ -46,6 +46,11 @@ const (
 	conflictBodyYuki   = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409","scimType":"uniqueness","detail":"Resource [USER]: with email[yuki.tanaka@acme.com] already exists."}`
 )
 
+// simUserDir is the org's one user directory in the simulator, the
+// directory its groups report (TestSimDirectories checks both); membership
+// writes go to it.
+const simUserDir = testOrgID + "-directory"
+
 // exchange is one request the simulator got and what it answered.
 type exchange struct {
 	Method  string
@@ -559,24 +564,46 @@ func TestSimSearchGroups(t *testing.T) {
 	}
 }
 
+func TestSimDirectories(t *testing.T) {
+	env := newSimEnv(t, envOpts{})
+	dirs, err := env.c.Directories(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) != 1 || dirs[0].ID != simUserDir || dirs[0].Name == "" {
+		t.Fatalf("directories = %+v, want one, %s, named", dirs, simUserDir)
+	}
+	if n := env.rec.count("GET", "/directories"); n != 1 {
+		t.Errorf("%d requests for one page", n)
+	}
+	for _, g := range collect(t, env.c.SearchGroups(ctx(t), client.GroupSearch{})) {
+		if g.DirectoryID != simUserDir {
+			t.Errorf("group %s is in directory %q, want %s", g.ID, g.DirectoryID, simUserDir)
+		}
+	}
+}
+
 func TestSimGroupMembership(t *testing.T) {
 	env := newSimEnv(t, envOpts{})
-	if err := env.c.AddGroupMember(ctx(t), "g-admins", idKenjiW); err != nil {
+	if err := env.c.AddGroupMember(ctx(t), simUserDir, "g-admins", idKenjiW); err != nil {
 		t.Fatalf("add: %v", err)
+	}
+	if n := env.rec.count("POST", "/admin/v2/orgs/"+testOrgID+"/directories/"+simUserDir+"/groups/g-admins/memberships"); n != 1 {
+		t.Errorf("%d adds sent to the group's own directory, want 1", n)
 	}
 	if g := env.account(idKenjiW).Groups; !slices.Contains(g, "g-admins") {
 		t.Fatalf("after add, Kenji W's groups are %v", g)
 	}
 
-	err := env.c.AddGroupMember(ctx(t), "g-admins", idKenjiW)
+	err := env.c.AddGroupMember(ctx(t), simUserDir, "g-admins", idKenjiW)
 	if oe := asErr[*client.OrgError](t, err); oe.HTTPStatus != 409 || oe.Code() != "ADMIN-409-28" {
 		t.Errorf("already a member: %v, want 409", err)
 	}
-	err = env.c.AddGroupMember(ctx(t), "g-eng", idKenjiW)
+	err = env.c.AddGroupMember(ctx(t), simUserDir, "g-eng", idKenjiW)
 	if oe := asErr[*client.OrgError](t, err); oe.HTTPStatus != 403 {
 		t.Errorf("synced group: %v, want 403", err)
 	}
-	err = env.c.RemoveGroupMember(ctx(t), "g-eng", idYuki)
+	err = env.c.RemoveGroupMember(ctx(t), simUserDir, "g-eng", idYuki)
 	if oe := asErr[*client.OrgError](t, err); oe.HTTPStatus != 403 {
 		t.Errorf("remove from a synced group: %v, want 403", err)
 	}
@@ -584,19 +611,19 @@ func TestSimGroupMembership(t *testing.T) {
 		t.Errorf("the refused removal changed Yuki's groups to %v", g)
 	}
 	for _, tc := range []struct{ group, account string }{{"g-nope", idKenjiW}, {"g-admins", idNobody}} {
-		err := env.c.AddGroupMember(ctx(t), tc.group, tc.account)
+		err := env.c.AddGroupMember(ctx(t), simUserDir, tc.group, tc.account)
 		if oe := asErr[*client.OrgError](t, err); !client.IsNotFound(err) || oe.HTTPStatus != 404 {
 			t.Errorf("add %s to %s: %v, want 404", tc.account, tc.group, err)
 		}
 	}
 
-	if err := env.c.RemoveGroupMember(ctx(t), "g-admins", idKenjiW); err != nil {
+	if err := env.c.RemoveGroupMember(ctx(t), simUserDir, "g-admins", idKenjiW); err != nil {
 		t.Fatalf("remove: %v", err)
 	}
 	if g := env.account(idKenjiW).Groups; slices.Contains(g, "g-admins") {
 		t.Fatalf("after remove, Kenji W's groups are %v", g)
 	}
-	if err := env.c.RemoveGroupMember(ctx(t), "g-admins", idKenjiW); !client.IsNotFound(err) {
+	if err := env.c.RemoveGroupMember(ctx(t), simUserDir, "g-admins", idKenjiW); !client.IsNotFound(err) {
 		t.Errorf("remove a non-member: %v, want not found", err)
 	}
 	// A membership change is never repeated: each call one request.

@@ -184,11 +184,25 @@ func (c *Client) transportError(r *request, err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
+	prefix := fmt.Sprintf("%s: %s %s: ", r.op, r.method, r.path)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%s: %s %s: no answer within %s: %w", r.op, r.method, r.path, c.timeout, err)
+		prefix += fmt.Sprintf("no answer within %s: ", c.timeout)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("%s: %s %s: the connection closed before the answer: %w", r.op, r.method, r.path, err)
+		prefix += "the connection closed before the answer: "
 	}
-	return fmt.Errorf("%s: %s %s: %w", r.op, r.method, r.path, err)
+	return &wireError{msg: prefix + err.Error(), err: err}
 }
+
+// wireError is a failure on the wire: no connection, a dropped one, a
+// timeout, a TLS failure. Its own type lets IsUnreachable tell it from
+// errors that are not the client's (a bare io.EOF from a file, say), and
+// it covers failures that are no net.Error (a refused certificate).
+type wireError struct {
+	msg string
+	err error
+}
+
+func (e *wireError) Error() string { return e.msg }
+
+func (e *wireError) Unwrap() error { return e.err }

@@ -77,12 +77,20 @@ type Domain struct {
 // Verified reports whether this org has verified (claimed) the domain.
 func (d Domain) Verified() bool { return d.ClaimStatus == "verified" }
 
+// Directory is one user directory of the org (MultiDirectoryUserDirectory of
+// GET /v2/orgs/{orgId}/directories). Atlassian does not say whether its id
+// equals a SCIM directory id (api-facts.md §0).
+type Directory struct {
+	ID   string `json:"directoryId"`
+	Name string `json:"name"`
+}
+
 // Group is one org group (MultiDirectoryGroup).
 type Group struct {
 	ID             string `json:"id"`
 	Name           string `json:"name"`
 	Description    string `json:"description,omitempty"`
-	DirectoryID    string `json:"directoryId,omitempty"`
+	DirectoryID    string `json:"directoryId,omitempty"` // the directory membership writes take
 	ExternalSynced bool   `json:"externalSynced"`
 	ManagedBy      string `json:"managedBy,omitempty"` // external | admins | team-members | open
 }
