@@ -12,5 +12,13 @@ const (
 	ModeDemo Mode = "demo"
 )
 
+// OrgRef names an org in a report: its id, its name ("" when unknown) and
+// where it comes from (contract §2 "org").
+type OrgRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Mode Mode   `json:"mode"`
+}
+
 // Simulated reports whether nothing real is changed on an org of this mode.
 func (m Mode) Simulated() bool { return m != ModeLive }

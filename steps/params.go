@@ -32,6 +32,9 @@ type Params struct {
 	HolderProvider     string  `json:"holderProvider,omitempty"`
 	SamlAttribute      string  `json:"samlAttribute,omitempty"`
 	ScimAttribute      string  `json:"scimAttribute,omitempty"`
+	DirectoryIDs       string  `json:"directoryIds,omitempty"` // comma-separated
+	Reason             string  `json:"reason,omitempty"`       // why a hand-off stops the run
+	Meant              string  `json:"meant,omitempty"`        // the verified domain a lookalike stands for
 }
 
 // The JSON names of Params' fields, for saying which one a step lacks.
@@ -58,6 +61,9 @@ const (
 	ParamHolderProvider     = "holderProvider"
 	ParamSamlAttribute      = "samlAttribute"
 	ParamScimAttribute      = "scimAttribute"
+	ParamDirectoryIDs       = "directoryIds"
+	ParamReason             = "reason"
+	ParamMeant              = "meant"
 )
 
 // Map is the params by their JSON names, the empty ones left out.

@@ -12,12 +12,24 @@ const (
 	// StepCheckHolder (check): the holder still holds the target.
 	// Params: accountId, email (= target), name — the holder.
 	StepCheckHolder StepID = "check-holder"
-	// StepGuidanceOtherOrg (check): the holder is not this org's to change;
-	// the org that manages it must rename or release the address (or, when
-	// no org does, the operator claims the account first). The plan stops here.
-	// Params: accountId, email (= target), name — the holder; domain (the
-	// target's domain); target.
-	StepGuidanceOtherOrg StepID = "guidance-other-org"
+	// StepHandoffHolderOtherOrg (handoff): the holder is not this org's to
+	// change; the org that manages it must rename or release the address
+	// (or, when no org does, the operator claims the account first). The
+	// run stops here. Params: accountId, email (= target), name — the
+	// holder; domain (the target's domain); target.
+	StepHandoffHolderOtherOrg StepID = "handoff-holder-other-org"
+	// StepProvisionHolder (idp): run provisioning on demand for the holder,
+	// a different current person (holder-other-person): her own IdP record
+	// may already give her another address, which frees the target. Nothing
+	// else of hers is changed. Params: accountId, email (= target), name —
+	// the holder; target; externalId, directoryId, idp — her SCIM record,
+	// when known.
+	StepProvisionHolder StepID = "provision-holder"
+	// StepHandoffSharedAddress (handoff): skipped when the target is free
+	// by now; else the run stops: two current people have the same address
+	// in the IdP, and its admin must give one of them another. Params:
+	// accountId, email (= target), name — the holder; target; idp.
+	StepHandoffSharedAddress StepID = "handoff-shared-address"
 	// StepRecordHolderMemberships (check): journal every org group
 	// membership of the locked holder, and of its SCIM user, before its
 	// provisioning record goes. Params: accountId, email, name — the
@@ -51,6 +63,28 @@ const (
 	// Params: accountId, email (before), name — the user's account; target;
 	// directoryId, externalId when known.
 	StepVerifyUser StepID = "verify-user"
+	// StepSetEmailFirst (api, destructive): PUT /users/{accountId}/manage/email
+	// setting the user's account to the target before provisioning runs:
+	// no SCIM user links the account, so provisioning would otherwise make
+	// a second account at the target instead of linking this one.
+	// Params: accountId, email (before), name — the user's account; target.
+	StepSetEmailFirst StepID = "set-email-first"
+	// StepHandoffTargetDomain (handoff): the target's domain is not listed
+	// for this org (probably a typo, or unclaimed) or another org verified
+	// it: no plan verifies it. The IdP's admin corrects the address, or the
+	// other org releases the domain. Params: domain, target; reason
+	// (lookalike | other-org | unlisted); meant (the verified domain a
+	// lookalike was probably meant to be).
+	StepHandoffTargetDomain StepID = "handoff-target-domain"
+	// StepHandoffAccountOtherOrg (handoff): the user's account is on a
+	// domain this org cannot verify (another org's, or unlisted): this org
+	// can never manage it. Params: accountId, email, name — the user's
+	// account; domain (its domain); reason (other-org | unlisted); target.
+	StepHandoffAccountOtherOrg StepID = "handoff-account-other-org"
+	// StepHandoffMissingKeys (handoff): a SCIM directory of the org could not
+	// be read (no key given) and what it holds could change the verdict:
+	// nothing is done on a guess. Params: directoryIds (comma-separated).
+	StepHandoffMissingKeys StepID = "handoff-missing-keys"
 
 	// StepRecordMemberships (check): journal every org group membership of
 	// both accounts and the SCIM groups of the person's SCIM user.
@@ -89,14 +123,16 @@ const (
 	// Params: accountId, name — the old account; duplicateAccountId.
 	StepRestoreMemberships StepID = "restore-memberships"
 
-	// StepClaimDomain (check): the operator verifies the domain for this org
-	// (Settings > Domains); pollable through the domains list.
+	// StepClaimDomain (console): verify a domain that is listed for this org
+	// but not verified (Settings > Domains), verified afterwards through the
+	// domains list. Never planned for an unlisted or another org's domain.
 	// Params: domain; target.
 	StepClaimDomain StepID = "claim-domain"
-	// StepClaimAccount (check): the operator makes the account managed
-	// (verify its domain, claim the account); pollable through claimStatus.
-	// Params: accountId, email, name — the user's account; domain (its
-	// email's domain); domainVerified ("true" | "false").
+	// StepClaimAccount (console): claim the account on a verified domain so
+	// that this org manages it (its domain is verified by then: a
+	// claim-domain step comes first when it is not), verified afterwards
+	// through its claim status. Params: accountId, email, name — the user's
+	// account; domain (its email's domain); domainVerified.
 	StepClaimAccount StepID = "claim-account"
 	// StepGooglePrimaryEmail (idp): change the user's primary email in Google
 	// Workspace to the target; it flows to the linked account.
@@ -104,8 +140,9 @@ const (
 	// directoryId when known; idp ("google").
 	StepGooglePrimaryEmail StepID = "google-primary-email"
 
-	// StepSocialLoginNotice (check): tell the account's owner to change the
-	// address at the social login provider too, or to stop using it.
+	// StepSocialLoginNotice (idp): tell the account's owner to change the
+	// address at the social login provider too, or to stop using it. No
+	// API shows it done: it is recorded as done by the operator's word.
 	// Params: accountId, email, name, provider (google | microsoft) — the
 	// first account concerned; holderAccountId, holderProvider when the
 	// holder signs in with a social login too.
@@ -121,6 +158,13 @@ const (
 // Pseudo-methods of the Calls that are not HTTP calls of this tool: what the
 // operator (or, on a simulated org, the simulated IdP or admin console) does.
 const (
-	MethodIdP   = "IDP"   // done in the identity provider
-	MethodAdmin = "ADMIN" // done in admin.atlassian.com
+	MethodIdP    = "IDP"    // done in the identity provider
+	MethodAdmin  = "ADMIN"  // done in admin.atlassian.com
+	MethodPerson = "PERSON" // done by a person outside any system the tool reads
 )
+
+// ByPerson reports whether the call is done by a person (or, on a
+// simulated org, its stand-in), not an HTTP call of this tool.
+func (c Call) ByPerson() bool {
+	return c.Method == MethodIdP || c.Method == MethodAdmin || c.Method == MethodPerson
+}

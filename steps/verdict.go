@@ -32,4 +32,13 @@ const (
 	FindingSamlScimMismatch    FindingCode = "saml-scim-mismatch"
 	FindingScimRecordMissing   FindingCode = "scim-record-missing"
 	FindingTargetEqualsCurrent FindingCode = "target-equals-current"
+	// FindingHolderOtherPerson: the holder is active, provisioned and not
+	// the user's duplicate: a different, current person. No plan changes it.
+	FindingHolderOtherPerson FindingCode = "holder-other-person"
+	// FindingTargetDomainOtherOrg: another org has verified the target's
+	// domain; only that org can release it.
+	FindingTargetDomainOtherOrg FindingCode = "target-domain-other-org"
+	// FindingTargetDomainLookalike: the target's domain is unlisted and a
+	// couple of keystrokes from a verified one: most likely a typo.
+	FindingTargetDomainLookalike FindingCode = "target-domain-lookalike"
 )

@@ -12,7 +12,7 @@ func (m Model) header(width int) string {
 	s := m.styles
 	left := s.Header.Render("syncdoctor")
 	if o := m.sessionOrg(); o != nil {
-		left += s.Muted.Render(" · " + o.Name)
+		left += s.Muted.Render(" · " + o.Label())
 	}
 	right := s.Muted.Render(m.phaseName())
 	gap := width - lipgloss.Width(left) - lipgloss.Width(right)

@@ -119,7 +119,7 @@ func (diagnosisPage) text(m Model, w int) string {
 	}
 	b.WriteString(s.Title.Render(head) + "\n")
 	for _, ev := range dg.evidence {
-		b.WriteString(hang(m.okMark(), ev.Said, w) + "\n")
+		b.WriteString(hang(m.okMark(), ev.Answer, w) + "\n")
 		b.WriteString(s.Muted.Render("  "+ev.Call) + "\n")
 	}
 	return b.String()

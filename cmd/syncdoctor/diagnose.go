@@ -62,7 +62,7 @@ func newDiagnoseCommand(a *app) *cobra.Command {
 				return diagnosisError(err)
 			}
 			if f.json {
-				return writeJSON(a.stdout, d.JSON)
+				return writeJSON(a.stdout, func() ([]byte, error) { return d.JSON(org.Ref()) })
 			}
 			printDiagnosis(a.stdout, d)
 			return nil
@@ -120,7 +120,7 @@ func printDiagnosis(w io.Writer, d *diagnose.Diagnosis) {
 	if len(d.Evidence) > 0 {
 		fmt.Fprintln(w, "\nEvidence")
 		for i, e := range d.Evidence {
-			fmt.Fprintf(w, "  [%d] %s\n      %s\n", i+1, e.Call, e.Said)
+			fmt.Fprintf(w, "  [%d] %s\n      %s\n", i+1, e.Call, e.Answer)
 		}
 	}
 	if len(d.Plan) > 0 {

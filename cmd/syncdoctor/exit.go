@@ -1,15 +1,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"strings"
 )
 
 // Exit codes of contract §6.
 const (
-	exitOK       = 0
-	exitFailed   = 1 // the org could not be read, or a step failed
-	exitBadInput = 2 // a malformed flag, email, snapshot or CSV, or a missing file
+	exitOK          = 0
+	exitFailed      = 1   // the org could not be read, or a step failed
+	exitBadInput    = 2   // a malformed flag, email, snapshot or CSV, or a missing file
+	exitWaiting     = 3   // stopped for a person: an idp, console or handoff step
+	exitInterrupted = 130 // Ctrl-C: the journal says where the run stopped
 )
 
 // inputError marks bad input: it exits 2 and changes nothing.
@@ -25,10 +28,31 @@ func badInput(err error) error {
 	return &inputError{err: err}
 }
 
+// waitingError is a run that stopped for a person (exit 3): what to do is
+// in the output, and resume goes on once it is done.
+type waitingError struct{ msg string }
+
+func (e *waitingError) Error() string { return e.msg }
+
+// interruptedError is a run stopped by Ctrl-C (exit 130).
+type interruptedError struct{ err error }
+
+func (e *interruptedError) Error() string { return e.err.Error() }
+func (e *interruptedError) Unwrap() error { return e.err }
+
 func exitCode(err error) int {
-	var in *inputError
-	if errors.As(err, &in) {
+	var (
+		in *inputError
+		wa *waitingError
+		ir *interruptedError
+	)
+	switch {
+	case errors.As(err, &in):
 		return exitBadInput
+	case errors.As(err, &wa):
+		return exitWaiting
+	case errors.As(err, &ir), errors.Is(err, context.Canceled):
+		return exitInterrupted
 	}
 	return exitFailed
 }

@@ -103,7 +103,7 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 		Target: d.Target, Verdict: d.Verdict, Plan: d.Plan, Tool: strings.TrimPrefix(versionString(), "syncdoctor "), OrgState: org.StatePath,
 	}
 	ro := runOutput{json: f.json, dryRun: f.dryRun, journal: journalPath, note: f.note, outSnapshot: f.outSnapshot}
-	return ro.carryOut(a, org, d,
+	return ro.carryOut(ctx, a, org, d,
 		func(s *run.Session) (*run.Result, error) { return s.Start(ctx, header) },
 		func(s *run.Session) (*run.Result, error) { return s.DryRun(header, nil) })
 }

@@ -49,7 +49,7 @@ func openOrgWith(_ context.Context, getenv func(string) string, snapshotPath, st
 		return nil, badInput(err)
 	}
 	return &run.Org{
-		Client: c, Hints: hints, Mode: steps.ModeLive, Name: "org " + c.OrgID(),
+		Client: c, Hints: hints, Mode: steps.ModeLive,
 		Secrets: configSecrets(cfg), Close: func() {},
 	}, nil
 }

@@ -64,7 +64,7 @@ func runResume(ctx context.Context, a *app, f resumeFlags) error {
 	}
 	defer org.Close()
 	ro := runOutput{json: f.json, dryRun: f.dryRun, journal: journalPath, note: f.note, outSnapshot: f.outSnapshot}
-	return ro.carryOut(a, org, nil,
+	return ro.carryOut(ctx, a, org, nil,
 		func(s *run.Session) (*run.Result, error) { return s.Resume(ctx, picked.Header.RunID) },
 		func(s *run.Session) (*run.Result, error) { return s.DryRun(picked.Header, picked.Steps) })
 }

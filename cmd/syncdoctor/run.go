@@ -66,7 +66,7 @@ func (ro runOutput) session(a *app, org *run.Org) *run.Session {
 // journaling every change, then reports its end: the result, the ticket
 // note, the org's state (--out-snapshot) and the exit status. act starts or
 // resumes the run in the session; dry lists its calls.
-func (ro runOutput) carryOut(a *app, org *run.Org, d *diagnose.Diagnosis, act func(*run.Session) (*run.Result, error), dry func(*run.Session) (*run.Result, error)) error {
+func (ro runOutput) carryOut(ctx context.Context, a *app, org *run.Org, d *diagnose.Diagnosis, act func(*run.Session) (*run.Result, error), dry func(*run.Session) (*run.Result, error)) error {
 	s := ro.session(a, org)
 	if ro.dryRun {
 		res, err := dry(s)
@@ -97,6 +97,9 @@ func (ro runOutput) carryOut(a *app, org *run.Org, d *diagnose.Diagnosis, act fu
 	}
 	if perr := printResult(a, ro.json, res); perr != nil && runErr == nil {
 		runErr = perr
+	}
+	if ctx.Err() != nil {
+		return &interruptedError{err: fmt.Errorf("interrupted: run %s stopped at the step the journal %s names; go on with: syncdoctor resume --journal %s", res.RunID, res.Journal, res.Journal)}
 	}
 	if runErr != nil {
 		return runErr
@@ -144,7 +147,13 @@ func eventPrinter(w io.Writer) func(run.Event) {
 // or a closing line.
 func printResult(a *app, asJSON bool, res *run.Result) error {
 	if asJSON {
-		data, err := json.MarshalIndent(res, "", "  ")
+		var v any = res
+		if res.Status == journal.StatusDryRun {
+			v = struct {
+				Plan []run.StepOutcome `json:"plan"`
+			}{res.Steps}
+		}
+		data, err := json.MarshalIndent(v, "", "  ")
 		if err != nil {
 			return err
 		}
@@ -169,7 +178,31 @@ func printResult(a *app, asJSON bool, res *run.Result) error {
 		return nil
 	}
 	fmt.Fprintf(a.stdout, "\nRun %s: %s. Journal: %s\n", res.RunID, res.Status, res.Journal)
+	switch {
+	case res.Fixed:
+		fmt.Fprintln(a.stdout, "Fixed: the API shows the account with its new email.")
+	case res.Status == journal.StatusCompleted:
+		fmt.Fprintln(a.stdout, "Not fixed: the plan is done, but nothing shows the account with its new email.")
+	}
 	return nil
+}
+
+// waitingFor says which step waits, and for whom.
+func waitingFor(res *run.Result) string {
+	for _, st := range res.Steps {
+		if st.Status != journal.StepWaiting {
+			continue
+		}
+		who := "you, in the IdP"
+		switch st.Kind {
+		case steps.KindConsole:
+			who = "you, in admin.atlassian.com"
+		case steps.KindHandoff:
+			who = "someone this tool cannot act for"
+		}
+		return fmt.Sprintf("step %d (%s) waits for %s (what to do is above)", st.Index, st.ID, who)
+	}
+	return "a step waits (see above)"
 }
 
 // runFailure maps a run that did not complete to exit 1 with a one-line reason.
@@ -178,7 +211,7 @@ func runFailure(res *run.Result) error {
 	case journal.StatusCompleted, journal.StatusDryRun:
 		return nil
 	case journal.StatusWaitingOperator:
-		return fmt.Errorf("run %s waits for you in the IdP: do what step says above, then run: syncdoctor resume --journal %s", res.RunID, res.Journal)
+		return &waitingError{msg: fmt.Sprintf("run %s stopped for a person: %s; once it is done, run: syncdoctor resume --journal %s", res.RunID, waitingFor(res), res.Journal)}
 	default:
 		reason := res.Reason
 		if reason == "" {

@@ -31,12 +31,25 @@ type OrgFacts struct {
 	Domains []client.Domain `json:"domains"`
 	// ScimDirectories are the SCIM directories this tool holds a key for.
 	ScimDirectories []string `json:"scimDirectories"`
+	// Directories are the org's identity-provider directories, as the org
+	// API lists them.
+	Directories []client.Directory `json:"directories"`
+	// Incomplete is what could not be read: directories without a key,
+	// records in them.
+	Incomplete []Unread `json:"incomplete"`
 	// Hints are the facts no API shows (SAML, each directory's IdP, social logins).
 	Hints steps.Hints `json:"hints"`
 
 	UserLookupEv   []int `json:"userLookupEvidence,omitempty"`
 	DomainsEv      []int `json:"domainsEvidence,omitempty"`
 	HolderLookupEv []int `json:"holderLookupEvidence,omitempty"`
+	DirectoriesEv  []int `json:"directoriesEvidence,omitempty"`
+}
+
+// Unread is something diagnosis could not read (contract §2, incomplete).
+type Unread struct {
+	DirectoryID string `json:"directoryId"`
+	Reason      string `json:"reason"`
 }
 
 // AccountFacts is one account with what diagnosis learned about it.
@@ -137,6 +150,7 @@ func Classify(f *OrgFacts) (verdict steps.Verdict, findings []Finding) {
 		})
 	}
 	findings = append(findings, rest...)
+	findings = append(findings, f.targetDomainFindings()...)
 
 	if address.Same(u.Email, f.Target) {
 		findings = append(findings, Finding{
@@ -186,8 +200,12 @@ func (f *OrgFacts) targetDomainUnclaimed() *Finding {
 	if f.domainVerified(d) {
 		return nil
 	}
-	state := "is not one of this org's domains (unclaimed, or claimed by another org)"
-	if dom, ok := f.domain(d); ok {
+	state := "is not one of this org's domains"
+	switch f.domainState(d) {
+	case domainOtherOrg:
+		state = "has been verified by another org"
+	case domainUnverified:
+		dom, _ := f.domain(d)
 		state = fmt.Sprintf("is listed for this org but not verified (its claim is %s)", dom.ClaimStatus)
 	}
 	return &Finding{
@@ -370,6 +388,12 @@ func (f *OrgFacts) holderFindings() []Finding {
 				who(h), strings.Join(keys, ", ")),
 			f.HolderLookupEv)
 	}
+	if f.holderOtherPerson() {
+		add(steps.FindingHolderOtherPerson,
+			fmt.Sprintf("%s is active, provisioned by the IdP, and not a second account of %s: a different, current person, whose account no plan changes. Provisioning that person again from the IdP may free %s; if it does not, the IdP gives two people the same address.",
+				who(h), who(f.User), f.Target),
+			f.HolderLookupEv, h.LinksEv)
+	}
 	if inactive(h) {
 		add(steps.FindingHolderInactive, fmt.Sprintf("%s, which holds %s, is %s.", who(h), f.Target, wording.Status(h.AccountStatus)),
 			f.HolderLookupEv)
@@ -396,6 +420,17 @@ func (f *OrgFacts) holderNotManaged() string {
 // HolderInOtherOrg reports whether the holder is visible but not this org's
 // to change.
 func (f *OrgFacts) HolderInOtherOrg() bool { return f.Holder != nil && f.holderNotManaged() != "" }
+
+// holderOtherPerson: the holder is an active account linked to a SCIM user
+// and not the user's duplicate: a different, current person (contract §2,
+// holder-other-person). No plan changes such an account.
+func (f *OrgFacts) holderOtherPerson() bool {
+	h := f.Holder
+	if h == nil || h.AccountStatus != "active" || f.duplicate() != nil {
+		return false
+	}
+	return h.Synced() || len(h.Links) > 0
+}
 
 // HolderLocked reports whether provisioning links (locks) the holder.
 func (f *OrgFacts) HolderLocked() bool { return f.Holder != nil && locked(f.Holder) }
@@ -493,20 +528,6 @@ func (f *OrgFacts) PersonRecord() *ScimRecord {
 		}
 	}
 	return best
-}
-
-func (f *OrgFacts) domain(name string) (client.Domain, bool) {
-	for _, d := range f.Domains {
-		if strings.EqualFold(d.Name, name) {
-			return d, true
-		}
-	}
-	return client.Domain{}, false
-}
-
-func (f *OrgFacts) domainVerified(name string) bool {
-	d, ok := f.domain(name)
-	return ok && d.Verified()
 }
 
 func inactive(a *AccountFacts) bool {

@@ -35,7 +35,10 @@ type Diagnosis struct {
 	Findings []Finding        // the verdict's own first
 	Plan     []steps.PlanStep // empty for not-found
 	Evidence []Evidence       // every check made, in order
-	Facts    OrgFacts         // what was read: what the plan's steps need
+	// Incomplete is what could not be read; a plan never acts on a verdict
+	// it could change.
+	Incomplete []Unread
+	Facts      OrgFacts // what was read: what the plan's steps need
 }
 
 // UserRef names the user's account.
@@ -71,7 +74,7 @@ func Diagnose(ctx context.Context, c *client.Client, req Request, hints steps.Hi
 	if err := g.gather(ctx, f, byEmail); err != nil {
 		return nil, err
 	}
-	d := &Diagnosis{Target: f.Target, Evidence: g.ev, Facts: *f}
+	d := &Diagnosis{Target: f.Target, Evidence: g.ev, Incomplete: append([]Unread{}, f.Incomplete...), Facts: *f}
 	if d.Evidence == nil {
 		d.Evidence = []Evidence{}
 	}
@@ -123,9 +126,13 @@ func parseRequest(req Request) (f *OrgFacts, byEmail bool, err error) {
 	return f, byEmail, nil
 }
 
-// JSON is the diagnosis as contract §2 prints it: user (null when
-// not-found), target, verdict, findings and plan, nothing else.
-func (d *Diagnosis) JSON() ([]byte, error) {
+// SchemaVersion is the version of the diagnosis JSON (contract §2).
+const SchemaVersion = 2
+
+// JSON is the diagnosis as contract §2 prints it, for the org it is about:
+// the schema version, the org, the user (null when not-found), target,
+// verdict, findings, evidence, what could not be read, and the plan.
+func (d *Diagnosis) JSON(org steps.OrgRef) ([]byte, error) {
 	type finding struct {
 		Code      steps.FindingCode `json:"code"`
 		AccountID string            `json:"accountId"`
@@ -138,12 +145,23 @@ func (d *Diagnosis) JSON() ([]byte, error) {
 		Destructive bool         `json:"destructive"`
 	}
 	out := struct {
-		User     *UserRef      `json:"user"`
-		Target   string        `json:"target"`
-		Verdict  steps.Verdict `json:"verdict"`
-		Findings []finding     `json:"findings"`
-		Plan     []step        `json:"plan"`
-	}{User: d.User, Target: d.Target, Verdict: d.Verdict, Findings: []finding{}, Plan: []step{}}
+		SchemaVersion int           `json:"schemaVersion"`
+		Org           steps.OrgRef  `json:"org"`
+		User          *UserRef      `json:"user"`
+		Target        string        `json:"target"`
+		Verdict       steps.Verdict `json:"verdict"`
+		Findings      []finding     `json:"findings"`
+		Evidence      []Evidence    `json:"evidence"`
+		Incomplete    []Unread      `json:"incomplete"`
+		Plan          []step        `json:"plan"`
+	}{SchemaVersion: SchemaVersion, Org: org, User: d.User, Target: d.Target, Verdict: d.Verdict,
+		Findings: []finding{}, Evidence: d.Evidence, Incomplete: d.Incomplete, Plan: []step{}}
+	if out.Evidence == nil {
+		out.Evidence = []Evidence{}
+	}
+	if out.Incomplete == nil {
+		out.Incomplete = []Unread{}
+	}
 	for _, f := range d.Findings {
 		out.Findings = append(out.Findings, finding{f.Code, f.AccountID, f.Detail})
 	}

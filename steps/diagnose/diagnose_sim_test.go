@@ -71,10 +71,10 @@ func (o *simOrg) diagnose(t *testing.T, req Request) *Diagnosis {
 		t.Errorf("progress saw %d checks, the diagnosis has %d", len(seen), len(d.Evidence))
 	}
 	for _, e := range d.Evidence {
-		if e.Call == "" || e.Said == "" {
+		if e.Call == "" || e.Answer == "" {
 			t.Errorf("empty evidence %+v", e)
 		}
-		if strings.Contains(e.Call+e.Said, o.sim.OrgKey()) || strings.Contains(e.Call+e.Said, o.sim.ScimKey()) {
+		if strings.Contains(e.Call+e.Answer, o.sim.OrgKey()) || strings.Contains(e.Call+e.Answer, o.sim.ScimKey()) {
 			t.Errorf("a key shows in the evidence: %+v", e)
 		}
 	}
@@ -85,12 +85,12 @@ func (o *simOrg) diagnose(t *testing.T, req Request) *Diagnosis {
 			}
 		}
 	}
-	data, err := d.JSON()
+	data, err := d.JSON(steps.OrgRef{ID: "org-sim", Name: "Acme", Mode: steps.ModeSimulated})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil || len(top) != 5 {
+	if err := json.Unmarshal(data, &top); err != nil || len(top) != 9 {
 		t.Errorf("JSON is not the contract's object (%v):\n%s", err, data)
 	}
 	return d
@@ -101,7 +101,7 @@ func expectCase(t *testing.T, d *Diagnosis, verdict steps.Verdict, findings []st
 	if d.Verdict != verdict {
 		t.Errorf("verdict = %s, want %s; findings %v", d.Verdict, verdict, codes(d.Findings))
 		for _, e := range d.Evidence {
-			t.Logf("  %s -> %s", e.Call, e.Said)
+			t.Logf("  %s -> %s", e.Call, e.Answer)
 		}
 	}
 	for _, c := range findings {
@@ -221,7 +221,7 @@ func TestSimHolderInAnotherOrg(t *testing.T) {
 	// On a verified domain, an account this org does not manage.
 	d = o.diagnose(t, Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
 	expectCase(t, d, steps.VerdictEmailTaken, []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderOtherOrg, steps.FindingHolderInactive},
-		[]steps.StepID{steps.StepGuidanceOtherOrg})
+		[]steps.StepID{steps.StepHandoffHolderOtherOrg})
 }
 
 func TestSimOtherVerdicts(t *testing.T) {
@@ -242,7 +242,7 @@ func TestSimOtherVerdicts(t *testing.T) {
 	t.Run("not found by email", func(t *testing.T) {
 		d := o.diagnose(t, Request{User: "nobody@acme.com", Target: "x@acme.com"})
 		expectCase(t, d, steps.VerdictNotFound, []steps.FindingCode{steps.VerdictNotFound.Code()}, []steps.StepID{})
-		data, _ := d.JSON()
+		data, _ := d.JSON(steps.OrgRef{})
 		if !strings.Contains(string(data), `"user": null`) {
 			t.Errorf("not-found JSON:\n%s", data)
 		}

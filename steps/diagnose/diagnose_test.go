@@ -113,8 +113,8 @@ func TestDiagnosisJSON(t *testing.T) {
 	f := baseFacts(yuki(yukiEntra), jane("yuki.t@acme.com"), "yuki.t@acme.com")
 	d := diagnosed(f)
 	d.User = &UserRef{AccountID: "712020:yuki", Email: "yuki.tanaka@acme.com", Name: "Yuki <Tanaka> & co"}
-	d.Evidence = []Evidence{{Call: "GET x", Said: "y"}}
-	data, err := d.JSON()
+	d.Evidence = []Evidence{{Call: "GET x", Answer: "y"}}
+	data, err := d.JSON(steps.OrgRef{ID: "org-1", Name: "Acme", Mode: steps.ModeDemo})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,8 +129,20 @@ func TestDiagnosisJSON(t *testing.T) {
 			}
 		}
 	})
-	if !slices.Equal(keys, []string{"findings", "plan", "target", "user", "verdict"}) {
+	if !slices.Equal(keys, []string{"evidence", "findings", "incomplete", "org", "plan", "schemaVersion", "target", "user", "verdict"}) {
 		t.Errorf("top-level keys %v", keys)
+	}
+	if !strings.Contains(string(data), `"schemaVersion": 2`) || !strings.Contains(string(data), `"org": {
+    "id": "org-1",
+    "name": "Acme",
+    "mode": "demo"
+  }`) || !strings.Contains(string(data), `"evidence": [
+    {
+      "call": "GET x",
+      "answer": "y"
+    }
+  ]`) {
+		t.Errorf("schema version, org or evidence:\n%s", data)
 	}
 	var out struct {
 		User     map[string]string `json:"user"`
@@ -164,7 +176,7 @@ func TestDiagnosisJSON(t *testing.T) {
 
 	// not-found: user null, plan [] (never null).
 	nf := diagnosed(baseFacts(nil, nil, "x@acme.com"))
-	data, err = nf.JSON()
+	data, err = nf.JSON(steps.OrgRef{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,8 +185,9 @@ func TestDiagnosisJSON(t *testing.T) {
 		t.Errorf("not-found JSON:\n%s", s)
 	}
 	empty := &Diagnosis{Verdict: steps.VerdictNoBlocker}
-	data, _ = empty.JSON()
-	if !strings.Contains(string(data), `"findings": []`) || !strings.Contains(string(data), `"plan": []`) {
+	data, _ = empty.JSON(steps.OrgRef{})
+	if !strings.Contains(string(data), `"findings": []`) || !strings.Contains(string(data), `"plan": []`) ||
+		!strings.Contains(string(data), `"evidence": []`) || !strings.Contains(string(data), `"incomplete": []`) {
 		t.Errorf("lists are not []:\n%s", data)
 	}
 }

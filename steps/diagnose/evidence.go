@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps/internal/address"
@@ -17,8 +18,8 @@ type Evidence struct {
 	// Call is the request, e.g.
 	// "POST /admin/v2/orgs/{orgId}/directories/-/users/search {emails:[x]}".
 	Call string `json:"call"`
-	// Said is what it answered, in a sentence.
-	Said string `json:"said"`
+	// Answer is what it answered, in a sentence.
+	Answer string `json:"answer"`
 }
 
 // gatherer reads the org for one diagnosis (api-facts §8), recording each
@@ -31,7 +32,7 @@ type gatherer struct {
 
 // note records one check and returns its evidence index.
 func (g *gatherer) note(call, said string) []int {
-	e := Evidence{Call: call, Said: said}
+	e := Evidence{Call: call, Answer: said}
 	g.ev = append(g.ev, e)
 	if g.progress != nil {
 		g.progress(e)
@@ -62,6 +63,9 @@ func (g *gatherer) gather(ctx context.Context, f *OrgFacts, byEmail bool) error 
 	if err := g.domains(ctx, f); err != nil {
 		return err
 	}
+	if err := g.directories(ctx, f); err != nil {
+		return err
+	}
 	if !address.Same(f.User.Email, f.Target) {
 		f.Holder, f.HolderLookupEv, err = g.lookupEmail(ctx, f.Target, f.User.AccountID)
 		if err != nil {
@@ -83,8 +87,54 @@ func (g *gatherer) gather(ctx context.Context, f *OrgFacts, byEmail bool) error 
 		if err := g.privileges(ctx, a); err != nil {
 			return err
 		}
+		f.noteUnread(a.Scim)
 	}
 	return nil
+}
+
+// directories lists the org's identity-provider directories; each one this
+// tool holds no SCIM key for is incomplete evidence. A listing the org API
+// refuses is incomplete too: the tool cannot know what it does not see.
+func (g *gatherer) directories(ctx context.Context, f *OrgFacts) error {
+	const call = "GET /admin/v2/orgs/{orgId}/directories"
+	dirs, err := g.c.Directories(ctx)
+	switch {
+	case client.IsUnreachable(err):
+		return readError(call, err)
+	case err != nil:
+		f.DirectoriesEv = g.note(call, "The org's directories could not be listed: "+err.Error())
+		f.Incomplete = append(f.Incomplete, Unread{Reason: "the org's directories could not be listed"})
+		return nil
+	}
+	f.Directories = dirs
+	var names, unkeyed []string
+	for _, d := range dirs {
+		names = append(names, d.ID)
+		if !slices.Contains(f.ScimDirectories, d.ID) {
+			unkeyed = append(unkeyed, d.ID)
+			f.Incomplete = append(f.Incomplete, Unread{DirectoryID: d.ID, Reason: "no SCIM key for this directory"})
+		}
+	}
+	said := "The org has no identity-provider directory."
+	if len(names) > 0 {
+		said = fmt.Sprintf("The org's directories: %s.", strings.Join(names, ", "))
+	}
+	if len(unkeyed) > 0 {
+		said += fmt.Sprintf(" No SCIM key was given for %s: what it holds is unknown.", strings.Join(unkeyed, ", "))
+	}
+	f.DirectoriesEv = g.note(call, said)
+	return nil
+}
+
+// noteUnread adds to Incomplete the directories of records that could not
+// be read for want of a key, once each.
+func (f *OrgFacts) noteUnread(recs []ScimRecord) {
+	for _, r := range recs {
+		if r.Unread != UnreadNoKey || slices.ContainsFunc(f.Incomplete, func(u Unread) bool { return u.DirectoryID == r.DirectoryID }) {
+			continue
+		}
+		f.Incomplete = append(f.Incomplete, Unread{DirectoryID: r.DirectoryID, Reason: "no SCIM key for this directory"})
+	}
 }
 
 // lookupEmail finds the account holding email, other than the account

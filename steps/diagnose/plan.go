@@ -10,37 +10,95 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/internal/wording"
 )
 
-// PlanFor outlines the fix for a diagnosis (domain.md), from its verdict,
-// findings and facts. A not-found diagnosis has an empty plan.
+// PlanFor outlines the fix for a diagnosis (domain.md), under the promises
+// of contract §2 "Plans": every change its own step; no plan verifies a
+// domain that is not listed here, changes an account of another org or a
+// different current person, or acts on evidence that could not be read.
+// A not-found diagnosis, and a target the user already has, get an empty
+// plan.
 func PlanFor(d *Diagnosis) []steps.PlanStep {
 	f := &d.Facts
-	if d.Verdict == steps.VerdictNotFound || f.User == nil {
+	if d.Verdict == steps.VerdictNotFound || f.User == nil || address.Same(f.User.Email, f.Target) {
 		return []steps.PlanStep{}
 	}
 	p := planner{d: d, f: f, rec: f.PersonRecord()}
-	var plan []steps.PlanStep
-	switch d.Verdict {
-	case steps.VerdictEmailTaken:
-		if f.HolderInOtherOrg() {
-			return []steps.PlanStep{p.guidanceOtherOrg()}
-		}
-		plan = append(plan, p.checkHolder())
-		if f.HolderLocked() {
-			plan = append(plan, p.recordHolderMemberships(), p.unlinkHolder())
-		}
-		plan = append(plan, p.parkHolder(), p.provisionUser(), p.verifyUser())
-	case steps.VerdictDuplicateAccount:
-		plan = p.duplicatePlan()
-	case steps.VerdictTargetDomainUnclaimed:
-		plan = []steps.PlanStep{p.claimDomain(), p.provisionUser(), p.verifyUser()}
-	case steps.VerdictAccountUnmanaged:
-		plan = []steps.PlanStep{p.claimAccount(), p.provisionUser(), p.verifyUser()}
-	case steps.VerdictIdpOwned:
-		plan = []steps.PlanStep{p.googlePrimaryEmail(), p.verifyUser()}
-	default:
-		plan = []steps.PlanStep{p.provisionUser(), p.verifyUser()}
+	plan := p.withWarnings(p.verdictPlan())
+	if len(f.Incomplete) > 0 && changes(plan) {
+		return []steps.PlanStep{p.handoffMissingKeys()}
 	}
-	return p.withWarnings(plan)
+	return plan
+}
+
+// verdictPlan is the plan for the verdict, before the warnings' steps.
+func (p planner) verdictPlan() []steps.PlanStep {
+	f := p.f
+	switch p.d.Verdict {
+	case steps.VerdictEmailTaken:
+		return p.emailTakenPlan()
+	case steps.VerdictDuplicateAccount:
+		return p.duplicatePlan()
+	case steps.VerdictTargetDomainUnclaimed:
+		dom := address.Domain(f.Target)
+		if f.domainState(dom) != domainUnverified {
+			return []steps.PlanStep{p.handoffTargetDomain()}
+		}
+		return append([]steps.PlanStep{p.claimDomain(dom)}, p.provisionPlan()...)
+	case steps.VerdictAccountUnmanaged:
+		return p.unmanagedPlan()
+	case steps.VerdictIdpOwned:
+		return []steps.PlanStep{p.googlePrimaryEmail(), p.verifyUser()}
+	}
+	return p.provisionPlan()
+}
+
+// emailTakenPlan frees the target, then provisions the user. A holder of
+// another org is that org's to rename; a different current person is
+// provisioned from the IdP, never changed; anyone else (a stray or former
+// account) is parked on a placeholder.
+func (p planner) emailTakenPlan() []steps.PlanStep {
+	f := p.f
+	switch {
+	case f.HolderInOtherOrg():
+		return []steps.PlanStep{p.handoffHolderOtherOrg()}
+	case f.holderOtherPerson():
+		plan := []steps.PlanStep{p.checkHolder(), p.provisionHolder(), p.handoffSharedAddress()}
+		return append(plan, p.provisionPlan()...)
+	}
+	plan := []steps.PlanStep{p.checkHolder()}
+	if f.HolderLocked() {
+		plan = append(plan, p.recordHolderMemberships(), p.unlinkHolder())
+	}
+	return append(append(plan, p.parkHolder()), p.provisionPlan()...)
+}
+
+// unmanagedPlan makes the user's account this org's, then provisions it; an
+// account on a domain no plan can verify is handed off.
+func (p planner) unmanagedPlan() []steps.PlanStep {
+	dom := address.Domain(p.f.User.Email)
+	var plan []steps.PlanStep
+	switch p.f.domainState(dom) {
+	case domainOtherOrg, domainUnlisted:
+		return []steps.PlanStep{p.handoffAccountOtherOrg()}
+	case domainUnverified:
+		plan = append(plan, p.claimDomain(dom))
+	}
+	return append(append(plan, p.claimAccount()), p.provisionPlan()...)
+}
+
+// provisionPlan pushes the target from the IdP and verifies it. An account
+// that no SCIM user links first takes the target itself: provisioning
+// would otherwise make a second account at the target.
+func (p planner) provisionPlan() []steps.PlanStep {
+	var plan []steps.PlanStep
+	if !p.f.userLinked() {
+		plan = append(plan, p.setEmailFirst())
+	}
+	return append(plan, p.provisionUser(), p.verifyUser())
+}
+
+// changes reports whether any step of the plan changes the org.
+func changes(plan []steps.PlanStep) bool {
+	return slices.ContainsFunc(plan, func(s steps.PlanStep) bool { return s.Kind.Changes() })
 }
 
 type planner struct {
@@ -108,20 +166,6 @@ func (p planner) checkHolder() steps.PlanStep {
 		Detail: fmt.Sprintf("%s holds %s, so the IdP's update of %s fails with 409 uniqueness; if it no longer does, the steps that free the address are skipped.",
 			whoWithID(h), p.f.Target, who(p.f.User)),
 		Params: account(h),
-	}
-}
-
-func (p planner) guidanceOtherOrg() steps.PlanStep {
-	h := p.f.Holder
-	params := account(h)
-	params.Domain, params.Target = address.Domain(p.f.Target), p.f.Target
-	return steps.PlanStep{
-		ID: steps.StepGuidanceOtherOrg, Kind: steps.KindCheck,
-		Title: fmt.Sprintf("Ask the org that manages %s to rename or release it", p.f.Target),
-		Detail: fmt.Sprintf("%s holds %s but this org does not manage it (%s). Only the org that manages it can rename it "+
-			"(change its email to a placeholder such as %s) or release the address; if no org manages it, claim the account under Directory > Managed accounts first. "+
-			"Then run provisioning for %s again.", who(h), p.f.Target, p.f.holderNotManaged(), address.Placeholder(p.f.Target, 1), label(p.f.User)),
-		Params: params,
 	}
 }
 
@@ -308,34 +352,45 @@ func (p planner) scimGroups() []string {
 	return out
 }
 
-func (p planner) claimDomain() steps.PlanStep {
-	dom := address.Domain(p.f.Target)
-	detail := fmt.Sprintf("In admin.atlassian.com, Settings > Domains, verify %s for this org; the tool waits until the domains list shows it verified.", dom)
-	if _, listed := p.f.domain(dom); !listed {
-		detail += fmt.Sprintf(" If another org has verified %s, that org must remove it first.", dom)
-	}
+// claimDomain verifies a domain listed for this org (the target's, or the
+// user's account's) in the console.
+func (p planner) claimDomain(dom string) steps.PlanStep {
 	return steps.PlanStep{
-		ID: steps.StepClaimDomain, Kind: steps.KindCheck,
-		Title:  fmt.Sprintf("Verify the domain %s for this org", dom),
-		Detail: detail,
+		ID: steps.StepClaimDomain, Kind: steps.KindConsole,
+		Title: fmt.Sprintf("Verify the domain %s for this org", dom),
+		Detail: fmt.Sprintf("%s is listed for this org but not verified. In admin.atlassian.com, Settings > Domains, verify it (DNS TXT record or HTTPS file); "+
+			"the tool then reads the domains list to see it verified. Every account on %s becomes this org's to manage.", dom, dom),
 		Params: steps.Params{Domain: dom, Target: p.f.Target},
 	}
 }
 
+// claimAccount claims the user's account in the console; its domain is
+// verified by then (a claim-domain step comes first when it is not).
 func (p planner) claimAccount() steps.PlanStep {
 	u := p.f.User
 	dom := address.Domain(u.Email)
-	verified := p.f.domainVerified(dom)
-	detail := fmt.Sprintf("Claim %s as a managed account (Directory > Managed accounts); the tool waits until its claim status is managed.", who(u))
-	if !verified {
-		detail = fmt.Sprintf("Verify %s for this org (Settings > Domains), then claim %s as a managed account; the tool waits until its claim status is managed.", dom, who(u))
-	}
 	params := account(u)
-	params.Domain, params.DomainVerified = dom, verified
+	params.Domain, params.DomainVerified = dom, p.f.domainVerified(dom)
 	return steps.PlanStep{
-		ID: steps.StepClaimAccount, Kind: steps.KindCheck,
-		Title:  fmt.Sprintf("Make %s (%s) a managed account of this org", label(u), u.Email),
-		Detail: detail,
+		ID: steps.StepClaimAccount, Kind: steps.KindConsole,
+		Title: fmt.Sprintf("Claim %s (%s) as a managed account of this org", label(u), u.Email),
+		Detail: fmt.Sprintf("Provisioning never updates an account the org does not manage. In admin.atlassian.com, claim %s (Directory > Managed accounts, or Settings > Domains > %s > Claim accounts); "+
+			"the tool then reads its claim status to see it managed.", who(u), dom),
+		Params: params,
+	}
+}
+
+// setEmailFirst gives the unlinked account the target before provisioning,
+// so that provisioning links it instead of making a second account.
+func (p planner) setEmailFirst() steps.PlanStep {
+	u := p.f.User
+	params := account(u)
+	params.Target = p.f.Target
+	return steps.PlanStep{
+		ID: steps.StepSetEmailFirst, Kind: steps.KindAPI, Destructive: true,
+		Title: fmt.Sprintf("Change the email of %s from %s to %s before provisioning", label(u), u.Email, p.f.Target),
+		Detail: fmt.Sprintf("No SCIM user links %s, so provisioning %s would make a second account instead of updating this one. "+
+			"With the address already on the account, provisioning links it. Changing the email ends the user's sessions.", who(u), p.f.Target),
 		Params: params,
 	}
 }
@@ -408,7 +463,7 @@ func (p planner) socialLoginNotice() (steps.PlanStep, bool) {
 		detail += fmt.Sprintf(" %s signs in with %s too.", label(h), wording.SocialName(hp))
 	}
 	return steps.PlanStep{
-		ID: steps.StepSocialLoginNotice, Kind: steps.KindCheck,
+		ID: steps.StepSocialLoginNotice, Kind: steps.KindIdP,
 		Title:  fmt.Sprintf("Tell %s to change the address at %s too", label(first), wording.SocialName(prov)),
 		Detail: detail,
 		Params: params,

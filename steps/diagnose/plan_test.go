@@ -70,7 +70,7 @@ func TestPlanShapes(t *testing.T) {
 			func() *OrgFacts {
 				return baseFacts(yuki(yukiEntra), jane("yuki.t@acme.com", unmanagedAcct, products("confluence")), "yuki.t@acme.com")
 			},
-			[]steps.StepID{steps.StepGuidanceOtherOrg},
+			[]steps.StepID{steps.StepHandoffHolderOtherOrg},
 		},
 		{
 			"duplicate, old account unlinked",
@@ -199,7 +199,7 @@ func TestPlanEmailTakenParams(t *testing.T) {
 
 func TestPlanOtherOrgGuidance(t *testing.T) {
 	d := diagnosed(baseFacts(yuki(yukiEntra), jane("yuki.t@acme.com", forbiddenAcct), "yuki.t@acme.com"))
-	s := step(t, d.Plan, steps.StepGuidanceOtherOrg)
+	s := step(t, d.Plan, steps.StepHandoffHolderOtherOrg)
 	wantParams(t, s, map[string]string{steps.ParamAccountID: "712020:jane", steps.ParamDomain: "acme.com", steps.ParamTarget: "yuki.t@acme.com"})
 	if !strings.Contains(s.Detail, "rename") || !strings.Contains(s.Detail, "release") {
 		t.Errorf("guidance detail %q", s.Detail)

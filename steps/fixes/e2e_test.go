@@ -244,7 +244,7 @@ const placeholderTakenSnapshot = `{
 func TestFixHolderInAnotherOrgStopsWithGuidance(t *testing.T) {
 	o := fxStartJSON(t, testorgs.OtherOrg)
 	d := o.fxDiagnose(t, diagnose.Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
-	if d.Verdict != steps.VerdictEmailTaken || !slices.Equal(steps.IDs(d.Plan), []steps.StepID{steps.StepGuidanceOtherOrg}) {
+	if d.Verdict != steps.VerdictEmailTaken || !slices.Equal(steps.IDs(d.Plan), []steps.StepID{steps.StepHandoffHolderOtherOrg}) {
 		t.Fatalf("verdict %s plan %v", d.Verdict, steps.IDs(d.Plan))
 	}
 	before := o.stateJSON(t)

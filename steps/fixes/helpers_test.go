@@ -365,3 +365,19 @@ func mustCheck(t testing.TB, a run.Step, env *run.Env, s steps.PlanStep, want ru
 	}
 	return pre
 }
+
+// groupDirectory is the directory a group lives in, as the org's group
+// search says: membership writes need it.
+func (o *fxOrg) groupDirectory(t testing.TB, groupID string) string {
+	t.Helper()
+	for g, err := range o.c.SearchGroups(ctxBG, client.GroupSearch{GroupIDs: []string{groupID}, Limit: 10}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.ID == groupID {
+			return g.DirectoryID
+		}
+	}
+	t.Fatalf("no group %s", groupID)
+	return ""
+}

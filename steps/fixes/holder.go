@@ -119,16 +119,19 @@ func (actCheckHolder) Execute(ctx context.Context, env *run.Env, s steps.PlanSte
 
 func (actCheckHolder) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error { return nil }
 
-// actGuidanceOtherOrg is guidance-other-org: the address is another org's
-// to free. It stops the run with what that org (or the operator) must do,
-// and passes once nobody holds the address any more.
-type actGuidanceOtherOrg struct{}
+// actHandoffHolderOtherOrg is handoff-holder-other-org: the address is
+// another org's to free. It stops the run with what that org (or the
+// operator) must do, and passes once nobody holds the address any more.
+type actHandoffHolderOtherOrg struct{}
 
-func (actGuidanceOtherOrg) Calls(s steps.PlanStep) []steps.Call {
-	return []steps.Call{searchCall(s.Params.Email, "does another org's account still hold the address?")}
+func (actHandoffHolderOtherOrg) Calls(s steps.PlanStep) []steps.Call {
+	return []steps.Call{
+		searchCall(s.Params.Email, "does another org's account still hold the address?"),
+		{Method: steps.MethodPerson, Path: handoffWho(s) + ": rename or release " + s.Params.Email, Note: "the run stops here; nothing is changed"},
+	}
 }
 
-func (actGuidanceOtherOrg) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.Precondition, error) {
+func (actHandoffHolderOtherOrg) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.Precondition, error) {
 	target := s.Params.Target
 	if target == "" {
 		target = s.Params.Email
@@ -146,7 +149,7 @@ func (actGuidanceOtherOrg) Check(ctx context.Context, env *run.Env, s steps.Plan
 	if h.Managed() {
 		return blocked("this org now manages %s, which holds %s: diagnose again, the fix is now this org's to make", userSummary(h), target), nil
 	}
-	return blocked("%s", otherOrgInstructions(s, h, target)), nil
+	return ready("%s", otherOrgInstructions(s, h, target)), nil
 }
 
 // otherOrgInstructions says what must happen outside this org.
@@ -163,11 +166,22 @@ func otherOrgInstructions(s steps.PlanStep, h *client.User, target string) strin
 		userSummary(h), target, dom, local, dom, dom, dom, target)
 }
 
-func (actGuidanceOtherOrg) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
-	return nil
+func (actHandoffHolderOtherOrg) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
+	target := s.Params.Target
+	if target == "" {
+		target = s.Params.Email
+	}
+	h, err := holderOf(ctx, env, target)
+	if err != nil {
+		return err
+	}
+	if h == nil {
+		return nil
+	}
+	return &run.HandoffError{Who: handoffWho(s), Instructions: otherOrgInstructions(s, h, target) + " " + resumeLine}
 }
 
-func (actGuidanceOtherOrg) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
+func (actHandoffHolderOtherOrg) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
 	target := s.Params.Target
 	if target == "" {
 		target = s.Params.Email

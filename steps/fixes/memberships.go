@@ -52,12 +52,14 @@ type membershipRecord struct {
 	ScimUserID  string          `json:"scimUserId,omitempty"`
 }
 
-// recordedGroup is one org group membership.
+// recordedGroup is one org group membership. DirectoryID is the group's
+// own directory: membership writes need it (`-` is for reads only).
 type recordedGroup struct {
-	ID     string `json:"id"`
-	Name   string `json:"name"`
-	Synced bool   `json:"synced,omitempty"`
-	Via    string `json:"via"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	DirectoryID string `json:"directoryId,omitempty"`
+	Synced      bool   `json:"synced,omitempty"`
+	Via         string `json:"via"`
 }
 
 // actRecordMemberships is record-memberships (both accounts of a duplicate
@@ -208,7 +210,7 @@ func (a actRecordMemberships) Execute(ctx context.Context, env *run.Env, s steps
 				via = viaIdP
 			}
 			rec.Groups = append(rec.Groups, g.Name)
-			rec.OrgGroups = append(rec.OrgGroups, recordedGroup{ID: g.ID, Name: g.Name, Synced: synced, Via: via})
+			rec.OrgGroups = append(rec.OrgGroups, recordedGroup{ID: g.ID, Name: g.Name, DirectoryID: gi.DirectoryID, Synced: synced, Via: via})
 		}
 		recs = append(recs, rec)
 	}
@@ -232,9 +234,8 @@ type actRestoreMemberships struct{}
 func (actRestoreMemberships) Calls(s steps.PlanStep) []steps.Call {
 	id := s.Params.AccountID
 	return []steps.Call{
-		{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/groups/{groupId}/memberships", Body: fmt.Sprintf(`{"accountId":%q}`, id),
-			Note: "once per recorded local group still missing from the account"},
-		idpCall("add the user back to the synced groups still missing (only the IdP can change their members)"),
+		{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}/memberships", Body: fmt.Sprintf(`{"accountId":%q}`, id),
+			Note: "once per recorded local group still missing from the account, in the group's own directory"},
 	}
 }
 
@@ -390,8 +391,8 @@ func (actRestoreMemberships) Check(ctx context.Context, env *run.Env, s steps.Pl
 	return ready("%s lacks %s%s", stepName(s), g, note), nil
 }
 
-func membershipCall(groupID, accountID string) steps.Call {
-	return steps.Call{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/groups/" + groupID + "/memberships", Body: fmt.Sprintf(`{"accountId":%q}`, accountID)}
+func membershipCall(directoryID, groupID, accountID string) steps.Call {
+	return steps.Call{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/" + directoryID + "/groups/" + groupID + "/memberships", Body: fmt.Sprintf(`{"accountId":%q}`, accountID)}
 }
 
 func (actRestoreMemberships) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error {
@@ -405,9 +406,13 @@ func (actRestoreMemberships) Execute(ctx context.Context, env *run.Env, s steps.
 		return err
 	}
 	for _, grp := range g.local {
-		before := map[string]any{"accountId": id, "groupId": grp.ID, "group": grp.Name, "member": false}
-		err := env.Mutate(ctx, s.ID, membershipCall(grp.ID, id), before, func(ctx context.Context) error {
-			return env.Client.AddGroupMember(ctx, grp.ID, id)
+		dir, err := groupDirectory(ctx, env, grp)
+		if err != nil {
+			return err
+		}
+		before := map[string]any{"accountId": id, "groupId": grp.ID, "directoryId": dir, "group": grp.Name, "member": false}
+		err = env.Mutate(ctx, s.ID, membershipCall(dir, grp.ID, id), before, func(ctx context.Context) error {
+			return env.Client.AddGroupMember(ctx, dir, grp.ID, id)
 		})
 		switch {
 		case err == nil:
@@ -426,23 +431,32 @@ func (actRestoreMemberships) Execute(ctx context.Context, env *run.Env, s steps.
 	if len(g.synced) == 0 && len(g.scim) == 0 {
 		return nil
 	}
+	// The IdP pushed the synced groups at idp-add-groups and provisioning;
+	// one still missing is the IdP admin's to put back: this step changes
+	// the org only through its API.
 	missing := strings.Join(append(nonEmpty(groupNames(g.synced)), g.scim...), ", ")
-	if env.IdP == nil || g.ext == "" {
-		return &run.OperatorActionError{Instructions: fmt.Sprintf(
-			"%s is still missing from these groups, which are synced from the identity provider (directory %s), so only the IdP can put it back: %s. "+
-				"Add the user to them in the IdP (for a dynamic group, take any exclusion out of its rule) and provision the user again. %s",
-			stepName(s), wording.Or(g.dir, "unknown"), missing, resumeLine)}
+	return &run.OperatorActionError{Instructions: fmt.Sprintf(
+		"%s is still missing from these groups, which are synced from the identity provider (directory %s), so only the IdP can put it back: %s. "+
+			"Add the user to them in the IdP (for a dynamic group, take any exclusion out of its rule) and provision the user again. %s",
+		stepName(s), wording.Or(g.dir, "unknown"), missing, resumeLine)}
+}
+
+// groupDirectory is the directory a recorded group lives in: as recorded,
+// else as the org's group search says now (a record made before the
+// directory was kept).
+func groupDirectory(ctx context.Context, env *run.Env, grp recordedGroup) (string, error) {
+	if grp.DirectoryID != "" && grp.DirectoryID != "-" {
+		return grp.DirectoryID, nil
 	}
-	// The IdP pushed the groups at idp-add-groups and provisioning; some
-	// are still missing, so it pushes them again.
-	call := idpCall(fmt.Sprintf("push the groups of %s again (externalId %s): %s", stepName(s), g.ext, missing))
-	before := map[string]any{"accountId": id, "externalId": g.ext, "missing": missing}
-	if err := runIdp(ctx, env, s, "the identity provider", call, before, func(ctx context.Context) (run.IdpReport, error) {
-		return env.IdP.AddToGroups(ctx, g.ext)
-	}); err != nil {
-		return err
+	for g, err := range env.Client.SearchGroups(ctx, client.GroupSearch{GroupIDs: []string{grp.ID}, Limit: 10}) {
+		if err != nil {
+			return "", fmt.Errorf("reading the directory of group %s: %w", grp.Name, err)
+		}
+		if g.ID == grp.ID && g.DirectoryID != "" {
+			return g.DirectoryID, nil
+		}
 	}
-	return nil
+	return "", fmt.Errorf("group %s (%s) names no directory: its membership cannot be written", grp.Name, grp.ID)
 }
 
 func nonEmpty(s string) []string {

@@ -19,7 +19,13 @@ import (
 func Registry() run.Registry {
 	return run.Registry{
 		steps.StepCheckHolder:             actCheckHolder{},
-		steps.StepGuidanceOtherOrg:        actGuidanceOtherOrg{},
+		steps.StepHandoffHolderOtherOrg:   actHandoffHolderOtherOrg{},
+		steps.StepProvisionHolder:         actProvisionHolder{},
+		steps.StepHandoffSharedAddress:    actHandoff{freed: true},
+		steps.StepSetEmailFirst:           actSetEmailFirst{},
+		steps.StepHandoffTargetDomain:     actHandoff{},
+		steps.StepHandoffAccountOtherOrg:  actHandoff{},
+		steps.StepHandoffMissingKeys:      actHandoff{},
 		steps.StepRecordHolderMemberships: actRecordMemberships{holder: true},
 		steps.StepUnlinkHolder:            actUnlink{},
 		steps.StepParkHolder:              actPark{},

@@ -102,10 +102,12 @@ func wantOperator(t *testing.T, err error, words ...string) string {
 
 func TestActionsCoverEveryStepID(t *testing.T) {
 	reg := Registry()
-	ids := []steps.StepID{steps.StepCheckHolder, steps.StepGuidanceOtherOrg, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder,
+	ids := []steps.StepID{steps.StepCheckHolder, steps.StepHandoffHolderOtherOrg, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder,
 		steps.StepProvisionUser, steps.StepVerifyUser, steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate,
 		steps.StepUnlinkOld, steps.StepSetOldEmail, steps.StepIdpAddGroups, steps.StepRestoreMemberships, steps.StepClaimDomain, steps.StepClaimAccount,
-		steps.StepGooglePrimaryEmail, steps.StepSocialLoginNotice, steps.StepAlignSamlAttribute}
+		steps.StepGooglePrimaryEmail, steps.StepSocialLoginNotice, steps.StepAlignSamlAttribute,
+		steps.StepProvisionHolder, steps.StepHandoffSharedAddress, steps.StepSetEmailFirst, steps.StepHandoffTargetDomain,
+		steps.StepHandoffAccountOtherOrg, steps.StepHandoffMissingKeys}
 	if len(reg) != len(ids) {
 		t.Errorf("%d actions for %d step ids", len(reg), len(ids))
 	}
@@ -160,7 +162,7 @@ func TestActionCallsNameRealIDs(t *testing.T) {
 		ps(steps.StepClaimAccount, steps.ParamAccountID, "712020:lab", steps.ParamDomain, "acme-labs.com", steps.ParamDomainVerified, "false"),
 		ps(steps.StepGooglePrimaryEmail, steps.ParamAccountID, "712020:g", steps.ParamTarget, "g@acme.com"),
 		ps(steps.StepAlignSamlAttribute, steps.ParamDirectoryID, "d", steps.ParamScimUserID, "s", steps.ParamTarget, "t@acme.com", steps.ParamIdp, string(steps.IdpOkta)),
-		janeStep(steps.StepCheckHolder), janeStep(steps.StepGuidanceOtherOrg), janeStep(steps.StepRecordHolderMemberships),
+		janeStep(steps.StepCheckHolder), janeStep(steps.StepHandoffHolderOtherOrg), janeStep(steps.StepRecordHolderMemberships),
 	} {
 		calls := Registry()[s.ID].Calls(s)
 		if len(calls) == 0 {
@@ -211,21 +213,25 @@ func TestCheckHolderAction(t *testing.T) {
 	}
 }
 
-func TestGuidanceOtherOrgAction(t *testing.T) {
+func TestHandoffHolderOtherOrgAction(t *testing.T) {
 	o := fxStartJSON(t, testorgs.OtherOrg)
 	env := o.env(t, false)
-	a := actGuidanceOtherOrg{}
-	s := ps(steps.StepGuidanceOtherOrg, steps.ParamAccountID, "712020:free", steps.ParamEmail, "yuki.t@acme.com", steps.ParamTarget, "yuki.t@acme.com", steps.ParamDomain, "acme.com")
-	pre := mustCheck(t, a, env, s, run.Blocked)
+	a := actHandoffHolderOtherOrg{}
+	s := ps(steps.StepHandoffHolderOtherOrg, steps.ParamAccountID, "712020:free", steps.ParamEmail, "yuki.t@acme.com", steps.ParamTarget, "yuki.t@acme.com", steps.ParamDomain, "acme.com")
+	pre := mustCheck(t, a, env, s, run.Ready)
+	var ho *run.HandoffError
+	if err := a.Execute(ctxBG, env, s); !errors.As(err, &ho) {
+		t.Fatalf("execute: %v, want a hand-off", err)
+	}
 	for _, w := range []string{"Free Agent", "yuki.t+duplicated@acme.com", "remove the domain acme.com", "Directory > Managed accounts"} {
-		if !strings.Contains(pre.Reason, w) {
-			t.Errorf("guidance lacks %q: %s", w, pre.Reason)
+		if !strings.Contains(pre.Reason, w) || !strings.Contains(ho.Instructions, w) {
+			t.Errorf("guidance lacks %q: %s / %s", w, pre.Reason, ho.Instructions)
 		}
 	}
 	if err := a.Verify(ctxBG, env, s); err == nil {
 		t.Error("verified while the address is still held")
 	}
-	free := ps(steps.StepGuidanceOtherOrg, steps.ParamTarget, "nobody@acme.com")
+	free := ps(steps.StepHandoffHolderOtherOrg, steps.ParamTarget, "nobody@acme.com")
 	mustCheck(t, a, env, free, run.AlreadyDone)
 	mustOK(t, "verify", a.Verify(ctxBG, env, free))
 	if len(o.changeLog()) != 0 {
@@ -477,7 +483,7 @@ func TestRecordAndRestoreMemberships(t *testing.T) {
 	}
 	// Only the first record counts.
 	mustCheck(t, rec, env, s, run.AlreadyDone)
-	mustOK(t, "remove", o.c.RemoveGroupMember(ctxBG, "g-phoenix", "712020:yuki"))
+	mustOK(t, "remove", o.c.RemoveGroupMember(ctxBG, o.groupDirectory(t, "g-phoenix"), "g-phoenix", "712020:yuki"))
 	mustOK(t, "record again", rec.Execute(ctxBG, env, s))
 	var again []membershipRecord
 	_, _ = env.Facts.Get(journal.FactMemberships, &again)
@@ -714,7 +720,7 @@ func TestChecksBlockOnAGoneOrIncompletePlan(t *testing.T) {
 		ps(steps.StepSetOldEmail, steps.ParamAccountID, "712020:gone", steps.ParamTarget, "x@acme.com"),
 		ps(steps.StepParkDuplicate, steps.ParamAccountID, "712020:gone", steps.ParamEmail, "x@acme.com"),
 		ps(steps.StepCheckHolder, steps.ParamEmail, "yuki.t@acme.com"),
-		ps(steps.StepGuidanceOtherOrg),
+		ps(steps.StepHandoffHolderOtherOrg),
 	}
 	for _, s := range cases {
 		pre, err := Registry()[s.ID].Check(ctxBG, env, s)

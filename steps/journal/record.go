@@ -45,10 +45,11 @@ const (
 type StepStatus string
 
 const (
-	StepPending  StepStatus = "pending" // not reached
-	StepStarted  StepStatus = "started" // step-start with no step-end: interrupted
-	StepDone     StepStatus = "done"    // executed and verified
-	StepSkipped  StepStatus = "skipped" // Check found it already done
+	StepPending  StepStatus = "pending"  // not reached
+	StepStarted  StepStatus = "started"  // step-start with no step-end: interrupted
+	StepDone     StepStatus = "done"     // executed and verified (a check: read)
+	StepOperator StepStatus = "operator" // done by a person, by the operator's word: no API shows it
+	StepSkipped  StepStatus = "skipped"  // Check found it already done
 	StepFailed   StepStatus = "failed"
 	StepDeclined StepStatus = "declined"
 	StepBlocked  StepStatus = "blocked"
@@ -58,7 +59,7 @@ const (
 
 // Finished reports whether a step needs nothing more: a resumed run passes
 // over it.
-func (s StepStatus) Finished() bool { return s == StepDone || s == StepSkipped }
+func (s StepStatus) Finished() bool { return s == StepDone || s == StepSkipped || s == StepOperator }
 
 // Outcome statuses of a mutation.
 const (

@@ -37,26 +37,56 @@ type Executor struct {
 // prompt waited.
 const recheckAfter = 10 * time.Second
 
-// Result is how a run (or this session of it) ended.
+// Result is how a run (or this session of it) ended. Its JSON is what
+// `fix --yes --json` prints (contract §4).
 type Result struct {
-	RunID   string            `json:"runId"`
-	Status  journal.RunStatus `json:"status"`
-	Reason  string            `json:"reason,omitempty"`
-	Steps   []StepOutcome     `json:"steps"`
-	Journal string            `json:"journal,omitempty"`
+	RunID  string            `json:"runId"`
+	Status journal.RunStatus `json:"status"`
+	// Fixed: the run completed and its last check verified, through the
+	// API, that the user's account has the target (and is linked).
+	Fixed   bool          `json:"fixed"`
+	Reason  string        `json:"reason,omitempty"`
+	Steps   []StepOutcome `json:"plan"`
+	Journal string        `json:"journal,omitempty"`
 }
 
-// StepOutcome is one plan step's result.
+// StepOutcome is one plan step and how it ended: the plan step of contract
+// §2 with its calls and its outcome (contract §4).
 type StepOutcome struct {
-	Index   int                `json:"index"` // 1-based
-	ID      steps.StepID       `json:"id"`
-	Title   string             `json:"title"`
-	Kind    steps.Kind         `json:"kind"`
+	Index       int          `json:"index"` // 1-based
+	ID          steps.StepID `json:"id"`
+	Kind        steps.Kind   `json:"kind"`
+	Title       string       `json:"title"`
+	Destructive bool         `json:"destructive"`
+	Calls       []steps.Call `json:"calls"`
+	// Outcome is done, verified, operator (done by a person, by their
+	// word), skipped, failed or waiting; "" for a step not reached or a dry
+	// run.
+	Outcome string             `json:"outcome,omitempty"`
 	Status  journal.StepStatus `json:"status"`
 	Reason  string             `json:"reason,omitempty"`
 	Error   string             `json:"error,omitempty"`
 	Earlier bool               `json:"earlier,omitempty"` // finished in an earlier session of the run
-	Calls   []steps.Call       `json:"calls,omitempty"`   // dry-run only
+}
+
+// Outcome names how a step ended (contract §4).
+func Outcome(k steps.Kind, s journal.StepStatus) string {
+	switch s {
+	case journal.StepDone:
+		if k == steps.KindCheck {
+			return "done"
+		}
+		return "verified"
+	case journal.StepOperator:
+		return "operator"
+	case journal.StepSkipped, journal.StepDeclined:
+		return "skipped"
+	case journal.StepFailed, journal.StepBlocked:
+		return "failed"
+	case journal.StepWaiting:
+		return "waiting"
+	}
+	return ""
 }
 
 // ErrRunCompleted is returned by Resume for a run with nothing left to do.
@@ -155,11 +185,12 @@ func (x *Executor) run(ctx context.Context, plan []steps.PlanStep, prior []journ
 	res := &Result{RunID: x.Env.RunID, Journal: x.Env.Journal.Path(), Status: journal.StatusCompleted}
 	stopped := false
 	for i, s := range plan {
-		out := StepOutcome{Index: i + 1, ID: s.ID, Title: s.Title, Kind: s.Kind, Status: journal.StepPending}
+		out := x.outcome(i, s, journal.StepPending)
 		switch {
 		case stopped:
 		case prior[i].Status.Finished():
 			out.Status, out.Reason, out.Error, out.Earlier = prior[i].Status, prior[i].Reason, prior[i].Error, true
+			out.Outcome = Outcome(s.Kind, out.Status)
 		default:
 			var err error
 			out, err = x.step(ctx, out, s, prior[i], pending[i+1])
@@ -175,6 +206,7 @@ func (x *Executor) run(ctx context.Context, plan []steps.PlanStep, prior []journ
 		}
 		res.Steps = append(res.Steps, out)
 	}
+	res.Fixed = fixed(res)
 	if _, err := x.Env.write(journal.Record{Type: journal.RecRunEnd, Status: string(res.Status), Reason: res.Reason}); err != nil {
 		return res, err
 	}
@@ -208,15 +240,36 @@ func stepReason(o StepOutcome) string {
 func (x *Executor) dryRun(h journal.RunHeader, prior []journal.StepState) *Result {
 	res := &Result{RunID: h.RunID, Status: journal.StatusDryRun}
 	for i, s := range h.Plan {
-		out := StepOutcome{Index: i + 1, ID: s.ID, Title: s.Title, Kind: s.Kind, Status: journal.StepWouldRun}
+		out := x.outcome(i, s, journal.StepWouldRun)
 		if i < len(prior) && prior[i].Status.Finished() {
-			out.Status, out.Earlier = prior[i].Status, true
-		} else {
-			out.Calls = x.Registry[s.ID].Calls(s)
+			out.Status, out.Earlier, out.Calls = prior[i].Status, true, []steps.Call{}
 		}
 		res.Steps = append(res.Steps, out)
 	}
 	return res
+}
+
+// outcome starts the report of plan step i (0-based): the step, its calls
+// (the org's id filled in), the status given.
+func (x *Executor) outcome(i int, s steps.PlanStep, st journal.StepStatus) StepOutcome {
+	return StepOutcome{
+		Index: i + 1, ID: s.ID, Kind: s.Kind, Title: s.Title, Destructive: s.Destructive,
+		Calls: x.Env.filledCalls(x.Registry[s.ID].Calls(s)), Status: st,
+	}
+}
+
+// fixed reports whether a completed run's proof step (verify-user) was
+// verified, in this session or an earlier one.
+func fixed(res *Result) bool {
+	if res.Status != journal.StatusCompleted {
+		return false
+	}
+	for i := len(res.Steps) - 1; i >= 0; i-- {
+		if st := res.Steps[i]; st.ID == steps.StepVerifyUser {
+			return st.Status == journal.StepDone
+		}
+	}
+	return false
 }
 
 // NewRunID makes a run id: 12 hex digits, short enough to type after

@@ -17,7 +17,7 @@ type Org struct {
 	Client *client.Client
 	Hints  steps.Hints
 	Mode   steps.Mode
-	// Name names the org for people ("Acme Corp (demo)", "org 8f3c...").
+	// Name is the org's name, "" when unknown (a live org is known by id).
 	Name string
 	// IdP and Console are the simulated IdP and admin console of a
 	// simulated org; nil against a live org, where the operator acts.
@@ -36,6 +36,19 @@ type Org struct {
 
 // Simulated reports whether nothing real is changed on this org.
 func (o *Org) Simulated() bool { return o != nil && o.Mode.Simulated() }
+
+// Ref names the org in reports (contract §2 "org").
+func (o *Org) Ref() steps.OrgRef {
+	return steps.OrgRef{ID: o.Client.OrgID(), Name: o.Name, Mode: o.Mode}
+}
+
+// Label names the org for people: "Acme Corp (demo)", "org 8f3c...".
+func (o *Org) Label() string {
+	if o.Name == "" {
+		return "org " + o.Client.OrgID()
+	}
+	return o.Name + " (" + string(o.Mode) + ")"
+}
 
 // Hooks are how a view takes part in a run: it answers the questions and
 // follows the events. Both are called synchronously on the run's

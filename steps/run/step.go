@@ -104,3 +104,21 @@ func (e *OperatorActionError) Error() string {
 
 // Is makes errors.Is(err, ErrOperatorAction) hold.
 func (e *OperatorActionError) Is(target error) bool { return target == ErrOperatorAction }
+
+// HandoffError is returned by a hand-off step: someone the tool cannot act
+// for (Who) must act. The run stops, waiting for them; nothing is changed.
+type HandoffError struct {
+	Who          string
+	Instructions string
+}
+
+func (e *HandoffError) Error() string { return "waiting for " + e.Who + ": " + e.Instructions }
+
+// Is makes errors.Is(err, ErrOperatorAction) hold: a hand-off waits for a
+// person as an IdP step does.
+func (e *HandoffError) Is(target error) bool { return target == ErrOperatorAction }
+
+// Unverifiable is implemented by a Step whose doing no API can show (telling
+// a person something). Done, it is recorded as done by the operator's word,
+// never as verified.
+type Unverifiable interface{ Unverifiable() }

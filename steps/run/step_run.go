@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/client"
+
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 )
@@ -65,12 +67,12 @@ func (r *stepRun) emit(kind EventKind, reason string, err error) {
 // end journals the step's end and emits its terminal event. A non-nil
 // error means the journal could not be written: the run must stop.
 func (r *stepRun) end(status journal.StepStatus, reason string, err error) (StepOutcome, error) {
-	r.out.Status, r.out.Reason = status, reason
+	r.out.Status, r.out.Reason, r.out.Outcome = status, reason, Outcome(r.s.Kind, status)
 	if err != nil {
 		r.out.Error = r.x.Env.Journal.Redact(err.Error())
 	}
 	if _, werr := r.x.Env.write(journal.Record{Type: journal.RecStepEnd, Status: string(status), Reason: reason, Error: r.out.Error}); werr != nil {
-		r.out.Status = journal.StepFailed
+		r.out.Status, r.out.Outcome = journal.StepFailed, Outcome(r.s.Kind, journal.StepFailed)
 		return r.out, werr
 	}
 	switch status {
@@ -90,9 +92,10 @@ func (r *stepRun) end(status journal.StepStatus, reason string, err error) (Step
 // it; pending are that session's intents for it with no outcome.
 func (x *Executor) step(ctx context.Context, out StepOutcome, s steps.PlanStep, prior journal.StepState, pending []journal.Record) (StepOutcome, error) {
 	env := x.Env
-	env.cur = stepRef{index: out.Index, id: s.ID}
+	act := x.Registry[s.ID]
+	env.cur = stepRef{index: out.Index, id: s.ID, kind: s.Kind, calls: act.Calls(s)}
 	defer func() { env.cur = stepRef{} }()
-	r := &stepRun{x: x, s: s, act: x.Registry[s.ID], out: out}
+	r := &stepRun{x: x, s: s, act: act, out: out}
 	if _, err := env.write(journal.Record{Type: journal.RecStepStart, Step: s.ID}); err != nil {
 		r.out.Status = journal.StepFailed
 		return r.out, err
@@ -112,7 +115,7 @@ func (x *Executor) step(ctx context.Context, out StepOutcome, s steps.PlanStep, 
 	if err != nil || pre.State != Ready {
 		return r.notReady(pre, err)
 	}
-	if s.Kind != steps.KindCheck {
+	if s.Kind.Changes() {
 		if ended, out, err := r.confirm(ctx); ended {
 			return out, err
 		}
@@ -127,8 +130,17 @@ func (x *Executor) step(ctx context.Context, out StepOutcome, s steps.PlanStep, 
 	if err := r.act.Verify(ctx, env, s); err != nil {
 		return r.end(journal.StepFailed, "verification failed", err)
 	}
+	return r.done("")
+}
+
+// done ends a step that was carried out: verified through the API, or, for
+// a step no API can show (Unverifiable), done by the operator's word.
+func (r *stepRun) done(reason string) (StepOutcome, error) {
+	if _, ok := r.act.(Unverifiable); ok {
+		return r.end(journal.StepOperator, "done, by the operator's word", nil)
+	}
 	r.emit(EvVerified, "", nil)
-	return r.end(journal.StepDone, "", nil)
+	return r.end(journal.StepDone, reason, nil)
 }
 
 // confirm asks the operator and journals the answer; anything but a yes
@@ -170,10 +182,16 @@ func (r *stepRun) confirm(ctx context.Context) (ended bool, out StepOutcome, err
 // says the answer was lost and the org, read back, shows the change made:
 // then the step goes on to Verify. The change is never sent again here.
 func (r *stepRun) executeFailed(ctx context.Context, err error) (ended bool, out StepOutcome, jerr error) {
-	var op *OperatorActionError
+	var (
+		op *OperatorActionError
+		ho *HandoffError
+	)
 	switch {
 	case errors.As(err, &op):
 		out, jerr = r.end(journal.StepWaiting, op.Instructions, nil)
+		return true, out, jerr
+	case errors.As(err, &ho):
+		out, jerr = r.end(journal.StepWaiting, "waiting for "+ho.Who+": "+ho.Instructions, nil)
 		return true, out, jerr
 	case !isUncertainExec(err):
 		out, jerr = r.end(journal.StepFailed, "the change failed", err)
@@ -236,10 +254,16 @@ func (r *stepRun) notReady(pre Precondition, err error) (StepOutcome, error) {
 // verifyOperator finishes a step the operator was asked to do in the IdP:
 // the change is theirs, so the tool only verifies it. Until it shows, the
 // run keeps waiting with the same instructions.
+//
+// When the org cannot be read at all, that is what the run reports: the
+// step fails (a later resume checks the org again before anything else),
+// rather than claiming the person has still to act.
 func (r *stepRun) verifyOperator(ctx context.Context, prior journal.StepState) (StepOutcome, error) {
 	if err := r.act.Verify(ctx, r.x.Env, r.s); err != nil {
+		if client.IsUnreachable(err) {
+			return r.end(journal.StepFailed, "the org could not be read to verify it; resume again once it can", err)
+		}
 		return r.end(journal.StepWaiting, prior.Reason, err)
 	}
-	r.emit(EvVerified, "", nil)
-	return r.end(journal.StepDone, "verified after the operator's change", nil)
+	return r.done("verified after the operator's change")
 }
