@@ -170,6 +170,11 @@ func firstSet(p scimEnvPair) string {
 // directoryIDFrom accepts a bare directory id or the "Directory base URL"
 // Atlassian shows when provisioning is set up, whose last segment is the id.
 // name is the variable v came from, for the error.
+// DirectoryIDFrom reads a SCIM directory id as the environment gives it:
+// the id itself, or the directory's base URL (…/scim/directory/{id}). name
+// is the variable it came from, for the error.
+func DirectoryIDFrom(name, v string) (string, error) { return directoryIDFrom(name, v) }
+
 func directoryIDFrom(name, v string) (string, error) {
 	if i := strings.Index(v, scimDirectoryPath); i >= 0 {
 		v = strings.Trim(v[i+len(scimDirectoryPath):], "/")

@@ -68,7 +68,7 @@ func (m Model) askKindOf(st steps.PlanStep) askKind {
 	switch {
 	case st.Destructive:
 		return askTyped
-	case st.Kind == steps.KindIdP && m.run.org.IdP != nil:
+	case st.Kind == steps.KindIdP && m.run.org.IdP != nil, st.Kind == steps.KindConsole && m.run.org.Console != nil:
 		return askWho
 	}
 	return askConfirm
@@ -98,14 +98,18 @@ func (m Model) askField(st steps.PlanStep) huh.Field {
 				return fmt.Errorf("that is not %s", email)
 			})
 	case askWho:
+		stand := "Run it in the simulated IdP"
+		if st.Kind == steps.KindConsole {
+			stand = "Run it in the simulated admin console"
+		}
 		return huh.NewSelect[string]().Key("how").Title(title).Options(
-			huh.NewOption("Run it in the simulated IdP", whoSimulated),
+			huh.NewOption(stand, whoSimulated),
 			huh.NewOption("I'll do it myself (the wizard shows what to do and waits)", whoMe),
 			huh.NewOption("Stop here; go on later (syncdoctor resume)", whoStop),
 		)
 	}
 	c := huh.NewConfirm().Key("ok").Title(title).Affirmative("Do it").Negative("Stop here")
-	if st.Kind == steps.KindIdP {
+	if st.Kind == steps.KindIdP || st.Kind == steps.KindConsole {
 		c.Affirmative("Go on")
 	}
 	return c
@@ -135,10 +139,16 @@ func (m Model) askLead(st steps.PlanStep) string {
 	case askTyped:
 		return "To confirm, type " + affectedEmail(st) + ", the address of the account this changes (case does not matter)."
 	case askWho:
+		if st.Kind == steps.KindConsole {
+			return "This step happens in admin.atlassian.com: the simulated console can do it, or you can, as on a live org."
+		}
 		return "This step happens in the IdP: the simulated IdP can do it, or you can, as on a live org."
 	}
-	if st.Kind == steps.KindIdP {
+	switch st.Kind {
+	case steps.KindIdP:
 		return "You do this step in the IdP: the wizard then shows what to do, and waits for you."
+	case steps.KindConsole:
+		return "You do this step in admin.atlassian.com: the wizard then shows what to do, and waits for you."
 	}
 	return "Do this step now?"
 }

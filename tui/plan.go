@@ -91,7 +91,8 @@ func (m Model) planPreamble() string {
 // kindTag marks who carries a step out, and whether it destroys something.
 func (m Model) kindTag(st steps.PlanStep) string {
 	s := m.styles
-	tag := map[steps.Kind]string{steps.KindAPI: "[API]", steps.KindIdP: "[IdP]", steps.KindCheck: "[check]"}[st.Kind]
+	tag := map[steps.Kind]string{steps.KindAPI: "[API]", steps.KindConsole: "[console]", steps.KindIdP: "[IdP]",
+		steps.KindCheck: "[check]", steps.KindHandoff: "[hand-off]"}[st.Kind]
 	out := s.Accent.Render(tag)
 	if st.Destructive {
 		out += " " + s.Danger.Render("[destructive]")

@@ -54,6 +54,8 @@ const (
 	stageRunning   = "running"
 	stageVerifying = "verifying"
 	stageDone      = "done"
+	stageByWord    = "done, your word"
+	stageHandedOff = "handed off"
 	stageSkipped   = "skipped"
 	stageFailed    = "failed"
 	stageBlocked   = "blocked"
@@ -63,7 +65,7 @@ const (
 )
 
 // stageWidth is the status column of the step list.
-const stageWidth = 15
+const stageWidth = 16
 
 // waitState is a live IdP step the operator must do before it is verified.
 type waitState struct {
@@ -187,6 +189,8 @@ func (r stepsScreen) apply(ev run.Event) stepsScreen {
 		row.stage = stageVerifying
 	case run.EvVerified:
 		row.stage = stageDone
+	case run.EvDoneByWord:
+		row.stage, row.reason = stageByWord, ev.Reason
 	case run.EvDeclined:
 		row.stage, row.reason = stageStopped, ev.Reason
 	case run.EvSkipped:
@@ -197,6 +201,9 @@ func (r stepsScreen) apply(ev run.Event) stepsScreen {
 		row.stage, row.reason = stageBlocked, ev.Reason
 	case run.EvWaitingOperator:
 		row.stage, row.reason = stageWaiting, ev.Reason
+		if ev.Step.Kind == steps.KindHandoff {
+			row.stage = stageHandedOff
+		}
 		r.waiting = &waitState{index: i, instructions: ev.Reason}
 		if ev.Err != nil {
 			r.waiting.notYet = ev.Err.Error()
@@ -238,10 +245,10 @@ func (m Model) runDone(msg runDoneMsg) (Model, tea.Cmd) {
 	return m, nil
 }
 
-// changedAnything: a step that acts (not a check) finished in this run.
+// changedAnything: a step that changes the org finished in this run.
 func changedAnything(res *run.Result) bool {
 	for _, s := range res.Steps {
-		if s.Kind != steps.KindCheck && s.Status == journal.StepDone {
+		if s.Kind.Changes() && (s.Status == journal.StepDone || s.Status == journal.StepOperator) {
 			return true
 		}
 	}

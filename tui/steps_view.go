@@ -41,6 +41,7 @@ func (m Model) stepLine(i, w int) string {
 		stagePending: s.Muted.Render("·"), stageDone: s.OK.Render("✓"), stageSkipped: s.OK.Render("↷"),
 		stageFailed: s.Error.Render("✗"), stageBlocked: s.Error.Render("■"), stageStopped: s.Warn.Render("–"),
 		stageWaiting: s.Warn.Render("…"), stageAsking: s.Cursor.Render("▸"), stageYourTurn: s.Cursor.Render("▸"),
+		stageByWord: s.OK.Render("✓"), stageHandedOff: s.Warn.Render("→"),
 	}[row.stage]
 	if mark == "" {
 		mark = m.spinner()
@@ -120,13 +121,29 @@ func (m Model) viewRunEnd(w int) string {
 func runHeadline(res *run.Result) string {
 	switch res.Status {
 	case journal.StatusCompleted:
-		return "Done: every step is carried out and verified."
+		if res.Fixed {
+			return "Done: every step is carried out and the account is verified."
+		}
+		return "Done: every step is carried out, but nothing shows the account with its new email."
 	case journal.StatusDeclined:
 		return "Stopped at your request; the rest of the plan was not carried out."
 	case journal.StatusBlocked:
 		return "Stopped: a step found the org not as the plan expects."
 	case journal.StatusWaitingOperator:
-		return "Waiting for you in the IdP."
+		if waitingStep(res).Kind == steps.KindHandoff {
+			return "Handed off: someone this tool cannot act for must act; nothing more was changed."
+		}
+		return "Waiting for you: a step is yours to do (in the IdP or admin.atlassian.com)."
 	}
 	return "A step failed; the run stopped there."
+}
+
+// waitingStep is the step a run waits at (the zero step when none does).
+func waitingStep(res *run.Result) run.StepOutcome {
+	for _, st := range res.Steps {
+		if st.Status == journal.StepWaiting {
+			return st
+		}
+	}
+	return run.StepOutcome{}
 }

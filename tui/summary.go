@@ -130,7 +130,7 @@ func (m Model) summaryHeadline() string {
 	if sm.res == nil {
 		return "Diagnosed: " + diagnose.Explain(sm.d).Headline + " Nothing was changed."
 	}
-	if sm.res.Status == journal.StatusCompleted {
+	if sm.res.Fixed {
 		who := "the account of " + sm.user
 		if sm.d != nil && sm.d.User != nil {
 			who = firstOf(sm.d.User.Name, sm.d.User.Email)

@@ -110,15 +110,30 @@ func liveHints(getenv func(string) string) (steps.Hints, error) {
 		return h, err
 	}
 	h.GoogleWorkspace = google
-	if dir, idp := getenv("ATLASSIAN_SCIM_DIRECTORY_ID"), getenv("ATLASSIAN_SCIM_IDP"); dir != "" && idp != "" {
+	// Each SCIM directory's IdP: ATLASSIAN_SCIM_IDP beside the first pair,
+	// ATLASSIAN_SCIM_IDP_2 beside the second, and so on.
+	for n := 1; n <= maxSCIMPairs; n++ {
+		dirVar, _ := client.SCIMEnvNames(n)
+		idpVar := "ATLASSIAN_SCIM_IDP" + strings.TrimPrefix(dirVar, client.EnvSCIMDirectory)
+		dir, idp := strings.TrimSpace(getenv(dirVar)), strings.TrimSpace(getenv(idpVar))
+		if dir == "" || idp == "" {
+			continue
+		}
 		kind := steps.IdpKind(idp)
 		if !kind.Valid() {
-			return h, fmt.Errorf("ATLASSIAN_SCIM_IDP=%q: want entra, okta, google, onelogin or other", idp)
+			return h, fmt.Errorf("%s=%q: want entra, okta, google, onelogin or other", idpVar, idp)
 		}
-		h.DirectoryIdp[dir] = kind
+		id, err := client.DirectoryIDFrom(dirVar, dir)
+		if err != nil {
+			return h, err
+		}
+		h.DirectoryIdp[id] = kind
 	}
 	return h, nil
 }
+
+// maxSCIMPairs is the highest suffix of a SCIM directory pair client reads.
+const maxSCIMPairs = 99
 
 // envBool reads an on/off variable; unset is nil (unknown).
 func envBool(getenv func(string) string, name string) (*bool, error) {

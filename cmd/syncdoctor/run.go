@@ -131,12 +131,18 @@ func eventPrinter(w io.Writer) func(run.Event) {
 			fmt.Fprintln(w, "   done")
 		case run.EvVerified:
 			fmt.Fprintln(w, "   verified")
+		case run.EvDoneByWord:
+			fmt.Fprintln(w, "   done, by the operator's word (no API can show it)")
 		case run.EvBlocked:
 			fmt.Fprintf(w, "   blocked: %s\n", ev.Reason)
 		case run.EvDeclined:
 			fmt.Fprintln(w, "   declined")
 		case run.EvWaitingOperator:
-			fmt.Fprintf(w, "   waiting for you: %s\n", ev.Reason)
+			if s.Kind == steps.KindHandoff {
+				fmt.Fprintf(w, "   handed off, %s\n", ev.Reason)
+			} else {
+				fmt.Fprintf(w, "   waiting for you: %s\n", ev.Reason)
+			}
 		case run.EvFailed:
 			fmt.Fprintf(w, "   failed: %v\n", ev.Err)
 		}

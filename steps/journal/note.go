@@ -167,8 +167,15 @@ func orgLine(h RunHeader) string {
 
 func runOutcome(r *RunLog) string {
 	s := string(r.Status)
-	if r.Status == StatusInterrupted {
+	switch {
+	case r.Status == StatusInterrupted:
 		s = "interrupted (no end recorded)"
+	case r.Fixed():
+		s = "fixed: the API shows the account with its new email"
+	case r.Status == StatusCompleted:
+		s = "completed, not fixed: no check shows the account with its new email"
+	case r.Status == StatusWaitingOperator:
+		s = "waiting for a person"
 	}
 	if r.Reason != "" {
 		s += ": " + md(r.Reason)

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // RunLog is one run as read back from the journal: its header, its records
@@ -60,6 +62,20 @@ func (e *CorruptError) Error() string {
 // completed run. Resuming re-checks each remaining step, so picking up a
 // failed, declined or blocked run is as safe as an interrupted one.
 func (r *RunLog) Unfinished() bool { return r.Status != StatusCompleted }
+
+// Fixed reports whether the run completed and its proof step (verify-user)
+// verified, through the API, that the account has the target.
+func (r *RunLog) Fixed() bool {
+	if r.Status != StatusCompleted {
+		return false
+	}
+	for i := len(r.Header.Plan) - 1; i >= 0; i-- {
+		if r.Header.Plan[i].ID == steps.StepVerifyUser {
+			return r.Done(i) && r.Steps[i].Status == StepDone
+		}
+	}
+	return false
+}
 
 // Done reports whether plan step i (0-based) needs nothing more.
 func (r *RunLog) Done(i int) bool { return i >= 0 && i < len(r.Steps) && r.Steps[i].Status.Finished() }

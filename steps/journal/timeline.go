@@ -117,10 +117,13 @@ func describeEnd(status StepStatus, reason, errText string) string {
 	switch status {
 	case StepDone:
 		s = "done, verified"
+	case StepOperator:
+		s = "done, by the operator's word (not verifiable)"
+		reason = ""
 	case StepSkipped:
 		s = "skipped"
 	case StepWaiting:
-		s = "waiting for the operator"
+		s = "waiting for a person"
 	default:
 		s = string(status)
 	}

@@ -30,6 +30,7 @@ const (
 	EvWaitingOperator EventKind = "waiting-operator" // Reason: the operator's instructions
 	EvRunEnded        EventKind = "run-ended"        // Reason: the run status
 	EvJournalRepaired EventKind = "journal-repaired" // Reason: what was set aside
+	EvDoneByWord      EventKind = "done-by-word"     // a person's step no API shows: done, by the operator's word
 )
 
 // Event is one stage of a run. Index is the 1-based plan step (0 for the
@@ -84,6 +85,8 @@ func (r *stepRun) end(status journal.StepStatus, reason string, err error) (Step
 		r.emit(EvBlocked, reason, nil)
 	case journal.StepWaiting:
 		r.emit(EvWaitingOperator, reason, err)
+	case journal.StepOperator:
+		r.emit(EvDoneByWord, reason, nil)
 	}
 	return r.out, nil
 }
