@@ -32,6 +32,9 @@ const (
 	FindingSamlScimMismatch    FindingCode = "saml-scim-mismatch"
 	FindingScimRecordMissing   FindingCode = "scim-record-missing"
 	FindingTargetEqualsCurrent FindingCode = "target-equals-current"
+	// FindingAccountDeactivatedByIdp: the user's account is not active and
+	// its linked SCIM user is active=false: only the IdP reactivates it.
+	FindingAccountDeactivatedByIdp FindingCode = "account-deactivated-by-idp"
 	// FindingHolderOtherPerson: the holder is active, provisioned and not
 	// the user's duplicate: a different, current person. No plan changes it.
 	FindingHolderOtherPerson FindingCode = "holder-other-person"

@@ -166,6 +166,14 @@ func Classify(f *OrgFacts) (verdict steps.Verdict, findings []Finding) {
 			Evidence: evs(f.UserLookupEv),
 		})
 	}
+	if r := f.deactivatingRecord(); r != nil {
+		findings = append(findings, Finding{
+			Code: steps.FindingAccountDeactivatedByIdp, AccountID: u.AccountID,
+			Detail: fmt.Sprintf("The account of %s is %s and linked to SCIM user %s in directory %s, whose active is false: the IdP deactivated it, and only the IdP can reactivate it (the lifecycle API is refused while the link stands).",
+				who(u), wording.Status(u.AccountStatus), r.ScimUserID, r.DirectoryID),
+			Evidence: evs(f.UserLookupEv, r.Ev),
+		})
+	}
 	if h != nil {
 		findings = append(findings, f.holderFindings()...)
 	}
@@ -448,12 +456,29 @@ func (f *OrgFacts) userGoogleOnly() bool {
 	return len(u.Links) == 0 && !u.Synced() && u.EmailSet.Refusal() == client.ReasonGoogle
 }
 
+// deactivatingRecord is the user's linked SCIM record whose active is false
+// while the account is not active (contract §2, account-deactivated-by-idp);
+// nil when there is none.
+func (f *OrgFacts) deactivatingRecord() *ScimRecord {
+	u := f.User
+	if !inactive(u) {
+		return nil
+	}
+	for i := range u.Scim {
+		r := &u.Scim[i]
+		if r.LinkedAccountID == u.AccountID && r.User != nil && r.User.Active != nil && !*r.User.Active {
+			return r
+		}
+	}
+	return nil
+}
+
 // scimRecordMissing: a managed account with no SCIM record at all, in an
 // org that provisions (SCIM directories configured, or seen in links). An
 // account the Google Workspace integration owns needs none.
 func (f *OrgFacts) scimRecordMissing() bool {
 	u := f.User
-	if f.accountUnmanaged() != nil || len(u.Links) > 0 || len(u.Scim) > 0 || u.Synced() || f.userGoogleOnly() {
+	if len(u.Links) > 0 || len(u.Scim) > 0 || u.Synced() || f.userGoogleOnly() {
 		return false
 	}
 	return len(f.ScimDirectories) > 0 || (f.Holder != nil && len(f.Holder.Links) > 0)

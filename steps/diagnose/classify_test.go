@@ -160,7 +160,7 @@ func TestClassifyVerdicts(t *testing.T) {
 			name:     "account unmanaged by claim status",
 			facts:    func() *OrgFacts { return baseFacts(yuki(unmanagedAcct), nil, "yuki.t@acme.com") },
 			verdict:  steps.VerdictAccountUnmanaged,
-			findings: []steps.FindingCode{steps.VerdictAccountUnmanaged.Code()},
+			findings: []steps.FindingCode{steps.VerdictAccountUnmanaged.Code(), steps.FindingScimRecordMissing},
 		},
 		{
 			name: "account on a domain not verified here",
@@ -168,13 +168,13 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(newAcct("a1", "Bo Li", "bo@gmail.com"), nil, "bo@acme.com")
 			},
 			verdict:  steps.VerdictAccountUnmanaged,
-			findings: []steps.FindingCode{steps.VerdictAccountUnmanaged.Code()},
+			findings: []steps.FindingCode{steps.VerdictAccountUnmanaged.Code(), steps.FindingScimRecordMissing},
 		},
 		{
 			name:     "account the user-management API refuses",
 			facts:    func() *OrgFacts { return baseFacts(yuki(forbiddenAcct), nil, "yuki.t@acme.com") },
 			verdict:  steps.VerdictAccountUnmanaged,
-			findings: []steps.FindingCode{steps.VerdictAccountUnmanaged.Code()},
+			findings: []steps.FindingCode{steps.VerdictAccountUnmanaged.Code(), steps.FindingScimRecordMissing},
 		},
 		{
 			name: "verdict order: domain first, the later conditions as findings",
@@ -183,7 +183,7 @@ func TestClassifyVerdicts(t *testing.T) {
 			},
 			verdict: steps.VerdictTargetDomainUnclaimed,
 			findings: []steps.FindingCode{steps.VerdictTargetDomainUnclaimed.Code(), steps.VerdictAccountUnmanaged.Code(), steps.VerdictEmailTaken.Code(),
-				steps.FindingHolderOtherOrg},
+				steps.FindingHolderOtherOrg, steps.FindingScimRecordMissing},
 		},
 		{
 			name: "duplicate: same externalId in two directories",
@@ -235,7 +235,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(yuki(entraYuki), h, "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictEmailTaken,
-			findings: []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderProvisioned},
+			findings: []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderProvisioned, steps.FindingHolderOtherPerson},
 		},
 		{
 			name: "email taken by a holder with product access",

@@ -129,12 +129,13 @@ func TestSimEmailTakenFromIdpLog(t *testing.T) {
 			if d.Target != "yuki.t@acme.com" || d.User == nil || d.User.AccountID != "712020:yuki" {
 				t.Fatalf("target %q user %+v", d.Target, d.User)
 			}
+			// Jane is a different, current person: asked of the IdP, never changed.
 			expectCase(t, d, steps.VerdictEmailTaken,
-				[]steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderProvisioned, steps.FindingHolderProductAccess},
-				[]steps.StepID{steps.StepCheckHolder, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser})
+				[]steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderProvisioned, steps.FindingHolderProductAccess, steps.FindingHolderOtherPerson},
+				[]steps.StepID{steps.StepCheckHolder, steps.StepProvisionHolder, steps.StepHandoffSharedAddress, steps.StepProvisionUser, steps.StepVerifyUser})
 			wantParams(t, step(t, d.Plan, steps.StepProvisionUser), map[string]string{
 				steps.ParamExternalID: "obj-yuki", steps.ParamDirectoryID: "d-1", steps.ParamScimUserID: "s-yuki", steps.ParamIdp: string(idp)})
-			wantParams(t, step(t, d.Plan, steps.StepParkHolder), map[string]string{steps.ParamAccountID: "712020:jane", steps.ParamPlaceholder: "yuki.t_duplicate@acme.com"})
+			wantParams(t, step(t, d.Plan, steps.StepProvisionHolder), map[string]string{steps.ParamAccountID: "712020:jane", steps.ParamExternalID: "obj-jane", steps.ParamIdp: string(idp)})
 
 			// Where the log names the user, the paste alone is enough.
 			if info, _ := ParseIdpError(paste); info.UserHint != "" {
@@ -182,8 +183,9 @@ func TestSimDuplicateByNameUserByAccountID(t *testing.T) {
 	wantParams(t, step(t, d.Plan, steps.StepProvisionUser), map[string]string{steps.ParamExternalID: "obj-yuki", steps.ParamIdp: string(steps.IdpEntra), steps.ParamAccountID: "712020:yuki"})
 }
 
-func TestSimDuplicateByExternalIDInTwoDirectories(t *testing.T) {
-	o := startSim(t, `{
+// twoDirectories: Yuki's old link sits in d-okta, the duplicate's in
+// d-entra, both with externalId ext-1.
+const twoDirectories = `{
   "org": {"id": "org-sim", "name": "Acme"},
   "domains": [{"name": "acme.com", "status": "verified"}],
   "accounts": [
@@ -198,7 +200,10 @@ func TestSimDuplicateByExternalIDInTwoDirectories(t *testing.T) {
      "users": [{"id": "s-new", "externalId": "ext-1", "userName": "yuki.t@acme.com", "displayName": "Y. Tanaka", "active": true,
        "emails": [{"value": "yuki.t@acme.com", "type": "work", "primary": true}], "atlassianAccountId": "712020:dup"}]}
   ]
-}`, nil)
+}`
+
+func TestSimDuplicateByExternalIDInTwoDirectories(t *testing.T) {
+	o := startSim(t, twoDirectories, nil)
 	d := o.diagnose(t, Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
 	expectCase(t, d, steps.VerdictDuplicateAccount, []steps.FindingCode{steps.VerdictDuplicateAccount.Code()},
 		[]steps.StepID{steps.StepRecordMemberships, steps.StepIdpRemoveGroups, steps.StepUnlinkDuplicate, steps.StepParkDuplicate, steps.StepUnlinkOld,
@@ -207,15 +212,38 @@ func TestSimDuplicateByExternalIDInTwoDirectories(t *testing.T) {
 		steps.ParamDirectoryID: "d-entra", steps.ParamExternalID: "ext-1", steps.ParamIdp: string(steps.IdpEntra), steps.ParamOtherDirectoryIDs: "d-okta"})
 }
 
+// With the key of d-entra only, the old link in d-okta cannot be read: the
+// holder could be Yuki's duplicate or another person. Nothing is done on a
+// guess: the plan asks for d-okta's key, and incomplete says why.
+func TestSimTwoDirectoriesOneKey(t *testing.T) {
+	o := startSim(t, twoDirectories, []string{"d-entra"})
+	d := o.diagnose(t, Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
+	if got := steps.IDs(d.Plan); !slices.Equal(got, []steps.StepID{steps.StepHandoffMissingKeys}) {
+		t.Fatalf("plan %v, want only the hand-off for the missing key", got)
+	}
+	if len(d.Incomplete) != 1 || d.Incomplete[0].DirectoryID != "d-okta" || !strings.Contains(d.Incomplete[0].Reason, "no SCIM key") {
+		t.Errorf("incomplete %+v, want d-okta without a key", d.Incomplete)
+	}
+	h := d.Plan[0]
+	if h.Params.DirectoryIDs != "d-okta" || !strings.Contains(h.Detail, "ATLASSIAN_SCIM_DIRECTORY_ID_2=d-okta") {
+		t.Errorf("hand-off %+v does not say what to give", h)
+	}
+	data, _ := d.JSON(steps.OrgRef{})
+	if !strings.Contains(string(data), `"directoryId": "d-okta"`) {
+		t.Errorf("incomplete not in the JSON:\n%s", data)
+	}
+}
+
 func TestSimHolderInAnotherOrg(t *testing.T) {
 	o := startSim(t, testorgs.OtherOrg, nil)
 
-	// The target's domain is another org's: it is simply absent from Domains.
+	// The target's domain is another org's: listed as superseded, a hand-off.
 	d := o.diagnose(t, Request{User: "yuki.tanaka@acme.com", Target: "Yuki@Partner.io"})
-	expectCase(t, d, steps.VerdictTargetDomainUnclaimed, []steps.FindingCode{steps.VerdictTargetDomainUnclaimed.Code(), steps.FindingHolderOtherOrg},
-		[]steps.StepID{steps.StepClaimDomain, steps.StepProvisionUser, steps.StepVerifyUser})
-	if slices.ContainsFunc(d.Facts.Domains, func(dm client.Domain) bool { return dm.Name == "partner.io" }) {
-		t.Errorf("another org's domain is visible: %+v", d.Facts.Domains)
+	expectCase(t, d, steps.VerdictTargetDomainUnclaimed,
+		[]steps.FindingCode{steps.VerdictTargetDomainUnclaimed.Code(), steps.FindingTargetDomainOtherOrg, steps.FindingHolderOtherOrg},
+		[]steps.StepID{steps.StepHandoffTargetDomain})
+	if !slices.ContainsFunc(d.Facts.Domains, func(dm client.Domain) bool { return dm.Name == "partner.io" && dm.ClaimStatus == "superseded" }) {
+		t.Errorf("another org's domain is not seen as superseded: %+v", d.Facts.Domains)
 	}
 
 	// On a verified domain, an account this org does not manage.
@@ -258,8 +286,8 @@ func TestSimOtherVerdicts(t *testing.T) {
 	})
 	t.Run("account unmanaged", func(t *testing.T) {
 		d := o.diagnose(t, Request{User: "lab@acme-labs.com", Target: "lab@acme.com"})
-		expectCase(t, d, steps.VerdictAccountUnmanaged, []steps.FindingCode{steps.VerdictAccountUnmanaged.Code()},
-			[]steps.StepID{steps.StepClaimAccount, steps.StepProvisionUser, steps.StepVerifyUser})
+		expectCase(t, d, steps.VerdictAccountUnmanaged, []steps.FindingCode{steps.VerdictAccountUnmanaged.Code(), steps.FindingScimRecordMissing},
+			[]steps.StepID{steps.StepClaimDomain, steps.StepClaimAccount, steps.StepSetEmailFirst, steps.StepProvisionUser, steps.StepVerifyUser})
 	})
 	t.Run("emails differing only in case; no SCIM record", func(t *testing.T) {
 		d := o.diagnose(t, Request{User: "BO.LI@ACME.COM", Target: "bo.li@acme.com"})

@@ -53,12 +53,20 @@ func TestPlanShapes(t *testing.T) {
 	}{
 		{"not found", func() *OrgFacts { return baseFacts(nil, nil, "x@acme.com") }, []steps.StepID{}},
 		{
-			"email taken, holder locked",
+			"email taken, holder locked and deactivated (a former employee)",
+			func() *OrgFacts {
+				return baseFacts(yuki(yukiEntra), jane("yuki.t@acme.com", deactivated,
+					linked("d-entra", "s-jane", "obj-jane", "yuki.t@acme.com", "yuki.t@acme.com", "Jane Roe")), "yuki.t@acme.com")
+			},
+			[]steps.StepID{steps.StepCheckHolder, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser},
+		},
+		{
+			"email taken by a different current person: never changed, provisioned from the IdP first",
 			func() *OrgFacts {
 				return baseFacts(yuki(yukiEntra), jane("yuki.t@acme.com",
 					linked("d-entra", "s-jane", "obj-jane", "yuki.t@acme.com", "yuki.t@acme.com", "Jane Roe")), "yuki.t@acme.com")
 			},
-			[]steps.StepID{steps.StepCheckHolder, steps.StepRecordHolderMemberships, steps.StepUnlinkHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser},
+			[]steps.StepID{steps.StepCheckHolder, steps.StepProvisionHolder, steps.StepHandoffSharedAddress, steps.StepProvisionUser, steps.StepVerifyUser},
 		},
 		{
 			"email taken, holder not provisioned",
@@ -94,14 +102,51 @@ func TestPlanShapes(t *testing.T) {
 				steps.StepSetOldEmail, steps.StepIdpAddGroups, steps.StepProvisionUser, steps.StepVerifyUser, steps.StepRestoreMemberships},
 		},
 		{
-			"target domain unclaimed",
+			"target domain not listed: a hand-off, no plan verifies it",
 			func() *OrgFacts { return baseFacts(yuki(yukiEntra), nil, "yuki@newco.com") },
+			[]steps.StepID{steps.StepHandoffTargetDomain},
+		},
+		{
+			"target domain listed, not verified: the console verifies it",
+			func() *OrgFacts {
+				f := baseFacts(yuki(yukiEntra), nil, "yuki@acme-labs.com")
+				f.Domains = append(f.Domains, client.Domain{Name: "acme-labs.com", ClaimStatus: "unverified"})
+				return f
+			},
 			[]steps.StepID{steps.StepClaimDomain, steps.StepProvisionUser, steps.StepVerifyUser},
 		},
 		{
-			"account unmanaged",
+			"target domain verified by another org: a hand-off",
+			func() *OrgFacts {
+				f := baseFacts(yuki(yukiEntra), nil, "yuki@partner.io")
+				f.Domains = append(f.Domains, client.Domain{Name: "partner.io", ClaimStatus: "superseded"})
+				return f
+			},
+			[]steps.StepID{steps.StepHandoffTargetDomain},
+		},
+		{
+			"account unmanaged on a verified domain: claimed, given the target, provisioned",
 			func() *OrgFacts { return baseFacts(yuki(unmanagedAcct), nil, "yuki.t@acme.com") },
-			[]steps.StepID{steps.StepClaimAccount, steps.StepProvisionUser, steps.StepVerifyUser},
+			[]steps.StepID{steps.StepClaimAccount, steps.StepSetEmailFirst, steps.StepProvisionUser, steps.StepVerifyUser},
+		},
+		{
+			"account on a domain not listed here: a hand-off",
+			func() *OrgFacts { return baseFacts(newAcct("a1", "Bo Li", "bo@gmail.example"), nil, "bo@acme.com") },
+			[]steps.StepID{steps.StepHandoffAccountOtherOrg},
+		},
+		{
+			"a directory that could not be read: nothing is done on a guess",
+			func() *OrgFacts {
+				f := baseFacts(yuki(yukiEntra), nil, "yuki.t@acme.com")
+				f.Incomplete = []Unread{{DirectoryID: "d-okta", Reason: "no SCIM key for this directory"}}
+				return f
+			},
+			[]steps.StepID{steps.StepHandoffMissingKeys},
+		},
+		{
+			"the target is the current address: nothing to do",
+			func() *OrgFacts { return baseFacts(yuki(yukiEntra), nil, "YUKI.TANAKA@acme.com") },
+			[]steps.StepID{},
 		},
 		{
 			"idp owned",
@@ -151,7 +196,7 @@ func TestPlanShapes(t *testing.T) {
 					t.Errorf("%s: no params", s.ID)
 				}
 				wantDestructive := map[steps.StepID]bool{steps.StepUnlinkHolder: true, steps.StepParkHolder: true, steps.StepUnlinkDuplicate: true,
-					steps.StepParkDuplicate: true, steps.StepUnlinkOld: true, steps.StepSetOldEmail: true}[s.ID]
+					steps.StepParkDuplicate: true, steps.StepUnlinkOld: true, steps.StepSetOldEmail: true, steps.StepSetEmailFirst: true}[s.ID]
 				if s.Destructive != wantDestructive {
 					t.Errorf("%s: destructive = %v, want %v", s.ID, s.Destructive, wantDestructive)
 				}
@@ -160,6 +205,10 @@ func TestPlanShapes(t *testing.T) {
 					steps.StepUnlinkOld: steps.KindAPI, steps.StepSetOldEmail: steps.KindAPI, steps.StepRestoreMemberships: steps.KindAPI,
 					steps.StepProvisionUser: steps.KindIdP, steps.StepIdpRemoveGroups: steps.KindIdP, steps.StepIdpAddGroups: steps.KindIdP,
 					steps.StepGooglePrimaryEmail: steps.KindIdP, steps.StepAlignSamlAttribute: steps.KindIdP,
+					steps.StepSocialLoginNotice: steps.KindIdP, steps.StepProvisionHolder: steps.KindIdP, steps.StepSetEmailFirst: steps.KindAPI,
+					steps.StepClaimDomain: steps.KindConsole, steps.StepClaimAccount: steps.KindConsole,
+					steps.StepHandoffHolderOtherOrg: steps.KindHandoff, steps.StepHandoffSharedAddress: steps.KindHandoff, steps.StepHandoffTargetDomain: steps.KindHandoff,
+					steps.StepHandoffAccountOtherOrg: steps.KindHandoff, steps.StepHandoffMissingKeys: steps.KindHandoff,
 				}[s.ID]
 				if wantKind == "" {
 					wantKind = steps.KindCheck
@@ -173,7 +222,7 @@ func TestPlanShapes(t *testing.T) {
 }
 
 func TestPlanEmailTakenParams(t *testing.T) {
-	f := baseFacts(yuki(yukiEntra), jane("Yuki.T@acme.com",
+	f := baseFacts(yuki(yukiEntra), jane("Yuki.T@acme.com", deactivated,
 		linked("d-entra", "s-jane", "obj-jane", "yuki.t@acme.com", "yuki.t@acme.com", "Jane Roe")), "yuki.t@acme.com")
 	d := diagnosed(f)
 	holder := map[string]string{steps.ParamAccountID: "712020:jane", steps.ParamEmail: "Yuki.T@acme.com", steps.ParamName: "Jane Roe"}
@@ -195,6 +244,25 @@ func TestPlanEmailTakenParams(t *testing.T) {
 	wantParams(t, step(t, d.Plan, steps.StepVerifyUser), map[string]string{
 		steps.ParamAccountID: "712020:yuki", steps.ParamTarget: "yuki.t@acme.com", steps.ParamDirectoryID: "d-entra", steps.ParamExternalID: "obj-yuki",
 	})
+}
+
+// A different current person is asked of the IdP, never changed.
+func TestPlanHolderOtherPersonParams(t *testing.T) {
+	d := diagnosed(baseFacts(yuki(yukiEntra), jane("yuki.t@acme.com",
+		linked("d-entra", "s-jane", "obj-jane", "yuki.t@acme.com", "yuki.t@acme.com", "Jane Roe")), "yuki.t@acme.com"))
+	wantParams(t, step(t, d.Plan, steps.StepProvisionHolder), map[string]string{
+		steps.ParamAccountID: "712020:jane", steps.ParamTarget: "yuki.t@acme.com", steps.ParamExternalID: "obj-jane",
+		steps.ParamDirectoryID: "d-entra", steps.ParamIdp: string(steps.IdpEntra)})
+	h := step(t, d.Plan, steps.StepHandoffSharedAddress)
+	wantParams(t, h, map[string]string{steps.ParamAccountID: "712020:jane", steps.ParamTarget: "yuki.t@acme.com"})
+	if !strings.Contains(h.Detail, "same address") {
+		t.Errorf("hand-off detail %q", h.Detail)
+	}
+	for _, s := range d.Plan {
+		if s.Destructive || (s.Kind == steps.KindAPI && s.Params.AccountID == "712020:jane") {
+			t.Errorf("%s changes the holder: %+v", s.ID, s)
+		}
+	}
 }
 
 func TestPlanOtherOrgGuidance(t *testing.T) {
@@ -246,14 +314,29 @@ func TestPlanTwoDirectories(t *testing.T) {
 }
 
 func TestPlanOtherVerdictParams(t *testing.T) {
-	d := diagnosed(baseFacts(yuki(yukiEntra), nil, "yuki@newco.com"))
-	s := step(t, d.Plan, steps.StepClaimDomain)
+	f := baseFacts(yuki(yukiEntra), nil, "yuki@newco.com")
+	f.Domains = append(f.Domains, client.Domain{Name: "newco.com", ClaimStatus: "unverified"})
+	s := step(t, diagnosed(f).Plan, steps.StepClaimDomain)
 	wantParams(t, s, map[string]string{steps.ParamDomain: "newco.com", steps.ParamTarget: "yuki@newco.com"})
-	if !strings.Contains(s.Detail, "another org") {
-		t.Errorf("claim-domain detail for an unlisted domain: %q", s.Detail)
+	if s.Kind != steps.KindConsole || !strings.Contains(s.Detail, "Settings > Domains") {
+		t.Errorf("claim-domain for a listed domain: %+v", s)
+	}
+	for _, c := range []struct{ target, reason, meant string }{
+		{"yuki@acme.co", "lookalike", "acme.com"}, {"yuki@newco.com", "unlisted", ""},
+	} {
+		h := step(t, diagnosed(baseFacts(yuki(yukiEntra), nil, c.target)).Plan, steps.StepHandoffTargetDomain)
+		if h.Params.Reason != c.reason || h.Params.Meant != c.meant {
+			t.Errorf("%s: hand-off params %+v, want reason %s meant %q", c.target, h.Params, c.reason, c.meant)
+		}
 	}
 
-	d = diagnosed(baseFacts(newAcct("a1", "Bo Li", "bo@acme-old.com"), nil, "bo@acme.com"))
+	f = baseFacts(newAcct("a1", "Bo Li", "bo@acme-old.com"), nil, "bo@acme.com")
+	f.Domains = append(f.Domains, client.Domain{Name: "acme-old.com", ClaimStatus: "unverified"})
+	d := diagnosed(f)
+	if got := steps.IDs(d.Plan); !slices.Equal(got, []steps.StepID{steps.StepClaimDomain, steps.StepClaimAccount, steps.StepSetEmailFirst, steps.StepProvisionUser, steps.StepVerifyUser}) {
+		t.Errorf("plan for an account on a listed, unverified domain: %v", got)
+	}
+	wantParams(t, step(t, d.Plan, steps.StepClaimDomain), map[string]string{steps.ParamDomain: "acme-old.com"})
 	claim := step(t, d.Plan, steps.StepClaimAccount)
 	wantParams(t, claim, map[string]string{
 		steps.ParamAccountID: "a1", steps.ParamEmail: "bo@acme-old.com", steps.ParamDomain: "acme-old.com",
