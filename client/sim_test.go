@@ -46,9 +46,11 @@ const (
 	conflictBodyYuki   = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409","scimType":"uniqueness","detail":"Resource [USER]: with email[yuki.tanaka@acme.com] already exists."}`
 )
 
-// simUserDir is the org's one user directory in the simulator, the
-// directory its groups report (TestSimDirectories checks both); membership
-// writes go to it.
+// simUserDir is the org's own user directory in the simulator: the
+// directories list does not show it, but it is the directory of every group
+// no SCIM directory syncs (g-admins), so membership writes to such a group
+// go to it. A synced group (g-eng, synced by d-entra's eng-all) is in its
+// SCIM directory. TestSimDirectories and TestSimGroupMembership check this.
 const simUserDir = testOrgID + "-directory"
 
 // exchange is one request the simulator got and what it answered.
@@ -532,9 +534,10 @@ func TestSimDomains(t *testing.T) {
 	for _, d := range collect(t, env.c.Domains(ctx(t))) {
 		got[d.Name] = d
 	}
-	want := map[string]string{"acme.com": "verified", "newco.com": "verified", "acme-labs.com": "unverified"}
+	// partner.io, which another org verified, is listed as superseded.
+	want := map[string]string{"acme.com": "verified", "newco.com": "verified", "acme-labs.com": "unverified", "partner.io": "superseded"}
 	if len(got) != len(want) {
-		t.Fatalf("domains %v, want %v (another org's partner.io is not listed)", got, want)
+		t.Fatalf("domains %v, want %v (another org's partner.io listed as superseded)", got, want)
 	}
 	for name, status := range want {
 		d := got[name]
@@ -570,40 +573,64 @@ func TestSimDirectories(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dirs) != 1 || dirs[0].ID != simUserDir || dirs[0].Name == "" {
-		t.Fatalf("directories = %+v, want one, %s, named", dirs, simUserDir)
+	// One entry per SCIM directory, under its SCIM id and name; the org's
+	// own directory is not listed.
+	want := []client.Directory{{ID: dirEntra, Name: "Microsoft Entra ID"}, {ID: dirGoogle, Name: "Google Workspace"}}
+	if !reflect.DeepEqual(dirs, want) {
+		t.Fatalf("directories = %+v, want the SCIM directories %+v (not %s)", dirs, want, simUserDir)
 	}
 	if n := env.rec.count("GET", "/directories"); n != 1 {
 		t.Errorf("%d requests for one page", n)
 	}
-	for _, g := range collect(t, env.c.SearchGroups(ctx(t), client.GroupSearch{})) {
-		if g.DirectoryID != simUserDir {
-			t.Errorf("group %s is in directory %q, want %s", g.ID, g.DirectoryID, simUserDir)
+	// A synced group is in the SCIM directory that syncs it, any other group
+	// in the org's own directory.
+	wantDir := map[string]string{"g-eng": dirEntra, "g-admins": simUserDir}
+	groups := collect(t, env.c.SearchGroups(ctx(t), client.GroupSearch{}))
+	if len(groups) != len(wantDir) {
+		t.Fatalf("groups %+v, want %d", groups, len(wantDir))
+	}
+	for _, g := range groups {
+		if g.DirectoryID != wantDir[g.ID] {
+			t.Errorf("group %s is in directory %q, want %q", g.ID, g.DirectoryID, wantDir[g.ID])
 		}
 	}
 }
 
+// groupDirectory is the directory the group search shows for group id.
+func groupDirectory(t *testing.T, env *simEnv, id string) string {
+	t.Helper()
+	gs := collect(t, env.c.SearchGroups(ctx(t), client.GroupSearch{GroupIDs: []string{id}}))
+	if len(gs) != 1 || gs[0].ID != id || gs[0].DirectoryID == "" {
+		t.Fatalf("group search for %s: %+v, want it with its directory", id, gs)
+	}
+	return gs[0].DirectoryID
+}
+
 func TestSimGroupMembership(t *testing.T) {
 	env := newSimEnv(t, envOpts{})
-	if err := env.c.AddGroupMember(ctx(t), simUserDir, "g-admins", idKenjiW); err != nil {
+	adminsDir, engDir := groupDirectory(t, env, "g-admins"), groupDirectory(t, env, "g-eng")
+	if adminsDir != simUserDir || engDir != dirEntra {
+		t.Fatalf("g-admins in %s, g-eng in %s; want %s and %s", adminsDir, engDir, simUserDir, dirEntra)
+	}
+	if err := env.c.AddGroupMember(ctx(t), adminsDir, "g-admins", idKenjiW); err != nil {
 		t.Fatalf("add: %v", err)
 	}
-	if n := env.rec.count("POST", "/admin/v2/orgs/"+testOrgID+"/directories/"+simUserDir+"/groups/g-admins/memberships"); n != 1 {
+	if n := env.rec.count("POST", "/admin/v2/orgs/"+testOrgID+"/directories/"+adminsDir+"/groups/g-admins/memberships"); n != 1 {
 		t.Errorf("%d adds sent to the group's own directory, want 1", n)
 	}
 	if g := env.account(idKenjiW).Groups; !slices.Contains(g, "g-admins") {
 		t.Fatalf("after add, Kenji W's groups are %v", g)
 	}
 
-	err := env.c.AddGroupMember(ctx(t), simUserDir, "g-admins", idKenjiW)
+	err := env.c.AddGroupMember(ctx(t), adminsDir, "g-admins", idKenjiW)
 	if oe := asErr[*client.OrgError](t, err); oe.HTTPStatus != 409 || oe.Code() != "ADMIN-409-28" {
 		t.Errorf("already a member: %v, want 409", err)
 	}
-	err = env.c.AddGroupMember(ctx(t), simUserDir, "g-eng", idKenjiW)
+	err = env.c.AddGroupMember(ctx(t), engDir, "g-eng", idKenjiW)
 	if oe := asErr[*client.OrgError](t, err); oe.HTTPStatus != 403 {
 		t.Errorf("synced group: %v, want 403", err)
 	}
-	err = env.c.RemoveGroupMember(ctx(t), simUserDir, "g-eng", idYuki)
+	err = env.c.RemoveGroupMember(ctx(t), engDir, "g-eng", idYuki)
 	if oe := asErr[*client.OrgError](t, err); oe.HTTPStatus != 403 {
 		t.Errorf("remove from a synced group: %v, want 403", err)
 	}
@@ -611,24 +638,68 @@ func TestSimGroupMembership(t *testing.T) {
 		t.Errorf("the refused removal changed Yuki's groups to %v", g)
 	}
 	for _, tc := range []struct{ group, account string }{{"g-nope", idKenjiW}, {"g-admins", idNobody}} {
-		err := env.c.AddGroupMember(ctx(t), simUserDir, tc.group, tc.account)
+		err := env.c.AddGroupMember(ctx(t), adminsDir, tc.group, tc.account)
 		if oe := asErr[*client.OrgError](t, err); !client.IsNotFound(err) || oe.HTTPStatus != 404 {
 			t.Errorf("add %s to %s: %v, want 404", tc.account, tc.group, err)
 		}
 	}
 
-	if err := env.c.RemoveGroupMember(ctx(t), simUserDir, "g-admins", idKenjiW); err != nil {
+	// A directory of the org that is not the group's: the group is not
+	// found there (404 ADMIN-404-10), and nothing changes.
+	before := env.sim.Snapshot()
+	for _, tc := range []struct {
+		dir, group, account string
+		remove              bool
+	}{
+		{dirEntra, "g-admins", idLee, false},
+		{dirGoogle, "g-admins", idKenjiW, true},
+		{simUserDir, "g-eng", idLee, false},
+		{dirGoogle, "g-eng", idYuki, true},
+	} {
+		call, err := "add", error(nil)
+		if tc.remove {
+			call, err = "remove", env.c.RemoveGroupMember(ctx(t), tc.dir, tc.group, tc.account)
+		} else {
+			err = env.c.AddGroupMember(ctx(t), tc.dir, tc.group, tc.account)
+		}
+		if oe := asErr[*client.OrgError](t, err); !client.IsNotFound(err) || oe.HTTPStatus != 404 || oe.Code() != "ADMIN-404-10" {
+			t.Errorf("%s %s in %s via the wrong directory %s: %v, want 404 ADMIN-404-10", call, tc.account, tc.group, tc.dir, err)
+		}
+	}
+	if !reflect.DeepEqual(before, env.sim.Snapshot()) {
+		t.Error("a membership write to the wrong directory changed the org")
+	}
+	// "-" (all directories) is for reads: refused before anything is sent.
+	sent := env.rec.count("", "")
+	if err := env.c.AddGroupMember(ctx(t), "-", "g-admins", idLee); err == nil {
+		t.Error(`add in directory "-": no error`)
+	}
+	if err := env.c.RemoveGroupMember(ctx(t), "-", "g-admins", idKenjiW); err == nil {
+		t.Error(`remove in directory "-": no error`)
+	}
+	if n := env.rec.count("", "") - sent; n != 0 {
+		t.Errorf(`%d requests sent for membership writes in directory "-", want none`, n)
+	}
+	if !reflect.DeepEqual(before, env.sim.Snapshot()) {
+		t.Error(`a membership write in directory "-" changed the org`)
+	}
+
+	if err := env.c.RemoveGroupMember(ctx(t), adminsDir, "g-admins", idKenjiW); err != nil {
 		t.Fatalf("remove: %v", err)
 	}
 	if g := env.account(idKenjiW).Groups; slices.Contains(g, "g-admins") {
 		t.Fatalf("after remove, Kenji W's groups are %v", g)
 	}
-	if err := env.c.RemoveGroupMember(ctx(t), simUserDir, "g-admins", idKenjiW); !client.IsNotFound(err) {
+	if err := env.c.RemoveGroupMember(ctx(t), adminsDir, "g-admins", idKenjiW); !client.IsNotFound(err) {
 		t.Errorf("remove a non-member: %v, want not found", err)
 	}
-	// A membership change is never repeated: each call one request.
-	if n := env.rec.count("POST", "/memberships"); n != 5 {
-		t.Errorf("%d POSTs for 5 add calls", n)
+	// A membership change is never repeated: each call one request ("-"
+	// aside, which sends none).
+	if n := env.rec.count("POST", "/memberships"); n != 7 {
+		t.Errorf("%d POSTs for 7 add calls", n)
+	}
+	if n := env.rec.count("DELETE", ""); n != 5 {
+		t.Errorf("%d DELETEs for 5 remove calls", n)
 	}
 }
 

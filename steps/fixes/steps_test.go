@@ -134,7 +134,7 @@ func TestActionCallsNameRealIDs(t *testing.T) {
 		steps.StepIdpRemoveGroups:    {steps.MethodIdP, "Microsoft Entra ID: remove Yuki Tanaka from eng-all", ""},
 		steps.StepIdpAddGroups:       {steps.MethodIdP, "Microsoft Entra ID: add Yuki Tanaka back to eng-all", ""},
 		steps.StepProvisionUser:      {steps.MethodIdP, "Microsoft Entra ID: provision on demand for Yuki Tanaka (externalId ext-1)", ""},
-		steps.StepRestoreMemberships: {"POST", "/admin/v2/orgs/{orgId}/directories/-/groups/{groupId}/memberships", `{"accountId":"712020:yuki"}`},
+		steps.StepRestoreMemberships: {"POST", "/admin/v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}/memberships", `{"accountId":"712020:yuki"}`},
 		steps.StepRecordMemberships:  {"POST", "/admin/v2/orgs/{orgId}/directories/-/groups/search", `{"accountIds":["712020:yuki","712020:dup"],"limit":100}`},
 		steps.StepVerifyUser:         {"POST", "/admin/v2/orgs/{orgId}/directories/-/users/search", `{"accountIds":["712020:yuki"],"expand":["groups","productAccess"],"limit":10}`},
 	}
@@ -152,10 +152,15 @@ func TestActionCallsNameRealIDs(t *testing.T) {
 	if n := got[steps.StepParkDuplicate][0].Note; !strings.Contains(n, "yuki.t_duplicate2@acme.com") {
 		t.Errorf("park note %q", n)
 	}
-	// With no SCIM record known, provisioning first sets the email.
+	// provision-user changes only through the IdP; setting the email first
+	// is its own step, with its own call.
 	c := actProvisionUser{}.Calls(ps(steps.StepProvisionUser, steps.ParamAccountID, "712020:kofi", steps.ParamTarget, "kofi.b@acme.com", steps.ParamName, "Kofi"))
-	if len(c) != 2 || c[0].Method != "PUT" || c[0].Path != "/users/712020:kofi/manage/email" || c[1].Method != steps.MethodIdP {
+	if slices.ContainsFunc(c, func(c steps.Call) bool { return c.Method == "PUT" }) || c[0].Method != steps.MethodIdP {
 		t.Errorf("provision without a record: %+v", c)
+	}
+	c = actSetEmailFirst{}.Calls(ps(steps.StepSetEmailFirst, steps.ParamAccountID, "712020:kofi", steps.ParamTarget, "kofi.b@acme.com"))
+	if !slices.ContainsFunc(c, func(c steps.Call) bool { return c.Method == "PUT" && c.Path == "/users/712020:kofi/manage/email" }) {
+		t.Errorf("set-email-first: %+v", c)
 	}
 	for _, s := range []steps.PlanStep{
 		ps(steps.StepClaimDomain, steps.ParamDomain, "acme-labs.com"),
@@ -174,7 +179,9 @@ func TestActionCallsNameRealIDs(t *testing.T) {
 			}
 		}
 	}
-	if c := (actClaimAccount{}).Calls(ps(steps.StepClaimAccount, steps.ParamDomain, "acme-labs.com", steps.ParamDomainVerified, "false")); c[0].Path != "Settings > Domains: verify acme-labs.com" {
+	// A console step lists the one change it makes.
+	if c := (actClaimAccount{}).Calls(ps(steps.StepClaimAccount, steps.ParamAccountID, "712020:lab", steps.ParamEmail, "lab@acme-labs.com", steps.ParamDomain, "acme-labs.com")); len(c) != 2 ||
+		c[0].Method != steps.MethodAdmin || !strings.Contains(c[0].Path, "claim lab@acme-labs.com") || c[1].Method != "POST" {
 		t.Errorf("claim-account calls %+v", c)
 	}
 }
@@ -387,19 +394,29 @@ func TestProvisionUserAction(t *testing.T) {
 	}
 }
 
-// A user with no SCIM record: the account takes the target first, so that
-// provisioning links it instead of making a second account.
+// A user with no SCIM record: the account takes the target first, in its
+// own step, so that provisioning links it instead of making a second
+// account; provision-user alone refuses to make that second account.
 func TestProvisionUserWithoutRecordSetsTheEmailFirst(t *testing.T) {
 	o := unitOrg(t)
 	env := o.env(t, false)
 	mustOK(t, "claim", o.sim.VerifyDomain("acme-labs.com"))
 	mustOK(t, "claim", o.sim.ClaimAccount("712020:lab"))
-	a := actProvisionUser{}
+	a, first := actProvisionUser{}, actSetEmailFirst{}
 	s := ps(steps.StepProvisionUser, steps.ParamAccountID, "712020:lab", steps.ParamEmail, "lab@acme-labs.com", steps.ParamName, "Lab User", steps.ParamTarget, "lab@acme.com")
-	if pre := mustCheck(t, a, env, s, run.Ready); !strings.Contains(pre.Reason, "set to lab@acme.com first") {
+	if pre := mustCheck(t, a, env, s, run.Blocked); !strings.Contains(pre.Reason, "second account") {
+		t.Errorf("reason %s", pre.Reason)
+	}
+	set := s
+	set.ID = steps.StepSetEmailFirst
+	if pre := mustCheck(t, first, env, set, run.Ready); !strings.Contains(pre.Reason, "takes lab@acme.com before provisioning") {
 		t.Errorf("reason %s", pre.Reason)
 	}
 	before := len(o.state().Accounts)
+	mustOK(t, "set first", first.Execute(ctxBG, env, set))
+	mustOK(t, "verify the email", first.Verify(ctxBG, env, set))
+	mustCheck(t, first, env, set, run.AlreadyDone)
+	mustCheck(t, a, env, s, run.Ready)
 	mustOK(t, "execute", a.Execute(ctxBG, env, s))
 	mustOK(t, "verify", a.Verify(ctxBG, env, s))
 	after := o.state()
@@ -515,16 +532,20 @@ func TestRecordAndRestoreMemberships(t *testing.T) {
 	mustOK(t, "park", o.c.SetEmail(ctxBG, "712020:dup", "yuki.t_duplicate@acme.com"))
 	mustOK(t, "unlink old", o.c.DeleteProvisioningRecord(ctxBG, "712020:yuki"))
 	mustOK(t, "set", o.c.SetEmail(ctxBG, "712020:yuki", "yuki.t@acme.com"))
+	// The plan's IdP steps: out of the groups, back in, provisioned again.
 	if _, err := o.sim.IdP().RemoveFromGroups(ctxBG, "ext-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.sim.IdP().AddToGroups(ctxBG, "ext-1"); err != nil {
 		t.Fatal(err)
 	}
 	if r, err := o.sim.IdP().Provision(ctxBG, "ext-1"); err != nil || r.Failed() {
 		t.Fatalf("provision %+v %v", r, err)
 	}
-	if pre := mustCheck(t, res, env, restore, run.Ready); !strings.Contains(pre.Reason, "not restored here: okta-eng (synced from directory d-okta)") {
+	// The IdP brought eng-all back; the local groups came back above.
+	if pre := mustCheck(t, res, env, restore, run.AlreadyDone); !strings.Contains(pre.Reason, "not restored here: okta-eng (synced from directory d-okta)") {
 		t.Errorf("reason %s", pre.Reason)
 	}
-	mustOK(t, "restore", res.Execute(ctxBG, env, restore))
 	mustOK(t, "verify", res.Verify(ctxBG, env, restore))
 	if !env.Facts.Has(journal.FactMembershipsRestored) || !env.Facts.Has(factNotRestored) {
 		t.Errorf("facts %v", env.Facts.Keys())
@@ -540,11 +561,12 @@ func TestRestoreMembershipLostAnswerIsReadBack(t *testing.T) {
 	mustOK(t, "record", actRecordMemberships{}.Execute(ctxBG, env, s))
 	restore := ps(steps.StepRestoreMemberships, steps.ParamAccountID, "712020:yuki")
 	o.sim.SetFaults(fixtures.Faults{FailMutation: 1, FailMutationAfterApply: true})
-	mustOK(t, "restore", actRestoreMemberships{}.Execute(ctxBG, env, restore))
+	// The local group comes back once; the synced eng-all is the IdP's to bring.
+	wantOperator(t, actRestoreMemberships{}.Execute(ctxBG, env, restore), "eng-all", "synced from the identity provider")
 	if u := fxAccount(o.state(), "712020:yuki"); !slices.Contains(u.Groups, "g-dup-local") {
 		t.Errorf("groups %v", u.Groups)
 	}
-	want := []string{"POST /admin/v2/orgs/org-sim/directories/-/groups/g-dup-local/memberships", "IDP add-groups ext-1"}
+	want := []string{"POST /admin/v2/orgs/org-sim/directories/" + o.groupDirectory(t, "g-dup-local") + "/groups/g-dup-local/memberships"}
 	if got := o.changeLog(); !slices.Equal(got, want) {
 		t.Errorf("changes %v, want %v", got, want)
 	}
@@ -567,11 +589,16 @@ func TestClaimDomainAction(t *testing.T) {
 	mustOK(t, "execute", a.Execute(ctxBG, env, s))
 	mustOK(t, "verify", a.Verify(ctxBG, env, s))
 	mustCheck(t, a, env, s, run.AlreadyDone)
-	// Another org's domain is not listed; the console refuses it.
+	// Another org's domain (listed as superseded) and an unlisted one are
+	// never verified: the step is blocked before it asks.
 	other := ps(steps.StepClaimDomain, steps.ParamDomain, "partner.io")
-	if pre := mustCheck(t, a, env, other, run.Ready); !strings.Contains(pre.Reason, "not listed") {
+	if pre := mustCheck(t, a, env, other, run.Blocked); !strings.Contains(pre.Reason, "another org") {
 		t.Errorf("reason %s", pre.Reason)
 	}
+	if pre := mustCheck(t, a, env, ps(steps.StepClaimDomain, steps.ParamDomain, "acme.co"), run.Blocked); !strings.Contains(pre.Reason, "not listed") {
+		t.Errorf("reason %s", pre.Reason)
+	}
+	// The console itself refuses another org's domain all the same.
 	if err := a.Execute(ctxBG, env, other); !errors.Is(err, fixtures.ErrOtherOrgDomain) {
 		t.Errorf("err = %v", err)
 	}
@@ -583,17 +610,22 @@ func TestClaimAccountAction(t *testing.T) {
 	a := actClaimAccount{}
 	s := ps(steps.StepClaimAccount, steps.ParamAccountID, "712020:lab", steps.ParamEmail, "lab@acme-labs.com", steps.ParamName, "Lab User",
 		steps.ParamDomain, "acme-labs.com", steps.ParamDomainVerified, "false")
+	// Claimed only on a verified domain: claim-domain comes first.
+	if pre := mustCheck(t, a, env, s, run.Blocked); !strings.Contains(pre.Reason, "not verified") {
+		t.Errorf("reason %s", pre.Reason)
+	}
+	mustOK(t, "verify the domain", o.sim.VerifyDomain("acme-labs.com"))
 	mustCheck(t, a, env, s, run.Ready)
-	wantOperator(t, a.Execute(ctxBG, o.env(t, true), s), "First verify acme-labs.com", "Claim accounts", "Directory > Managed accounts")
+	wantOperator(t, a.Execute(ctxBG, o.env(t, true), s), "Claim accounts", "Directory > Managed accounts")
 	mustOK(t, "execute", a.Execute(ctxBG, env, s))
 	mustOK(t, "verify", a.Verify(ctxBG, env, s))
 	mustCheck(t, a, env, s, run.AlreadyDone)
-	if got := o.changeLog(); !slices.Equal(got, []string{"ADMIN verify acme-labs.com", "ADMIN claim 712020:lab"}) {
-		t.Errorf("changes %v", got)
+	if got := o.changeLog(); !slices.Equal(got, []string{"ADMIN claim 712020:lab"}) {
+		t.Errorf("changes %v: the step makes its one change only", got)
 	}
-	// Another org's account.
-	if err := a.Execute(ctxBG, env, ps(steps.StepClaimAccount, steps.ParamAccountID, "712020:ext", steps.ParamDomain, "partner.io")); !errors.Is(err, fixtures.ErrOtherOrgDomain) {
-		t.Errorf("err = %v", err)
+	// Another org's account is never claimed: blocked before it asks.
+	if pre := mustCheck(t, a, env, ps(steps.StepClaimAccount, steps.ParamAccountID, "712020:ext", steps.ParamDomain, "partner.io"), run.Blocked); !strings.Contains(pre.Reason, "partner.io is not verified") {
+		t.Errorf("reason %s", pre.Reason)
 	}
 }
 

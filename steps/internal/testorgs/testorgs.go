@@ -3,14 +3,29 @@ package testorgs
 import "github.com/syncdoctor/syncdoctor/steps"
 
 // EmailTaken is the 409 case: Yuki's IdP now says yuki.t@acme.com,
-// which Jane's provisioned account (with product access) holds.
-func EmailTaken(idp steps.IdpKind) string {
+// which Jane's provisioned account (with product access) holds: Jane is a
+// different, current person, and her own IdP record says yuki.t@acme.com.
+func EmailTaken(idp steps.IdpKind) string { return emailTaken(idp, "active", "true", "yuki.t@acme.com") }
+
+// EmailTakenByLeaver is EmailTaken where Jane has left: her account and her
+// SCIM user are deactivated, so her account may be parked.
+func EmailTakenByLeaver(idp steps.IdpKind) string {
+	return emailTaken(idp, "inactive", "false", "yuki.t@acme.com")
+}
+
+// EmailTakenByRenamed is EmailTaken where Jane's IdP record already gives
+// her another address, jane.roe@acme.com: provisioning her frees the target.
+func EmailTakenByRenamed(idp steps.IdpKind) string {
+	return emailTaken(idp, "active", "true", "jane.roe@acme.com")
+}
+
+func emailTaken(idp steps.IdpKind, janeStatus, janeActive, janeIdpEmail string) string {
 	return `{
   "org": {"id": "org-sim", "name": "Acme"},
   "domains": [{"name": "acme.com", "status": "verified"}],
   "accounts": [
     {"accountId": "712020:yuki", "name": "Yuki Tanaka", "email": "yuki.tanaka@acme.com", "productAccess": ["confluence"], "groups": ["g-eng"]},
-    {"accountId": "712020:jane", "name": "Jane Roe", "email": "yuki.t@acme.com", "productAccess": ["jira-software"]}
+    {"accountId": "712020:jane", "name": "Jane Roe", "email": "yuki.t@acme.com", "accountStatus": "` + janeStatus + `", "productAccess": ["jira-software"]}
   ],
   "groups": [{"id": "g-eng", "name": "engineering", "externalSynced": true}],
   "directories": [{
@@ -18,13 +33,13 @@ func EmailTaken(idp steps.IdpKind) string {
     "users": [
       {"id": "s-yuki", "externalId": "obj-yuki", "userName": "yuki.tanaka@acme.com", "displayName": "Yuki Tanaka", "active": true,
        "emails": [{"value": "yuki.tanaka@acme.com", "type": "work", "primary": true}], "atlassianAccountId": "712020:yuki"},
-      {"id": "s-jane", "externalId": "obj-jane", "userName": "yuki.t@acme.com", "displayName": "Jane Roe", "active": true,
+      {"id": "s-jane", "externalId": "obj-jane", "userName": "yuki.t@acme.com", "displayName": "Jane Roe", "active": ` + janeActive + `,
        "emails": [{"value": "yuki.t@acme.com", "type": "work", "primary": true}], "atlassianAccountId": "712020:jane"}
     ],
     "groups": [{"id": "sg-1", "displayName": "eng-all", "members": ["s-yuki"], "orgGroupId": "g-eng"}],
     "idpUsers": [
       {"externalId": "obj-yuki", "userPrincipalName": "yuki.tanaka@acme.com", "scimEmail": "yuki.t@acme.com", "samlNameId": "yuki.t@acme.com", "groups": ["eng-all"]},
-      {"externalId": "obj-jane", "userPrincipalName": "yuki.t@acme.com", "scimEmail": "yuki.t@acme.com", "groups": []}
+      {"externalId": "obj-jane", "userPrincipalName": "` + janeIdpEmail + `", "scimEmail": "` + janeIdpEmail + `", "groups": []}
     ]
   }]
 }`
