@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 
 	"github.com/syncdoctor/syncdoctor/fixtures"
@@ -132,13 +133,23 @@ func newLiveRig(t *testing.T, faults ...string) *crashRig {
 		t:       t,
 		url:     url,
 		journal: filepath.Join(t.TempDir(), "journal.jsonl"),
-		env: []string{
+		env: append([]string{
 			"ATLASSIAN_API_URL=" + url, "ATLASSIAN_ORG_ID=" + demo.Org.ID,
 			"ATLASSIAN_ORG_API_KEY=" + fixtures.DefaultOrgKey,
-			"ATLASSIAN_SCIM_DIRECTORY_ID=d-entra", "ATLASSIAN_SCIM_API_KEY=" + fixtures.DefaultScimKey,
-			"ATLASSIAN_SCIM_IDP=entra",
-		},
+		}, scimEnv(demo)...),
 	}
+}
+
+// scimEnv gives the key of every SCIM directory of the snapshot, with its
+// IdP, as an operator with every key would set them.
+func scimEnv(snap *fixtures.Snapshot) []string {
+	var env []string
+	for i, d := range snap.Directories {
+		dirVar, keyVar := client.SCIMEnvNames(i + 1)
+		idpVar := "ATLASSIAN_SCIM_IDP" + strings.TrimPrefix(dirVar, client.EnvSCIMDirectory)
+		env = append(env, dirVar+"="+d.ID, keyVar+"="+fixtures.DefaultScimKey, idpVar+"="+d.Idp)
+	}
+	return env
 }
 
 // drive runs the fix to completion as an operator would: fix, then in turn

@@ -54,20 +54,20 @@ func TestEveryDemoScenarioThroughTheCLI(t *testing.T) {
 
 			code, out, stderr = runCLI(t, nil, append(fix, "--yes")...)
 			runs, _ := journal.ReadRuns(jpath)
-			switch {
-			case len(d.Plan) == 0:
-				if code != exitOK || len(runs) != 0 {
-					t.Fatalf("no plan: exit %d, %d runs journaled", code, len(runs))
+			switch sc.Fix {
+			case fixtures.FixNothing:
+				if code != exitOK || len(runs) != 0 || len(d.Plan) != 0 || strings.Contains(out, "Fixed") {
+					t.Fatalf("no plan: exit %d, %d runs journaled:\n%s", code, len(runs), out)
 				}
-			case code == exitOK:
-				if len(runs) != 1 || runs[0].Status != journal.StatusCompleted {
-					t.Fatalf("fix --yes exit 0 but the journal says %+v", runs)
+			case fixtures.FixFixed:
+				if code != exitOK || len(runs) != 1 || !runs[0].Fixed() || !strings.Contains(out, "Fixed: the API shows") {
+					t.Fatalf("fix --yes exit %d (%s), journal %+v:\n%s", code, stderr, runs, out)
 				}
-			default:
-				// A fix the org cannot take from here (another org's domain or
-				// account, a domain it does not have) stops, exit 1, and says why.
-				stopped := len(runs) == 1 && (runs[0].Status == journal.StatusBlocked || runs[0].Status == journal.StatusFailed)
-				if code != exitFailed || !stopped || !strings.Contains(stderr, "domain") {
+			case fixtures.FixHandoff:
+				// A fix the tool must not make stops for a person: exit 3,
+				// saying who must act, and the run waits in the journal.
+				waiting := len(runs) == 1 && runs[0].Status == journal.StatusWaitingOperator
+				if code != exitWaiting || !waiting || !strings.Contains(stderr, "stopped for a person") || !strings.Contains(out, "handed off") {
 					t.Fatalf("fix --yes exit %d (%s)\n%s", code, stderr, out)
 				}
 			}

@@ -2,9 +2,15 @@ package diagnose
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/internal/address"
 )
+
+// kbArticle names the knowledge-base article whose two situations the
+// verdicts follow (seed 000).
+const kbArticle = `Atlassian's knowledge-base article "Failed to update an Atlassian account email address via provisioning sync"`
 
 // Explanation is a verdict in plain words, for the wizard and the CLI
 // alike: what was found, and the situation it is (the knowledge-base
@@ -14,46 +20,102 @@ type Explanation struct {
 	Situation string
 }
 
-// Explain says a diagnosis's verdict in plain words.
+// Explain says a diagnosis's verdict in plain words, as its plan will
+// treat it.
 func Explain(d *Diagnosis) Explanation {
-	user, target := "the user", d.Target
-	if d.User != nil {
-		user = d.User.Name
-		if user == "" {
-			user = d.User.Email
-		}
-	}
-	holder := "another account"
-	if h := d.Facts.Holder; h != nil {
-		holder = h.Email
-		if h.Name != "" {
-			holder = h.Name + " <" + h.Email + ">"
-		}
-	}
+	f := &d.Facts
 	switch d.Verdict {
 	case steps.VerdictNotFound:
-		return Explanation{fmt.Sprintf("No account in this org matches %s.", d.Facts.Query),
+		return Explanation{fmt.Sprintf("No account in this org matches %s.", f.Query),
 			"Check the spelling, or search by name or account id: tickets often carry an old or misspelled address. Provisioning is not involved."}
 	case steps.VerdictTargetDomainUnclaimed:
-		return Explanation{fmt.Sprintf("%s is on a domain this org has not verified.", target),
-			"Neither an admin nor provisioning can give an account an address on a domain the org has not verified and claimed. Verify the domain first, or correct the address in the IdP."}
+		return explainTargetDomain(d)
 	case steps.VerdictAccountUnmanaged:
-		return Explanation{fmt.Sprintf("This org does not manage %s's account.", user),
-			"Provisioning never updates an account the org does not manage (the first check of the article's situation 2): provisioning would make a second account instead. The account must be claimed first."}
+		return explainUnmanaged(d)
 	case steps.VerdictDuplicateAccount:
-		return Explanation{fmt.Sprintf("Provisioning made a second account for %s.", user),
-			fmt.Sprintf("Situation 2 of the knowledge-base article: provisioning created a new account (%s) instead of updating the old one. "+
-				"Accounts cannot be merged: the new account is moved aside and the old one, with its history, takes the address.", holder)}
+		return Explanation{fmt.Sprintf("Provisioning made a second account for %s.", userWord(d)),
+			fmt.Sprintf("Situation 2 of %s: provisioning created a new account (%s) instead of updating the old one. "+
+				"Accounts cannot be merged: the new account is moved aside and the old one, with its history, takes the address.", kbArticle, holderWord(d))}
 	case steps.VerdictEmailTaken:
-		return Explanation{fmt.Sprintf("Another account already holds %s.", target),
-			fmt.Sprintf("Situation 1 of the knowledge-base article: the address belongs to %s, so the IdP's update fails with 409 uniqueness. "+
-				"That account gets a placeholder address, then provisioning runs again.", holder)}
+		return explainTaken(d)
 	case steps.VerdictIdpOwned:
-		return Explanation{fmt.Sprintf("Google Workspace owns %s's email.", user),
+		return Explanation{fmt.Sprintf("Google Workspace owns %s's email.", userWord(d)),
 			"The account comes from the Google Workspace integration: its email changes only in Google, and the change reaches Atlassian with the next sync."}
 	case steps.VerdictNoBlocker:
+		if f.User != nil && address.Same(f.User.Email, d.Target) {
+			return Explanation{fmt.Sprintf("%s already has %s.", userWord(d), d.Target),
+				"There is nothing to change in Atlassian: the change went through already."}
+		}
 		return Explanation{"Nothing in Atlassian blocks the change.",
 			"Run provisioning for the user again from the IdP: the update can go through."}
 	}
 	return Explanation{Headline: string(d.Verdict)}
+}
+
+func explainTargetDomain(d *Diagnosis) Explanation {
+	f := &d.Facts
+	dom := address.Domain(d.Target)
+	head := fmt.Sprintf("%s is on a domain this org has not verified.", d.Target)
+	switch f.domainState(dom) {
+	case domainOtherOrg:
+		return Explanation{head, fmt.Sprintf("Another org has verified %s: this org can neither verify it nor give its addresses. "+
+			"The IdP's admin gives the user another address; only the other org can release the domain. Nothing is changed here.", dom)}
+	case domainUnverified:
+		return Explanation{head, fmt.Sprintf("%s is listed for this org but not verified: once an admin verifies it, provisioning can give the user the address. "+
+			"Changing an account to an unverified domain would unlink it and drop its synced groups.", dom)}
+	}
+	if meant := f.targetLookalike(); meant != "" {
+		return Explanation{head, fmt.Sprintf("%s is most likely a typo of %s, which this org has verified: the address in the IdP is to be corrected to %s. Nothing is changed here.",
+			dom, meant, strings.TrimSuffix(d.Target, dom)+meant)}
+	}
+	return Explanation{head, fmt.Sprintf("%s is not one of this org's domains: either the address in the IdP is wrong, or an admin adds and verifies %s first. Nothing is changed here.", dom, dom)}
+}
+
+func explainUnmanaged(d *Diagnosis) Explanation {
+	f := &d.Facts
+	head := fmt.Sprintf("This org does not manage %s's account.", userWord(d))
+	dom := address.Domain(f.User.Email)
+	switch f.domainState(dom) {
+	case domainOtherOrg, domainUnlisted:
+		return Explanation{head, fmt.Sprintf("The account is on %s, which this org cannot verify, so it can never manage it, and accounts cannot be merged: "+
+			"provisioning gives the person a new account here, and the old one stays with its history. Nothing is changed here.", dom)}
+	}
+	return Explanation{head, fmt.Sprintf("Provisioning never updates an account the org does not manage (the first check of situation 2 of %s): "+
+		"it would make a second account instead. The account is claimed first.", kbArticle)}
+}
+
+func explainTaken(d *Diagnosis) Explanation {
+	f := &d.Facts
+	head := fmt.Sprintf("Another account already holds %s.", d.Target)
+	switch {
+	case f.HolderInOtherOrg():
+		return Explanation{head, fmt.Sprintf("Situation 1 of %s, but the address belongs to %s, which this org does not manage: "+
+			"only the org that manages it can rename or release it. Nothing is changed here.", kbArticle, holderWord(d))}
+	case f.holderOtherPerson():
+		return Explanation{head, fmt.Sprintf("The address belongs to %s, a different, current person provisioned by the IdP, whose account is never changed. "+
+			"The IdP is asked again for that person first: if it already gives them another address, the address is free; if not, the IdP gives two people one address, and its admin must decide.", holderWord(d))}
+	}
+	return Explanation{head, fmt.Sprintf("Situation 1 of %s: the address belongs to %s, so the IdP's update fails with 409 uniqueness. "+
+		"That account gets a placeholder address, then provisioning runs again.", kbArticle, holderWord(d))}
+}
+
+func userWord(d *Diagnosis) string {
+	if d.User == nil {
+		return "the user"
+	}
+	if d.User.Name != "" {
+		return d.User.Name
+	}
+	return d.User.Email
+}
+
+func holderWord(d *Diagnosis) string {
+	h := d.Facts.Holder
+	switch {
+	case h == nil:
+		return "another account"
+	case h.Name != "":
+		return h.Name + " <" + h.Email + ">"
+	}
+	return h.Email
 }
