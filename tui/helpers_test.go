@@ -48,7 +48,7 @@ func startDemo(t testing.TB, live bool) *demo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org := &run.Org{Client: c, Hints: simorg.Hints(snap), Mode: "demo", Name: "Acme Corp (demo)", Close: func() {}}
+	org := &run.Org{Client: c, Hints: simorg.Hints(snap), Mode: "demo", Name: "Acme Corp", Close: func() {}}
 	if !live {
 		org.IdP, org.Console = simorg.IdP(sim), simorg.Console(sim)
 	}

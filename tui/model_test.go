@@ -35,7 +35,7 @@ func TestLoadErrorSaysWhatToDo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org := &run.Org{Client: c, Mode: "live", Name: "org o-1", Close: func() {}}
+	org := &run.Org{Client: c, Mode: "live", Close: func() {}}
 	w := startWizard(t, testDeps(org, t.TempDir()), 80, 24)
 	s := w.waitFor("the error", func(s snap) bool { return strings.Contains(s.view, "could not be read") })
 	for _, want := range []string{"ATLASSIAN_ORG_API_KEY", "without scopes", "to try again"} {

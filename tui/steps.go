@@ -65,11 +65,12 @@ const (
 )
 
 // stageWidth is the status column of the step list.
-const stageWidth = 16
+const stageWidth = 15
 
 // waitState is a live IdP step the operator must do before it is verified.
 type waitState struct {
 	index        int
+	kind         steps.Kind // idp or console: where the operator acts
 	instructions string
 	notYet       string // the last verification's answer, after "I have done it"
 }
@@ -202,9 +203,12 @@ func (r stepsScreen) apply(ev run.Event) stepsScreen {
 	case run.EvWaitingOperator:
 		row.stage, row.reason = stageWaiting, ev.Reason
 		if ev.Step.Kind == steps.KindHandoff {
+			// Someone else must act: the run ends here, and the summary and
+			// ticket note say who and what.
 			row.stage = stageHandedOff
+			break
 		}
-		r.waiting = &waitState{index: i, instructions: ev.Reason}
+		r.waiting = &waitState{index: i, kind: ev.Step.Kind, instructions: ev.Reason}
 		if ev.Err != nil {
 			r.waiting.notYet = ev.Err.Error()
 		}

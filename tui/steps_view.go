@@ -90,7 +90,11 @@ func (m Model) viewHands(w int) string {
 func (m Model) viewWaiting(w int) string {
 	s := m.styles
 	wt := m.run.waiting
-	body := s.Title.Render(fmt.Sprintf("Step %d is yours to do in the IdP", wt.index+1)) + "\n" +
+	where := "in the IdP"
+	if wt.kind == steps.KindConsole {
+		where = "in admin.atlassian.com"
+	}
+	body := s.Title.Render(fmt.Sprintf("Step %d is yours to do %s", wt.index+1, where)) + "\n" +
 		wrap(wt.instructions, w-4) + "\n"
 	if wt.notYet != "" {
 		body += "\n" + paint(s.Warn, wrap("Not done yet: "+wt.notYet, w-4)) + "\n"
