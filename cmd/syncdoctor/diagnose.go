@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -76,8 +77,11 @@ func newDiagnoseCommand(a *app) *cobra.Command {
 // (exit 1), which it says in plain words with what to check.
 func diagnosisError(err error) error {
 	var in *diagnose.InputError
-	if errors.As(err, &in) {
+	switch {
+	case errors.As(err, &in):
 		return badInput(err)
+	case errors.Is(err, context.Canceled):
+		return &interruptedError{err: errors.New("interrupted while reading the org: nothing was changed")}
 	}
 	return &advisedError{err: err, advice: diagnose.Advice(err)}
 }

@@ -58,6 +58,12 @@ func settle(ctx context.Context, env *run.Env, check func(ctx context.Context) e
 		if err != nil && pctx.Err() == nil {
 			last = err
 		}
+		// An org that cannot be read will not answer by waiting (the client
+		// has retried already); a rate limit is waited out by Poll.
+		var rl *client.RateLimitError
+		if client.IsUnreachable(err) && !errors.As(err, &rl) && pctx.Err() == nil {
+			return run.StopPolling(err)
+		}
 		return err
 	})
 	if err == nil || ctx.Err() != nil || last == nil || run.PollStopped(last) {

@@ -3,6 +3,8 @@ package run
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"os"
 	"regexp"
 	"slices"
@@ -10,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 )
@@ -427,4 +430,55 @@ func TestExecutorConfirmErrorIsANo(t *testing.T) {
 	if len(h.org.log) != 0 {
 		t.Errorf("org changed: %v", h.org.log)
 	}
+}
+
+// A rate limit while verifying is waited out as Atlassian asks, and that
+// wait does not count against the timeout: a change that is there must not
+// read as failed because the org was busy.
+func TestPollWaitsOutRateLimits(t *testing.T) {
+	env := &Env{}
+	calls := 0
+	err := env.Poll(context.Background(), time.Millisecond, 30*time.Millisecond, func(context.Context) error {
+		calls++
+		if calls <= 2 {
+			return &client.RateLimitError{Op: "search users", Attempts: 5, RetryAfter: 40 * time.Millisecond}
+		}
+		return nil
+	})
+	if err != nil || calls != 3 {
+		t.Fatalf("poll = %v after %d calls, want success after two rate limits longer than the timeout", err, calls)
+	}
+	// A condition that never holds still times out.
+	err = env.Poll(context.Background(), time.Millisecond, 20*time.Millisecond, func(context.Context) error { return errors.New("not yet") })
+	if err == nil || !strings.Contains(err.Error(), "still not so") {
+		t.Errorf("poll = %v", err)
+	}
+}
+
+// A resumed run whose org cannot be read says so: the step fails with the
+// read error, not "still waiting for you".
+func TestResumeUnreachableSaysSo(t *testing.T) {
+	org := newFakeOrg()
+	h := newHarness(t, org, "")
+	h.x.Env.IdP = nil // live: the operator's turn
+	if _, err := h.x.Start(context.Background(), fixHeader("run-net")); err != nil {
+		t.Fatal(err)
+	}
+	r := readOnlyRun(t, h.path)
+	h.x.Registry["remove-groups"] = unreachableVerify{h.x.Registry["remove-groups"]}
+	res, err := h.x.Resume(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := res.Steps[1]
+	if res.Status != journal.StatusFailed || st.Status != journal.StepFailed || !strings.Contains(st.Reason, "could not be read") || !strings.Contains(st.Error, "connection refused") {
+		t.Errorf("resume against an unreachable org: %s, step %+v", res.Status, st)
+	}
+}
+
+// unreachableVerify is a step whose verification cannot reach the org.
+type unreachableVerify struct{ Step }
+
+func (unreachableVerify) Verify(context.Context, *Env, steps.PlanStep) error {
+	return fmt.Errorf("read the groups: %w", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")})
 }

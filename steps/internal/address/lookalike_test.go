@@ -8,14 +8,14 @@ func TestLookalike(t *testing.T) {
 		domain, meant string
 		ok            bool
 	}{
-		{"acme.co", "acme.com", true},        // a letter dropped
-		{"acme.cmo", "acme.com", true},       // two letters swapped
-		{"acmee.com", "acme.com", true},      // a letter doubled
-		{"ACME.CN", "acme.com", true},        // case aside; n→m and o inserted
-		{"acme.oi", "acme.io", true},         // a swap: one edit
-		{"acme.com", "", false},              // itself
-		{"partner.io", "", false},            // far from every verified domain
-		{"acme-labs.com", "", false},         // three edits from acme.com
+		{"acme.co", "acme.com", true},   // a letter dropped
+		{"acme.cmo", "acme.com", true},  // two letters swapped
+		{"acmee.com", "acme.com", true}, // a letter doubled
+		{"ACME.CN", "acme.com", true},   // case aside; n→m and o inserted
+		{"acme.oi", "acme.io", true},    // a swap: one edit
+		{"acme.com", "", false},         // itself
+		{"partner.io", "", false},       // far from every verified domain
+		{"acme-labs.com", "", false},    // three edits from acme.com
 		{"gmial.example", "gmail.example", true},
 	} {
 		meant, ok := Lookalike(c.domain, verified)

@@ -5,7 +5,9 @@ import "github.com/syncdoctor/syncdoctor/steps"
 // EmailTaken is the 409 case: Yuki's IdP now says yuki.t@acme.com,
 // which Jane's provisioned account (with product access) holds: Jane is a
 // different, current person, and her own IdP record says yuki.t@acme.com.
-func EmailTaken(idp steps.IdpKind) string { return emailTaken(idp, "active", "true", "yuki.t@acme.com") }
+func EmailTaken(idp steps.IdpKind) string {
+	return emailTaken(idp, "active", "true", "yuki.t@acme.com")
+}
 
 // EmailTakenByLeaver is EmailTaken where Jane has left: her account and her
 // SCIM user are deactivated, so her account may be parked.
