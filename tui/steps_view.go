@@ -78,11 +78,15 @@ func (m Model) stepsBox(w int) string {
 func (m Model) viewHands(w int) string {
 	s := m.styles
 	st := m.run.hands.step
-	body := s.Title.Render("Your turn in the IdP: "+st.Title) + "\n" + wrap(st.Detail, w-4) + "\n"
+	where, stand := "in the IdP", "the simulated IdP"
+	if st.Kind == steps.KindConsole {
+		where, stand = "in admin.atlassian.com", "the simulated admin console"
+	}
+	body := s.Title.Render("Your turn "+where+": "+st.Title) + "\n" + wrap(st.Detail, w-4) + "\n"
 	if c := m.run.rows[m.run.current].checked; c != "" {
 		body += paint(s.Muted, wrap("Checked just now: "+strings.TrimPrefix(c, "ready: "), w-4)) + "\n"
 	}
-	body += "\n" + paint(s.Muted, wrap("This org is simulated: press enter when you would have done it, and the simulated IdP does it "+
+	body += "\n" + paint(s.Muted, wrap("This org is simulated: press enter when you would have done it, and "+stand+" does it "+
 		"in your place; then the wizard verifies. esc stops here.", w-4))
 	return s.Box.Width(w).Render(body)
 }

@@ -382,7 +382,7 @@ func (f *OrgFacts) holderFindings() []Finding {
 	}
 	if f.HolderLocked() {
 		add(steps.FindingHolderProvisioned,
-			fmt.Sprintf("%s is linked by provisioning%s, so its email changes only once its provisioning record is removed.",
+			fmt.Sprintf("%s is linked by provisioning%s: only the IdP changes its email, unless its provisioning record is removed.",
 				who(h), inDirectories(h.Links)),
 			f.HolderLookupEv, h.LinksEv, h.PrivilegesEv)
 	}

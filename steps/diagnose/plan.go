@@ -359,7 +359,7 @@ func (p planner) claimDomain(dom string) steps.PlanStep {
 		ID: steps.StepClaimDomain, Kind: steps.KindConsole,
 		Title: fmt.Sprintf("Verify the domain %s for this org", dom),
 		Detail: fmt.Sprintf("%s is listed for this org but not verified. In admin.atlassian.com, Settings > Domains, verify it (DNS TXT record or HTTPS file); "+
-			"the tool then reads the domains list to see it verified. Every account on %s becomes this org's to manage.", dom, dom),
+			"the tool then reads the domains list to see it verified. Its accounts then become available for this org to claim.", dom),
 		Params: steps.Params{Domain: dom, Target: p.f.Target},
 	}
 }
