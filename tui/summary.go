@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
@@ -146,7 +147,8 @@ func (m Model) viewChanges(w int) string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render("What was done") + "\n")
 	for _, o := range m.summary.res.Steps {
-		mark := map[journal.StepStatus]string{journal.StepDone: s.OK.Render("✓"), journal.StepSkipped: s.OK.Render("↷")}[o.Status]
+		mark := map[journal.StepStatus]string{journal.StepDone: s.OK.Render("✓"), journal.StepOperator: s.OK.Render("✓"),
+			journal.StepSkipped: s.OK.Render("↷")}[o.Status]
 		if mark == "" {
 			mark = s.Warn.Render("·")
 		}
@@ -197,19 +199,41 @@ func diagnosisNote(d *diagnose.Diagnosis, now time.Time) string {
 // step done in this session, else its status and why.
 func outcomeNote(o run.StepOutcome) string {
 	var parts []string
-	if o.Status != journal.StepDone {
-		parts = append(parts, string(o.Status))
+	if w := statusWords(o); w != "" {
+		parts = append(parts, w)
 	}
 	if o.Earlier {
 		parts = append(parts, "in an earlier session")
 	}
-	if why := joinReason(o.Reason, errorOf(o.Error)); why != "" && o.Status != journal.StepDone {
+	if why := joinReason(o.Reason, errorOf(o.Error)); why != "" && o.Status != journal.StepDone && o.Status != journal.StepOperator {
 		parts = append(parts, why)
 	}
 	if len(parts) == 0 {
 		return ""
 	}
 	return " (" + strings.Join(parts, ": ") + ")"
+}
+
+// statusWords say how a step ended in plain words ("" for done).
+func statusWords(o run.StepOutcome) string {
+	switch o.Status {
+	case journal.StepDone:
+		return ""
+	case journal.StepOperator:
+		return "done, by your word: no API can show it"
+	case journal.StepWaiting:
+		if o.Kind == steps.KindHandoff {
+			return "handed off"
+		}
+		return "waiting for you"
+	case journal.StepDeclined:
+		return "not done: you stopped here"
+	case journal.StepBlocked:
+		return "stopped: the org is not as the plan expects"
+	case journal.StepPending:
+		return "not reached"
+	}
+	return string(o.Status)
 }
 
 func errorOf(s string) error {
