@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 	"github.com/syncdoctor/syncdoctor/steps/internal/address"
@@ -523,4 +524,35 @@ func TestFixDuplicateFailedChangeThenResume(t *testing.T) {
 			})
 		}
 	}
+}
+
+// The two-directory case with the key of one directory only: the old link
+// in d-okta cannot be read, so the plan is a hand-off for its key, and the
+// run changes nothing. With both keys the duplicate is fixed (the tricky
+// cases above).
+func TestFixTwoDirectoriesOneKeyChangesNothing(t *testing.T) {
+	o := fxStartJSON(t, twoDirectoriesSnapshot)
+	c, err := client.New(client.Config{BaseURL: o.url, OrgID: "org-sim", OrgKey: client.Secret(o.sim.OrgKey()),
+		Directories: []client.DirectoryKey{{ID: "d-entra", Key: client.Secret(o.sim.ScimKey())}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.c = c
+	d := o.fxDiagnose(t, diagnose.Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
+	if !slices.Equal(steps.IDs(d.Plan), []steps.StepID{steps.StepHandoffMissingKeys}) {
+		t.Fatalf("plan %v, want the hand-off for d-okta's key", steps.IDs(d.Plan))
+	}
+	before := o.state()
+	x := o.executor(t, false)
+	res, err := x.Start(context.Background(), fxHeader(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != journal.StatusWaitingOperator || res.Fixed || !strings.Contains(res.Reason, "ATLASSIAN_SCIM_DIRECTORY_ID_2=d-okta") {
+		t.Fatalf("run %s: %s", res.Status, res.Reason)
+	}
+	if len(o.changeLog()) != 0 {
+		t.Errorf("changes: %v", o.changeLog())
+	}
+	checkEndState(t, before, o.state(), d, journalRun(t, x))
 }

@@ -94,6 +94,7 @@ type fxOrg struct {
 	sim  *fixtures.Simulator
 	snap *fixtures.Snapshot
 	c    *client.Client
+	url  string // where the org is served
 
 	mu      sync.Mutex
 	changes []string
@@ -187,6 +188,7 @@ func fxStart(t testing.TB, snap *fixtures.Snapshot, opts fixtures.Options) *fxOr
 	o := &fxOrg{sim: sim, snap: snap}
 	srv := httptest.NewServer(o)
 	t.Cleanup(srv.Close)
+	o.url = srv.URL
 	var dirs []client.DirectoryKey
 	for _, d := range snap.Directories {
 		dirs = append(dirs, client.DirectoryKey{ID: d.ID, Key: client.Secret(sim.ScimKey())})
