@@ -94,7 +94,7 @@ func handoffInstructions(s steps.PlanStep) string {
 	if s.ID == steps.StepHandoffSharedAddress {
 		return fmt.Sprintf("%s still holds %s after %s was asked again: the IdP gives two current people that address. "+
 			"Its admin gives one of them another address (the attribute that holds the email, and the one sent at SAML login), "+
-			"then provisions both again. Nothing was changed in Atlassian. %s", stepAccount(s), s.Params.Target, idpLabel(s), resumeLine)
+			"then provisions both again. Nothing is changed here. %s", stepAccount(s), s.Params.Target, idpLabel(s), resumeLine)
 	}
 	return s.Detail + " " + resumeLine
 }
