@@ -14,6 +14,9 @@ type Hints struct {
 	// SocialLogin maps an account id to the social login it uses:
 	// google | microsoft.
 	SocialLogin map[string]string `json:"socialLogin,omitempty"`
+	// SamlLoggedIn holds the accounts that have logged in through SAML
+	// (true); nil when that is unknown (a live org).
+	SamlLoggedIn map[string]bool `json:"samlLoggedIn,omitempty"`
 }
 
 // IdpOf is the IdP behind a directory, "" when unknown.

@@ -35,6 +35,7 @@ type Params struct {
 	DirectoryIDs       string  `json:"directoryIds,omitempty"` // comma-separated
 	Reason             string  `json:"reason,omitempty"`       // why a hand-off stops the run
 	Meant              string  `json:"meant,omitempty"`        // the verified domain a lookalike stands for
+	Reactivate         bool    `json:"reactivate,omitempty,string"`
 }
 
 // The JSON names of Params' fields, for saying which one a step lacks.
@@ -64,6 +65,7 @@ const (
 	ParamDirectoryIDs       = "directoryIds"
 	ParamReason             = "reason"
 	ParamMeant              = "meant"
+	ParamReactivate         = "reactivate"
 )
 
 // Map is the params by their JSON names, the empty ones left out.

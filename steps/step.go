@@ -61,7 +61,8 @@ const (
 	// StepVerifyUser (check): the user's account has the target email and is
 	// linked (to a SCIM user of directoryId, with externalId, when given).
 	// Params: accountId, email (before), name — the user's account; target;
-	// directoryId, externalId when known.
+	// directoryId, externalId when known; reactivate — the account must be
+	// active again too.
 	StepVerifyUser StepID = "verify-user"
 	// StepSetEmailFirst (api, destructive): PUT /users/{accountId}/manage/email
 	// setting the user's account to the target before provisioning runs:
@@ -153,6 +154,62 @@ const (
 	// scimUserId, scimUserName, scimEmail — the mismatching SCIM record;
 	// idp; samlAttribute, scimAttribute — where to change it, per IdP.
 	StepAlignSamlAttribute StepID = "align-saml-attribute"
+
+	// StepClaimHolder (console): claim the holder, an unmanaged account on a
+	// domain verified here ("Available to claim"), so that this org can
+	// change its email; no API claims an account. Params: accountId, email
+	// (= target), name — the holder; domain; domainVerified.
+	StepClaimHolder StepID = "claim-holder"
+	// StepCancelHolderDeletion (api): POST
+	// /users/{accountId}/manage/lifecycle/cancel-delete on the holder, which
+	// is deleted and within the grace period: its email can be changed only
+	// once the deletion is cancelled. Params: accountId, email (= target),
+	// name — the holder.
+	StepCancelHolderDeletion StepID = "cancel-holder-deletion"
+	// StepDeleteHolder (api, destructive): POST
+	// /users/{accountId}/manage/lifecycle/delete on the parked holder, which
+	// was being deleted before the plan cancelled it: deleted again, now on
+	// its placeholder. Params: accountId, email (= target, before parking),
+	// name — the holder.
+	StepDeleteHolder StepID = "delete-holder"
+
+	// StepRecordStaleRecord (check): read the SCIM user that holds the
+	// target and journal it whole (deleting it cannot be undone), with the
+	// account it links, if any. Params: directoryId, scimUserId — the
+	// record; email (= target); accountId — the account it links, when it
+	// links one.
+	StepRecordStaleRecord StepID = "record-stale-record"
+	// StepUnlinkStaleRecord (api, destructive): PATCH
+	// /admin/user-provisioning/v1/org/{orgId}/scimDirectoryId/{directoryId}/scimUserId/{scimUserId}/unlink,
+	// so that deleting the record does not deactivate the account it links.
+	// Only when it links one. Params as StepRecordStaleRecord.
+	StepUnlinkStaleRecord StepID = "unlink-stale-record"
+	// StepDeleteStaleRecord (api, destructive): DELETE
+	// /scim/directory/{directoryId}/Users/{scimUserId}: the stale record
+	// goes, and with it the 409. Params as StepRecordStaleRecord.
+	StepDeleteStaleRecord StepID = "delete-stale-record"
+
+	// StepSetEmail (api, destructive): PUT /users/{accountId}/manage/email
+	// setting the user's account to the target, where no provisioning will
+	// (SAML JIT, or no directory). Params: accountId, email (before), name
+	// — the user's account; target.
+	StepSetEmail StepID = "set-email"
+	// StepIdpSamlAttribute (idp): change the attribute the IdP sends at SAML
+	// login (per IdP, domain.md setup 2) to the target, so that the next
+	// login does not put the old email back. No API shows the IdP's SAML
+	// settings: done by the operator's word. Params: accountId, email, name
+	// — the user's account; target; idp; samlAttribute.
+	StepIdpSamlAttribute StepID = "idp-saml-attribute"
+	// StepVerifyEmail (check): the user's account has the target (where no
+	// SCIM user links it). Params: accountId, email (before), name; target.
+	StepVerifyEmail StepID = "verify-email"
+	// StepIdpReassignUser (idp): remove the user from the Atlassian app in
+	// the IdP and assign them again (simulated IdP: Delete, then Provision),
+	// so that the IdP deletes the unlinked SCIM user and creates it anew:
+	// it links the account, which holds the target by then, and pushes its
+	// groups. Params: accountId, email, name — the user's account; target;
+	// directoryId, scimUserId, externalId — the unlinked record; idp.
+	StepIdpReassignUser StepID = "idp-reassign-user"
 )
 
 // Pseudo-methods of the Calls that are not HTTP calls of this tool: what the

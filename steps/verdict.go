@@ -10,6 +10,7 @@ const (
 	VerdictAccountUnmanaged      Verdict = "account-unmanaged"
 	VerdictDuplicateAccount      Verdict = "duplicate-account"
 	VerdictEmailTaken            Verdict = "email-taken"
+	VerdictScimRecordConflict    Verdict = "scim-record-conflict"
 	VerdictIdpOwned              Verdict = "idp-owned"
 	VerdictNoBlocker             Verdict = "no-blocker"
 )
@@ -44,4 +45,18 @@ const (
 	// FindingTargetDomainLookalike: the target's domain is unlisted and a
 	// couple of keystrokes from a verified one: most likely a typo.
 	FindingTargetDomainLookalike FindingCode = "target-domain-lookalike"
+	// FindingHolderClaimable: the holder is unmanaged on a domain verified
+	// here ("Available to claim"): claimed first, then this org can change it.
+	FindingHolderClaimable FindingCode = "holder-claimable"
+	// FindingHolderPendingDeletion: the holder is deleted, within the 14-day
+	// grace period: its email stays taken until the deletion is cancelled,
+	// the account parked, and deleted again.
+	FindingHolderPendingDeletion FindingCode = "holder-pending-deletion"
+	// FindingSamlJitRevert: SAML JIT, and the user logs in by SAML: an email
+	// set by an admin alone is undone at the next login.
+	FindingSamlJitRevert FindingCode = "saml-jit-revert"
+	// FindingScimUnlinked: the IdP pushed a change Atlassian could not take
+	// (an unverified domain) and unlinked the account, dropping its synced
+	// groups.
+	FindingScimUnlinked FindingCode = "scim-unlinked"
 )

@@ -37,6 +37,10 @@ type OrgFacts struct {
 	// Incomplete is what could not be read: directories without a key,
 	// records in them.
 	Incomplete []Unread `json:"incomplete"`
+	// TargetRecords are the SCIM records that carry the target (by email, or
+	// as userName), read when no account holds it.
+	TargetRecords   []ScimRecord `json:"targetRecords,omitempty"`
+	TargetRecordsEv []int        `json:"targetRecordsEvidence,omitempty"`
 	// Hints are the facts no API shows (SAML, each directory's IdP, social logins).
 	Hints steps.Hints `json:"hints"`
 
@@ -125,6 +129,7 @@ func Classify(f *OrgFacts) (verdict steps.Verdict, findings []Finding) {
 		{steps.VerdictAccountUnmanaged, f.accountUnmanaged()},
 		{steps.VerdictDuplicateAccount, f.duplicateFinding(dup)},
 		{steps.VerdictEmailTaken, f.emailTaken(dup)},
+		{steps.VerdictScimRecordConflict, f.scimRecordConflict()},
 		{steps.VerdictIdpOwned, f.idpOwned()},
 	}
 	var rest []Finding
@@ -151,6 +156,7 @@ func Classify(f *OrgFacts) (verdict steps.Verdict, findings []Finding) {
 	}
 	findings = append(findings, rest...)
 	findings = append(findings, f.targetDomainFindings()...)
+	findings = append(findings, f.situationFindings()...)
 
 	if address.Same(u.Email, f.Target) {
 		findings = append(findings, Finding{
@@ -374,11 +380,23 @@ func (f *OrgFacts) holderFindings() []Finding {
 	add := func(code steps.FindingCode, detail string, ev ...[]int) {
 		out = append(out, Finding{Code: code, AccountID: h.AccountID, Detail: detail, Evidence: evs(ev...)})
 	}
-	if why := f.holderNotManaged(); why != "" {
+	if f.domainState(address.Domain(h.Email)) == domainOtherOrg {
 		add(steps.FindingHolderOtherOrg,
-			fmt.Sprintf("%s, which holds %s, is not managed by this org (%s), so only the org that manages it can rename or release the address.",
-				who(h), f.Target, why),
-			f.HolderLookupEv, h.PrivilegesEv)
+			fmt.Sprintf("%s, which holds %s, is on %s, which another org has verified, so only that org can rename or release the address.",
+				who(h), f.Target, address.Domain(h.Email)),
+			f.HolderLookupEv, f.DomainsEv, h.PrivilegesEv)
+	}
+	if f.holderClaimable() {
+		add(steps.FindingHolderClaimable,
+			fmt.Sprintf("%s is unmanaged while its domain %s is verified here (\"Available to claim\"): this org claims it first, then can change its email.",
+				who(h), address.Domain(h.Email)),
+			f.HolderLookupEv, f.DomainsEv)
+	}
+	if f.holderPendingDeletion() {
+		add(steps.FindingHolderPendingDeletion,
+			fmt.Sprintf("%s is deleted and within the 14-day grace period (status for_deletion): its email stays taken unless the deletion is cancelled, the account parked on a placeholder, and deleted again.",
+				who(h)),
+			f.HolderLookupEv)
 	}
 	if f.HolderLocked() {
 		add(steps.FindingHolderProvisioned,
@@ -425,9 +443,11 @@ func (f *OrgFacts) holderNotManaged() string {
 	return strings.Join(why, "; ")
 }
 
-// HolderInOtherOrg reports whether the holder is visible but not this org's
-// to change.
-func (f *OrgFacts) HolderInOtherOrg() bool { return f.Holder != nil && f.holderNotManaged() != "" }
+// HolderInOtherOrg reports whether the holder is visible but beyond this
+// org's reach: not managed here, and not claimable either.
+func (f *OrgFacts) HolderInOtherOrg() bool {
+	return f.Holder != nil && f.holderNotManaged() != "" && !f.holderClaimable()
+}
 
 // holderOtherPerson: the holder is an active account linked to a SCIM user
 // and not the user's duplicate: a different, current person (contract §2,

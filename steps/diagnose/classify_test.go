@@ -179,11 +179,13 @@ func TestClassifyVerdicts(t *testing.T) {
 		{
 			name: "verdict order: domain first, the later conditions as findings",
 			facts: func() *OrgFacts {
-				return baseFacts(yuki(unmanagedAcct), jane("yuki@partner.io", unmanagedAcct), "yuki@partner.io")
+				f := baseFacts(yuki(unmanagedAcct), jane("yuki@partner.io", unmanagedAcct), "yuki@partner.io")
+				f.Domains = append(f.Domains, client.Domain{Name: "partner.io", ClaimStatus: "superseded"})
+				return f
 			},
 			verdict: steps.VerdictTargetDomainUnclaimed,
 			findings: []steps.FindingCode{steps.VerdictTargetDomainUnclaimed.Code(), steps.VerdictAccountUnmanaged.Code(), steps.VerdictEmailTaken.Code(),
-				steps.FindingHolderOtherOrg, steps.FindingScimRecordMissing},
+				steps.FindingTargetDomainOtherOrg, steps.FindingHolderOtherOrg, steps.FindingScimRecordMissing},
 		},
 		{
 			name: "duplicate: same externalId in two directories",
@@ -205,7 +207,7 @@ func TestClassifyVerdicts(t *testing.T) {
 				return baseFacts(u, h, "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictDuplicateAccount,
-			findings: []steps.FindingCode{steps.VerdictDuplicateAccount.Code(), steps.FindingHolderProvisioned},
+			findings: []steps.FindingCode{steps.VerdictDuplicateAccount.Code(), steps.FindingScimUnlinked, steps.FindingHolderProvisioned},
 		},
 		{
 			name: "duplicate: unlinked user, holder's SCIM user has the user's name (case and spacing aside)",
@@ -246,12 +248,12 @@ func TestClassifyVerdicts(t *testing.T) {
 			findings: []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderProductAccess},
 		},
 		{
-			name: "email taken by a holder in another org",
+			name: "email taken by an unmanaged holder on a verified domain: claimable, not another org's",
 			facts: func() *OrgFacts {
 				return baseFacts(yuki(entraYuki), jane("yuki.t@acme.com", unmanagedAcct, forbiddenAcct, deactivated), "yuki.t@acme.com")
 			},
 			verdict:  steps.VerdictEmailTaken,
-			findings: []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderOtherOrg, steps.FindingHolderInactive},
+			findings: []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderClaimable, steps.FindingHolderInactive},
 		},
 		{
 			name:     "idp-owned: email.set refused by Google Workspace",

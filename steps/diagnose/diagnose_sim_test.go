@@ -246,10 +246,11 @@ func TestSimHolderInAnotherOrg(t *testing.T) {
 		t.Errorf("another org's domain is not seen as superseded: %+v", d.Facts.Domains)
 	}
 
-	// On a verified domain, an account this org does not manage.
+	// On a verified domain, an account this org does not manage: "Available
+	// to claim", not another org's.
 	d = o.diagnose(t, Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
-	expectCase(t, d, steps.VerdictEmailTaken, []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderOtherOrg, steps.FindingHolderInactive},
-		[]steps.StepID{steps.StepHandoffHolderOtherOrg})
+	expectCase(t, d, steps.VerdictEmailTaken, []steps.FindingCode{steps.VerdictEmailTaken.Code(), steps.FindingHolderClaimable, steps.FindingHolderInactive},
+		[]steps.StepID{steps.StepCheckHolder, steps.StepClaimHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser})
 }
 
 func TestSimOtherVerdicts(t *testing.T) {

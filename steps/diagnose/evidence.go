@@ -79,6 +79,11 @@ func (g *gatherer) gather(ctx context.Context, f *OrgFacts, byEmail bool) error 
 		if err := g.scim(ctx, f.Holder, false); err != nil {
 			return err
 		}
+	} else if !address.Same(f.User.Email, f.Target) {
+		if err := g.targetRecords(ctx, f); err != nil {
+			return err
+		}
+		f.noteUnread(f.TargetRecords)
 	}
 	for _, a := range []*AccountFacts{f.User, f.Holder} {
 		if a == nil {
@@ -277,6 +282,60 @@ func (g *gatherer) scim(ctx context.Context, a *AccountFacts, ownEmail bool) err
 	return nil
 }
 
+// targetRecords reads the SCIM records that carry the target while no
+// account holds it (contract §2, scim-record-conflict and scim-unlinked):
+// those whose primary email it is, and in each directory this tool has a
+// key for, the one whose userName it is.
+func (g *gatherer) targetRecords(ctx context.Context, f *OrgFacts) error {
+	call := fmt.Sprintf("POST /admin/user-provisioning/v1/org/{orgId}/get-scim-links-for-email {email:%s}", f.Target)
+	links, err := g.c.ScimLinksForEmail(ctx, f.Target)
+	if err != nil {
+		return readError(call, err)
+	}
+	ev := g.note(call, linksSaid("No SCIM record has the primary email "+f.Target+".", "SCIM records with the primary email "+f.Target+":", "", links))
+	f.TargetRecordsEv = ev
+	f.TargetRecords = []ScimRecord{}
+	for _, l := range links {
+		rec := ScimRecord{DirectoryID: l.DirectoryID, ScimUserID: l.ScimUserID, LinkedAccountID: linkAccount(l), Ev: ev}
+		if err := g.readScimUser(ctx, &rec); err != nil {
+			return err
+		}
+		f.TargetRecords = append(f.TargetRecords, rec)
+	}
+	for _, dir := range f.ScimDirectories {
+		if err := g.recordByUserName(ctx, f, dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordByUserName adds to f.TargetRecords the SCIM user of dir whose
+// userName is the target, if any.
+func (g *gatherer) recordByUserName(ctx context.Context, f *OrgFacts, dir string) error {
+	call := fmt.Sprintf("GET /scim/directory/%s/Users?filter=userName eq %q", dir, f.Target)
+	s, err := g.c.SCIM(dir)
+	if err != nil {
+		return readError(call, err)
+	}
+	u, err := s.FindUserByUserName(ctx, f.Target)
+	if err != nil {
+		return readError(call, err)
+	}
+	if u == nil {
+		f.TargetRecordsEv = evs(f.TargetRecordsEv, g.note(call, "No SCIM user of directory "+dir+" has the userName "+f.Target+"."))
+		return nil
+	}
+	ev := g.note(call, scimUserSaid(*u))
+	f.TargetRecordsEv = evs(f.TargetRecordsEv, ev)
+	if i := findRecord(f.TargetRecords, dir, u.ID); i >= 0 {
+		f.TargetRecords[i].Ev = evs(f.TargetRecords[i].Ev, ev)
+		return nil
+	}
+	f.TargetRecords = append(f.TargetRecords, ScimRecord{DirectoryID: dir, ScimUserID: u.ID, LinkedAccountID: u.AccountID(), User: u, Ev: ev})
+	return nil
+}
+
 func (g *gatherer) readScimUser(ctx context.Context, rec *ScimRecord) error {
 	call := fmt.Sprintf("GET /scim/directory/%s/Users/%s", rec.DirectoryID, rec.ScimUserID)
 	s, err := g.c.SCIM(rec.DirectoryID)
@@ -385,6 +444,9 @@ func accountSummary(u client.User) string {
 	var traits []string
 	if u.AccountStatus != "" {
 		traits = append(traits, wording.Status(u.AccountStatus))
+	}
+	if u.Status == "for_deletion" {
+		traits = append(traits, "pending deletion (status for_deletion)")
 	}
 	if u.ClaimStatus != "" {
 		traits = append(traits, u.ClaimStatus)

@@ -39,6 +39,10 @@ func (p planner) handoffTargetDomain() steps.PlanStep {
 			"or an org admin adds %s under Settings > Domains and verifies it (if another org has verified it, that org must release it first); then diagnose again. Nothing is changed here.",
 			label(f.User), p.idpName(), dom)
 	}
+	if r := f.unlinkedOwnRecord(); r != nil {
+		detail += fmt.Sprintf(" The IdP already pushed %s and Atlassian unlinked the account (SCIM user %s, directory %s), dropping its synced groups: once the IdP's address is back to %s, "+
+			"run syncdoctor again with --target %s to relink the account and restore its groups.", f.Target, r.ScimUserID, r.DirectoryID, f.User.Email, f.User.Email)
+	}
 	return steps.PlanStep{ID: steps.StepHandoffTargetDomain, Kind: steps.KindHandoff, Title: title, Detail: detail, Params: params}
 }
 

@@ -18,11 +18,21 @@ import (
 // plan.
 func PlanFor(d *Diagnosis) []steps.PlanStep {
 	f := &d.Facts
-	if d.Verdict == steps.VerdictNotFound || f.User == nil || address.Same(f.User.Email, f.Target) {
+	if d.Verdict == steps.VerdictNotFound || f.User == nil {
 		return []steps.PlanStep{}
 	}
 	p := planner{d: d, f: f, rec: f.PersonRecord()}
-	plan := p.withWarnings(p.verdictPlan())
+	var plan []steps.PlanStep
+	switch {
+	case !address.Same(f.User.Email, f.Target):
+		plan = p.withWarnings(p.verdictPlan())
+	case f.unlinkedOwnRecord() != nil:
+		// The IdP's address was reverted after Atlassian unlinked the
+		// account: relinking it is what is left to do.
+		plan = p.relinkPlan()
+	default:
+		return []steps.PlanStep{}
+	}
 	if len(f.Incomplete) > 0 && changes(plan) {
 		return []steps.PlanStep{p.handoffMissingKeys()}
 	}
@@ -47,6 +57,8 @@ func (p planner) verdictPlan() []steps.PlanStep {
 		return p.unmanagedPlan()
 	case steps.VerdictIdpOwned:
 		return []steps.PlanStep{p.googlePrimaryEmail(), p.verifyUser()}
+	case steps.VerdictScimRecordConflict:
+		return p.staleRecordPlan()
 	}
 	return p.provisionPlan()
 }
@@ -65,10 +77,21 @@ func (p planner) emailTakenPlan() []steps.PlanStep {
 		return append(plan, p.provisionPlan()...)
 	}
 	plan := []steps.PlanStep{p.checkHolder()}
+	if f.holderClaimable() {
+		plan = append(plan, p.claimHolder())
+	}
+	pending := f.holderPendingDeletion()
+	if pending {
+		plan = append(plan, p.cancelHolderDeletion())
+	}
 	if f.HolderLocked() {
 		plan = append(plan, p.recordHolderMemberships(), p.unlinkHolder())
 	}
-	return append(append(plan, p.parkHolder()), p.provisionPlan()...)
+	plan = append(plan, p.parkHolder())
+	if pending {
+		plan = append(plan, p.deleteHolder())
+	}
+	return append(plan, p.provisionPlan()...)
 }
 
 // unmanagedPlan makes the user's account this org's, then provisions it; an
@@ -87,8 +110,17 @@ func (p planner) unmanagedPlan() []steps.PlanStep {
 
 // provisionPlan pushes the target from the IdP and verifies it. An account
 // that no SCIM user links first takes the target itself: provisioning
-// would otherwise make a second account at the target.
+// would otherwise make a second account at the target. Where nothing
+// provisions (SAML JIT, or no directory) the email is set here, and the
+// SAML attribute changed so that the next login keeps it; an account
+// Atlassian unlinked after an earlier push is relinked.
 func (p planner) provisionPlan() []steps.PlanStep {
+	switch {
+	case p.f.noProvisioning():
+		return p.setEmailPlan()
+	case p.f.unlinkedOwnRecord() != nil:
+		return p.relinkPlan()
+	}
 	var plan []steps.PlanStep
 	if !p.f.userLinked() {
 		plan = append(plan, p.setEmailFirst())
@@ -212,7 +244,14 @@ func (p planner) provisionUser() steps.PlanStep {
 	params := p.withRecord(account(u), !dup)
 	params.Target = p.f.Target
 	params.OtherDirectoryIDs = strings.Join(p.otherDirectories(), ",")
+	params.Reactivate = p.f.deactivatedByIdP()
+	title := fmt.Sprintf("Run provisioning for %s in %s", label(u), p.idpName())
 	detail := fmt.Sprintf("In %s, run provisioning on demand for %s, so that it pushes %s to the account.", p.idpName(), label(u), p.f.Target)
+	if params.Reactivate {
+		title = fmt.Sprintf("Reactivate %s in %s and run provisioning", label(u), p.idpName())
+		detail = fmt.Sprintf("The IdP deactivated %s, and while its SCIM link stands only the IdP can reactivate it (never Atlassian's lifecycle API). In %s, assign the user to the Atlassian app again (or re-enable their sign-in) and run provisioning on demand, so that it reactivates the account and pushes %s.",
+			who(u), p.idpName(), p.f.Target)
+	}
 	if p.rec == nil {
 		detail += " No SCIM record of the user was found here: check that the user is assigned to the Atlassian app in the IdP."
 	} else if p.rec.User != nil && p.rec.User.ExternalID != "" {
@@ -223,7 +262,7 @@ func (p planner) provisionUser() steps.PlanStep {
 	}
 	return steps.PlanStep{
 		ID: steps.StepProvisionUser, Kind: steps.KindIdP,
-		Title:  fmt.Sprintf("Run provisioning for %s in %s", label(u), p.idpName()),
+		Title:  title,
 		Detail: detail,
 		Params: params,
 	}
@@ -245,16 +284,23 @@ func (p planner) verifyUser() steps.PlanStep {
 	u := p.f.User
 	params := account(u)
 	params.Target = p.f.Target
+	params.Reactivate = p.f.deactivatedByIdP()
 	if p.rec != nil {
 		params.DirectoryID = p.rec.DirectoryID
 		if p.rec.User != nil {
 			params.ExternalID = p.rec.User.ExternalID
 		}
 	}
+	title := fmt.Sprintf("Verify that %s has %s and is linked", label(u), p.f.Target)
+	detail := fmt.Sprintf("Read the account back: its email must be %s and a SCIM user must link it again; provisioning may take a moment.", p.f.Target)
+	if params.Reactivate {
+		title = fmt.Sprintf("Verify that %s is active, has %s and is linked", label(u), p.f.Target)
+		detail = fmt.Sprintf("Read the account back: it must be active, its email %s, and a SCIM user must link it; provisioning may take a moment.", p.f.Target)
+	}
 	return steps.PlanStep{
 		ID: steps.StepVerifyUser, Kind: steps.KindCheck,
-		Title:  fmt.Sprintf("Verify that %s has %s and is linked", label(u), p.f.Target),
-		Detail: fmt.Sprintf("Read the account back: its email must be %s and a SCIM user must link it again; provisioning may take a moment.", p.f.Target),
+		Title:  title,
+		Detail: detail,
 		Params: params,
 	}
 }

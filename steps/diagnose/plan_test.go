@@ -74,11 +74,11 @@ func TestPlanShapes(t *testing.T) {
 			[]steps.StepID{steps.StepCheckHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser},
 		},
 		{
-			"email taken, holder in another org",
+			"email taken, holder unmanaged on a verified domain: claimed before it is parked",
 			func() *OrgFacts {
 				return baseFacts(yuki(yukiEntra), jane("yuki.t@acme.com", unmanagedAcct, products("confluence")), "yuki.t@acme.com")
 			},
-			[]steps.StepID{steps.StepHandoffHolderOtherOrg},
+			[]steps.StepID{steps.StepCheckHolder, steps.StepClaimHolder, steps.StepParkHolder, steps.StepProvisionUser, steps.StepVerifyUser},
 		},
 		{
 			"duplicate, old account unlinked",
@@ -189,35 +189,51 @@ func TestPlanShapes(t *testing.T) {
 				t.Fatal("plan is nil, want []")
 			}
 			for _, s := range d.Plan {
-				if s.Title == "" || strings.HasSuffix(s.Title, ".") || strings.Contains(s.Title, "\n") {
-					t.Errorf("%s: title %q is not a short imperative line", s.ID, s.Title)
-				}
-				if len(s.Params.Map()) == 0 {
-					t.Errorf("%s: no params", s.ID)
-				}
-				wantDestructive := map[steps.StepID]bool{steps.StepUnlinkHolder: true, steps.StepParkHolder: true, steps.StepUnlinkDuplicate: true,
-					steps.StepParkDuplicate: true, steps.StepUnlinkOld: true, steps.StepSetOldEmail: true, steps.StepSetEmailFirst: true}[s.ID]
-				if s.Destructive != wantDestructive {
-					t.Errorf("%s: destructive = %v, want %v", s.ID, s.Destructive, wantDestructive)
-				}
-				wantKind := map[steps.StepID]steps.Kind{
-					steps.StepUnlinkHolder: steps.KindAPI, steps.StepParkHolder: steps.KindAPI, steps.StepUnlinkDuplicate: steps.KindAPI, steps.StepParkDuplicate: steps.KindAPI,
-					steps.StepUnlinkOld: steps.KindAPI, steps.StepSetOldEmail: steps.KindAPI, steps.StepRestoreMemberships: steps.KindAPI,
-					steps.StepProvisionUser: steps.KindIdP, steps.StepIdpRemoveGroups: steps.KindIdP, steps.StepIdpAddGroups: steps.KindIdP,
-					steps.StepGooglePrimaryEmail: steps.KindIdP, steps.StepAlignSamlAttribute: steps.KindIdP,
-					steps.StepSocialLoginNotice: steps.KindIdP, steps.StepProvisionHolder: steps.KindIdP, steps.StepSetEmailFirst: steps.KindAPI,
-					steps.StepClaimDomain: steps.KindConsole, steps.StepClaimAccount: steps.KindConsole,
-					steps.StepHandoffHolderOtherOrg: steps.KindHandoff, steps.StepHandoffSharedAddress: steps.KindHandoff, steps.StepHandoffTargetDomain: steps.KindHandoff,
-					steps.StepHandoffAccountOtherOrg: steps.KindHandoff, steps.StepHandoffMissingKeys: steps.KindHandoff,
-				}[s.ID]
-				if wantKind == "" {
-					wantKind = steps.KindCheck
-				}
-				if s.Kind != wantKind {
-					t.Errorf("%s: kind = %s, want %s", s.ID, s.Kind, wantKind)
-				}
+				checkStepShape(t, s)
 			}
 		})
+	}
+}
+
+// wantDestructive and wantKind are each step's destructiveness and kind.
+var (
+	wantDestructive = map[steps.StepID]bool{steps.StepUnlinkHolder: true, steps.StepParkHolder: true, steps.StepUnlinkDuplicate: true,
+		steps.StepParkDuplicate: true, steps.StepUnlinkOld: true, steps.StepSetOldEmail: true, steps.StepSetEmailFirst: true,
+		steps.StepDeleteHolder: true, steps.StepUnlinkStaleRecord: true, steps.StepDeleteStaleRecord: true, steps.StepSetEmail: true}
+	wantKind = map[steps.StepID]steps.Kind{
+		steps.StepUnlinkHolder: steps.KindAPI, steps.StepParkHolder: steps.KindAPI, steps.StepUnlinkDuplicate: steps.KindAPI, steps.StepParkDuplicate: steps.KindAPI,
+		steps.StepUnlinkOld: steps.KindAPI, steps.StepSetOldEmail: steps.KindAPI, steps.StepRestoreMemberships: steps.KindAPI,
+		steps.StepProvisionUser: steps.KindIdP, steps.StepIdpRemoveGroups: steps.KindIdP, steps.StepIdpAddGroups: steps.KindIdP,
+		steps.StepGooglePrimaryEmail: steps.KindIdP, steps.StepAlignSamlAttribute: steps.KindIdP,
+		steps.StepSocialLoginNotice: steps.KindIdP, steps.StepProvisionHolder: steps.KindIdP, steps.StepSetEmailFirst: steps.KindAPI,
+		steps.StepClaimDomain: steps.KindConsole, steps.StepClaimAccount: steps.KindConsole, steps.StepClaimHolder: steps.KindConsole,
+		steps.StepHandoffHolderOtherOrg: steps.KindHandoff, steps.StepHandoffSharedAddress: steps.KindHandoff, steps.StepHandoffTargetDomain: steps.KindHandoff,
+		steps.StepHandoffAccountOtherOrg: steps.KindHandoff, steps.StepHandoffMissingKeys: steps.KindHandoff,
+		steps.StepCancelHolderDeletion: steps.KindAPI, steps.StepDeleteHolder: steps.KindAPI, steps.StepUnlinkStaleRecord: steps.KindAPI,
+		steps.StepDeleteStaleRecord: steps.KindAPI, steps.StepSetEmail: steps.KindAPI,
+		steps.StepIdpSamlAttribute: steps.KindIdP, steps.StepIdpReassignUser: steps.KindIdP,
+	}
+)
+
+// checkStepShape: a short imperative title, params, and the kind and
+// destructiveness of its id.
+func checkStepShape(t *testing.T, s steps.PlanStep) {
+	t.Helper()
+	if s.Title == "" || strings.HasSuffix(s.Title, ".") || strings.Contains(s.Title, "\n") {
+		t.Errorf("%s: title %q is not a short imperative line", s.ID, s.Title)
+	}
+	if len(s.Params.Map()) == 0 {
+		t.Errorf("%s: no params", s.ID)
+	}
+	if s.Destructive != wantDestructive[s.ID] {
+		t.Errorf("%s: destructive = %v, want %v", s.ID, s.Destructive, wantDestructive[s.ID])
+	}
+	kind := wantKind[s.ID]
+	if kind == "" {
+		kind = steps.KindCheck
+	}
+	if s.Kind != kind {
+		t.Errorf("%s: kind = %s, want %s", s.ID, s.Kind, kind)
 	}
 }
 

@@ -70,7 +70,7 @@ func (actProvisionUser) Check(ctx context.Context, env *run.Env, s steps.PlanSte
 	if err != nil {
 		return run.Precondition{}, err
 	}
-	if address.Same(u.Email, target) && linkIn(links, dir) && len(links) > 0 {
+	if address.Same(u.Email, target) && linkIn(links, dir) && len(links) > 0 && (!s.Params.Reactivate || isActive(u)) {
 		return alreadyDone("%s already has %s and is linked (%s)", stepName(s), target, describeLinks(links)), nil
 	}
 	if pre, err := targetProvisionable(ctx, env, u, target); err != nil || pre.State == run.Blocked {
@@ -140,14 +140,34 @@ func (actProvisionUser) Execute(ctx context.Context, env *run.Env, s steps.PlanS
 
 func (actProvisionUser) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
 	return settle(ctx, env, func(ctx context.Context) error {
-		return hasTargetAndLink(ctx, env, s.Params.AccountID, s.Params.Target, s.Params.DirectoryID, "")
+		if err := hasTargetAndLink(ctx, env, s.Params.AccountID, s.Params.Target, s.Params.DirectoryID, ""); err != nil {
+			return err
+		}
+		return reactivated(ctx, env, s)
 	})
+}
+
+// reactivated is nil unless the step must see the account active again
+// (reactivate) and it is not.
+func reactivated(ctx context.Context, env *run.Env, s steps.PlanStep) error {
+	if !s.Params.Reactivate {
+		return nil
+	}
+	u, err := mustReadAccount(ctx, env, s.Params.AccountID)
+	if err != nil {
+		return err
+	}
+	if !isActive(u) {
+		return fmt.Errorf("%s is still %s: the IdP has not reactivated it", userSummary(u), u.AccountStatus)
+	}
+	return nil
 }
 
 // actSetEmailFirst is set-email-first: an account no SCIM user links takes
 // the target before provisioning, so that provisioning links it instead of
-// making a second account.
-type actSetEmailFirst struct{}
+// making a second account. With direct it is set-email: the org has no
+// provisioning, and this is the change itself.
+type actSetEmailFirst struct{ direct bool }
 
 func (actSetEmailFirst) Calls(s steps.PlanStep) []steps.Call {
 	return []steps.Call{
@@ -156,7 +176,7 @@ func (actSetEmailFirst) Calls(s steps.PlanStep) []steps.Call {
 	}
 }
 
-func (actSetEmailFirst) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.Precondition, error) {
+func (a actSetEmailFirst) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.Precondition, error) {
 	if why := missingParams(s, steps.ParamAccountID, steps.ParamTarget); why != "" {
 		return blocked("%s", why), nil
 	}
@@ -184,6 +204,9 @@ func (actSetEmailFirst) Check(ctx context.Context, env *run.Env, s steps.PlanSte
 	}
 	if !allowed {
 		return blocked("the email of %s cannot be set: %s", stepName(s), refusalSentence(reason)), nil
+	}
+	if a.direct {
+		return ready("%s (%s) is to get %s", stepName(s), u.Email, target), nil
 	}
 	return ready("no SCIM user links %s: it takes %s before provisioning, so that provisioning links it", stepName(s), target), nil
 }

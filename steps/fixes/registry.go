@@ -44,6 +44,16 @@ func Registry() run.Registry {
 		steps.StepGooglePrimaryEmail:      actGooglePrimaryEmail{},
 		steps.StepSocialLoginNotice:       actSocialLoginNotice{},
 		steps.StepAlignSamlAttribute:      actAlignSaml{},
+		steps.StepClaimHolder:             actClaimAccount{},
+		steps.StepCancelHolderDeletion:    actCancelDeletion{},
+		steps.StepDeleteHolder:            actDeleteAgain{},
+		steps.StepRecordStaleRecord:       actRecordStale{},
+		steps.StepUnlinkStaleRecord:       actUnlinkStale{},
+		steps.StepDeleteStaleRecord:       actDeleteStale{},
+		steps.StepSetEmail:                actSetEmailFirst{direct: true},
+		steps.StepIdpSamlAttribute:        actIdpSamlAttribute{},
+		steps.StepVerifyEmail:             actVerifyEmail{},
+		steps.StepIdpReassignUser:         actIdpReassign{},
 	}
 }
 

@@ -44,7 +44,10 @@ func (actVerifyUser) Execute(ctx context.Context, env *run.Env, s steps.PlanStep
 
 func (actVerifyUser) Verify(ctx context.Context, env *run.Env, s steps.PlanStep) error {
 	return settle(ctx, env, func(ctx context.Context) error {
-		return hasTargetAndLink(ctx, env, s.Params.AccountID, s.Params.Target, s.Params.DirectoryID, s.Params.ExternalID)
+		if err := hasTargetAndLink(ctx, env, s.Params.AccountID, s.Params.Target, s.Params.DirectoryID, s.Params.ExternalID); err != nil {
+			return err
+		}
+		return reactivated(ctx, env, s)
 	})
 }
 
