@@ -15,6 +15,12 @@ const (
 	VerdictNoBlocker             Verdict = "no-blocker"
 )
 
+// Verdicts are the verdicts in the order they are tested.
+func Verdicts() []Verdict {
+	return []Verdict{VerdictNotFound, VerdictTargetDomainUnclaimed, VerdictAccountUnmanaged, VerdictDuplicateAccount,
+		VerdictEmailTaken, VerdictScimRecordConflict, VerdictIdpOwned, VerdictNoBlocker}
+}
+
 // Code is the finding a verdict lists first: the verdict's own code.
 func (v Verdict) Code() FindingCode { return FindingCode(v) }
 

@@ -41,13 +41,10 @@ func Explain(d *Diagnosis) Explanation {
 	case steps.VerdictIdpOwned:
 		return Explanation{fmt.Sprintf("Google Workspace owns %s's email.", userWord(d)),
 			"The account comes from the Google Workspace integration: its email changes only in Google, and the change reaches Atlassian with the next sync."}
+	case steps.VerdictScimRecordConflict:
+		return explainStaleRecord(d)
 	case steps.VerdictNoBlocker:
-		if f.User != nil && address.Same(f.User.Email, d.Target) {
-			return Explanation{fmt.Sprintf("%s already has %s.", userWord(d), d.Target),
-				"There is nothing to change in Atlassian: the change went through already."}
-		}
-		return Explanation{"Nothing in Atlassian blocks the change.",
-			"Run provisioning for the user again from the IdP: the update can go through."}
+		return explainNoBlocker(d)
 	}
 	return Explanation{Headline: string(d.Verdict)}
 }
@@ -61,6 +58,10 @@ func explainTargetDomain(d *Diagnosis) Explanation {
 		return Explanation{head, fmt.Sprintf("Another org has verified %s: this org can neither verify it nor give its addresses. "+
 			"The IdP's admin gives the user another address; only the other org can release the domain. Nothing is changed here.", dom)}
 	case domainUnverified:
+		if f.unlinkedOwnRecord() != nil {
+			return Explanation{head, fmt.Sprintf("The IdP already pushed %s: Atlassian could not take it, unlinked the account and dropped its synced groups (research S5). "+
+				"Once an admin verifies %s, the account takes the address, the IdP makes its SCIM user anew, which links it again, and its groups come back.", d.Target, dom)}
+		}
 		return Explanation{head, fmt.Sprintf("%s is listed for this org but not verified: once an admin verifies it, provisioning can give the user the address. "+
 			"Changing an account to an unverified domain would unlink it and drop its synced groups.", dom)}
 	}
@@ -91,12 +92,58 @@ func explainTaken(d *Diagnosis) Explanation {
 	case f.HolderInOtherOrg():
 		return Explanation{head, fmt.Sprintf("Situation 1 of %s, but the address belongs to %s, which this org does not manage: "+
 			"only the org that manages it can rename or release it. Nothing is changed here.", kbArticle, holderWord(d))}
+	case f.holderClaimable():
+		return Explanation{head, fmt.Sprintf("Situation 1 of %s: the address belongs to %s, which is unmanaged on a domain this org has verified (\"Available to claim\"). "+
+			"No API claims an account: it is claimed in admin.atlassian.com first, then moved to a placeholder address, and provisioning runs again.", kbArticle, holderWord(d))}
+	case f.holderPendingDeletion():
+		return Explanation{head, fmt.Sprintf("The address belongs to %s, which is deleted and in its 14-day grace period: its email stays taken until then. "+
+			"Its deletion is cancelled, it moves to a placeholder address and is deleted again; then provisioning runs again.", holderWord(d))}
 	case f.holderOtherPerson():
 		return Explanation{head, fmt.Sprintf("The address belongs to %s, a different, current person provisioned by the IdP, whose account is never changed. "+
 			"The IdP is asked again for that person first: if it already gives them another address, the address is free; if not, the IdP gives two people one address, and its admin must decide.", holderWord(d))}
 	}
 	return Explanation{head, fmt.Sprintf("Situation 1 of %s: the address belongs to %s, so the IdP's update fails with 409 uniqueness. "+
 		"That account gets a placeholder address, then provisioning runs again.", kbArticle, holderWord(d))}
+}
+
+func explainStaleRecord(d *Diagnosis) Explanation {
+	r := d.Facts.conflictingRecord()
+	head := fmt.Sprintf("No account holds %s, but a stale SCIM record does.", d.Target)
+	if r == nil {
+		return Explanation{Headline: head}
+	}
+	then := "It is written whole to the journal, deleted (this cannot be undone), and provisioning runs again."
+	if r.LinkedAccountID != "" {
+		then = fmt.Sprintf("It is written whole to the journal, unlinked from account %s (so that the account is not deactivated), deleted (this cannot be undone), and provisioning runs again.", r.LinkedAccountID)
+	}
+	return Explanation{head, fmt.Sprintf("SCIM user %s of directory %s carries the address, so the directory answers the IdP's update with the same 409 uniqueness "+
+		"(a user deleted in the IdP without going through the app, a rehire, a guest made a member). %s", r.ScimUserID, r.DirectoryID, then)}
+}
+
+func explainNoBlocker(d *Diagnosis) Explanation {
+	f := &d.Facts
+	switch {
+	case f.User != nil && address.Same(f.User.Email, d.Target) && f.unlinkedOwnRecord() != nil:
+		return Explanation{fmt.Sprintf("%s already has %s, but Atlassian unlinked the account.", userWord(d), d.Target),
+			"Its SCIM user links no account, and the synced groups were dropped: the IdP makes the SCIM user anew, which links the account again, and the groups come back."}
+	case f.User != nil && address.Same(f.User.Email, d.Target):
+		return Explanation{fmt.Sprintf("%s already has %s.", userWord(d), d.Target),
+			"There is nothing to change in Atlassian: the change went through already."}
+	case f.noProvisioning():
+		why := "No directory provisions this org's users, so the email is set here through the API."
+		if f.samlJIT() {
+			why += " With SAML JIT, the next SAML login sets the email to what the IdP sends: the IdP's attribute changes too."
+		}
+		return Explanation{"Nothing in Atlassian blocks the change.", why}
+	case f.unlinkedOwnRecord() != nil:
+		return Explanation{"Nothing in Atlassian blocks the change, but Atlassian unlinked the account.",
+			"An earlier push left the user's SCIM user linked to no account: pushing again would only update that record. The IdP makes it anew, which links the account, and its groups come back."}
+	case f.deactivatedByIdP():
+		return Explanation{"Nothing in Atlassian blocks the change, but the IdP deactivated the account.",
+			"Only the IdP reactivates an account its SCIM user links: the user is reactivated there and provisioned again."}
+	}
+	return Explanation{"Nothing in Atlassian blocks the change.",
+		"Run provisioning for the user again from the IdP: the update can go through."}
 }
 
 func userWord(d *Diagnosis) string {
