@@ -212,6 +212,10 @@ const (
 	StepIdpReassignUser StepID = "idp-reassign-user"
 )
 
+// VerifiesTarget reports whether the step reads the user's account back
+// with the target: the check a run's "fixed" rests on.
+func (id StepID) VerifiesTarget() bool { return id == StepVerifyUser || id == StepVerifyEmail }
+
 // Pseudo-methods of the Calls that are not HTTP calls of this tool: what the
 // operator (or, on a simulated org, the simulated IdP or admin console) does.
 const (

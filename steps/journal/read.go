@@ -11,8 +11,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-
-	"github.com/syncdoctor/syncdoctor/steps"
 )
 
 // RunLog is one run as read back from the journal: its header, its records
@@ -63,14 +61,15 @@ func (e *CorruptError) Error() string {
 // failed, declined or blocked run is as safe as an interrupted one.
 func (r *RunLog) Unfinished() bool { return r.Status != StatusCompleted }
 
-// Fixed reports whether the run completed and its proof step (verify-user)
+// Fixed reports whether the run completed and its proof step (verify-user,
+// or verify-email where nothing provisions)
 // verified, through the API, that the account has the target.
 func (r *RunLog) Fixed() bool {
 	if r.Status != StatusCompleted {
 		return false
 	}
 	for i := len(r.Header.Plan) - 1; i >= 0; i-- {
-		if r.Header.Plan[i].ID == steps.StepVerifyUser {
+		if r.Header.Plan[i].ID.VerifiesTarget() {
 			return r.Done(i) && r.Steps[i].Status == StepDone
 		}
 	}

@@ -265,7 +265,7 @@ func fixed(res *Result) bool {
 		return false
 	}
 	for i := len(res.Steps) - 1; i >= 0; i-- {
-		if st := res.Steps[i]; st.ID == steps.StepVerifyUser {
+		if st := res.Steps[i]; st.ID.VerifiesTarget() {
 			return st.Status == journal.StepDone
 		}
 	}
