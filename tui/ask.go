@@ -137,7 +137,7 @@ func (m Model) accessibleTitle(st steps.PlanStep, ask string) string {
 func (m Model) askLead(st steps.PlanStep) string {
 	switch m.askKindOf(st) {
 	case askTyped:
-		return "To confirm, type " + affectedEmail(st) + ", the address of the account this changes (case does not matter)."
+		return "To confirm, type " + affectedEmail(st) + ", " + affectedWhat(st) + " (case does not matter)."
 	case askWho:
 		if st.Kind == steps.KindConsole {
 			return "This step happens in admin.atlassian.com: the simulated console can do it, or you can, as on a live org."
@@ -151,6 +151,15 @@ func (m Model) askLead(st steps.PlanStep) string {
 		return "You do this step in admin.atlassian.com: the wizard then shows what to do, and waits for you."
 	}
 	return "Do this step now?"
+}
+
+// affectedWhat says whose address affectedEmail is: a SCIM record's, when
+// the step acts on a record rather than an account.
+func affectedWhat(st steps.PlanStep) string {
+	if st.ID == steps.StepUnlinkStaleRecord || st.ID == steps.StepDeleteStaleRecord {
+		return "the address the stale SCIM record carries"
+	}
+	return "the address of the account this changes"
 }
 
 // affectedEmail is the address a destructive step takes away or changes:
