@@ -186,8 +186,7 @@ func Classify(f *OrgFacts) (verdict steps.Verdict, findings []Finding) {
 	if f.scimRecordMissing() {
 		findings = append(findings, Finding{
 			Code: steps.FindingScimRecordMissing, AccountID: u.AccountID,
-			Detail: fmt.Sprintf("%s has no SCIM record in any directory (none is linked to the account or carries its email), so provisioning has nothing to update.",
-				who(u)),
+			Detail: scimRecordMissingDetail(f),
 			Evidence: evs(u.LinksEv),
 		})
 	}
@@ -493,15 +492,20 @@ func (f *OrgFacts) deactivatingRecord() *ScimRecord {
 	return nil
 }
 
-// scimRecordMissing: a managed account with no SCIM record at all, in an
-// org that provisions (SCIM directories configured, or seen in links). An
-// account the Google Workspace integration owns needs none.
+func scimRecordMissingDetail(f *OrgFacts) string {
+	if len(f.Directories) == 0 && len(f.ScimDirectories) == 0 && f.Directories != nil {
+		return fmt.Sprintf("%s has no SCIM record: this org provisions nobody (it has no identity-provider directory), so the email is changed here, not by provisioning.", who(f.User))
+	}
+	return fmt.Sprintf("%s has no SCIM record in any directory (none is linked to the account or carries its email), so provisioning has nothing to update.", who(f.User))
+}
+
+// scimRecordMissing: an account no SCIM user links and none carries the
+// email of (contract §2, literally: in an org that provisions nobody too,
+// where it says provisioning will not be the fix). An account the Google
+// Workspace integration owns needs none.
 func (f *OrgFacts) scimRecordMissing() bool {
 	u := f.User
-	if len(u.Links) > 0 || len(u.Scim) > 0 || u.Synced() || f.userGoogleOnly() {
-		return false
-	}
-	return len(f.ScimDirectories) > 0 || (f.Holder != nil && len(f.Holder.Links) > 0)
+	return len(u.Links) == 0 && len(u.Scim) == 0 && !u.Synced() && !f.userGoogleOnly()
 }
 
 // samlScimMismatch: SAML SSO on (or not known to be off) and the person's

@@ -303,14 +303,14 @@ func TestClassifyVerdicts(t *testing.T) {
 			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code(), steps.FindingScimRecordMissing},
 		},
 		{
-			name: "no SCIM record where the org has no directory: not missing",
+			name: "no SCIM record where the org has no directory: missing, literally (contract §2)",
 			facts: func() *OrgFacts {
 				f := baseFacts(yuki(), nil, "yuki.t@acme.com")
 				f.ScimDirectories = nil
 				return f
 			},
 			verdict:  steps.VerdictNoBlocker,
-			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code()},
+			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code(), steps.FindingScimRecordMissing},
 		},
 		{
 			name: "social logins of user and holder",

@@ -108,21 +108,21 @@ func TestSituations(t *testing.T) {
 				return samlJIT(baseFacts(yuki(), nil, "yuki.t@acme.com"), map[string]bool{"712020:yuki": true})
 			},
 			verdict:  steps.VerdictNoBlocker,
-			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code(), steps.FindingSamlJitRevert},
+			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code(), steps.FindingSamlJitRevert, steps.FindingScimRecordMissing},
 			plan:     []steps.StepID{steps.StepSetEmail, steps.StepIdpSamlAttribute, steps.StepVerifyEmail},
 		},
 		{
 			name:     "SAML JIT, the user never logged in by SAML: the email set here alone",
 			facts:    func() *OrgFacts { return samlJIT(baseFacts(yuki(), nil, "yuki.t@acme.com"), map[string]bool{}) },
 			verdict:  steps.VerdictNoBlocker,
-			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code()},
+			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code(), steps.FindingScimRecordMissing},
 			plan:     []steps.StepID{steps.StepSetEmail, steps.StepVerifyEmail},
 		},
 		{
 			name:     "SAML JIT, logins unknown (a live org): warned",
 			facts:    func() *OrgFacts { return samlJIT(baseFacts(yuki(), nil, "yuki.t@acme.com"), nil) },
 			verdict:  steps.VerdictNoBlocker,
-			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code(), steps.FindingSamlJitRevert},
+			findings: []steps.FindingCode{steps.VerdictNoBlocker.Code(), steps.FindingSamlJitRevert, steps.FindingScimRecordMissing},
 			plan:     []steps.StepID{steps.StepSetEmail, steps.StepIdpSamlAttribute, steps.StepVerifyEmail},
 		},
 		{
