@@ -123,6 +123,9 @@ func (c *Client) manageError(r *request, status int, p *errorProbe) error {
 			}
 		}
 		for _, ec := range ctx.ErrorCodes {
+			if ec.Code != "" {
+				e.Codes = append(e.Codes, text(ec.Code))
+			}
 			v := text(ec.Code)
 			if ec.Message != "" {
 				v += ": " + text(ec.Message)

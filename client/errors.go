@@ -128,7 +128,8 @@ func (e *OrgError) Error() string {
 
 // ManageError is a user-management API error, discriminated by key
 // (forbidden, forbidden.action, forbidden.unclaimedDomain,
-// fieldConstraintsViolated, accountNotFound, conflict.emailInUse, …).
+// fieldConstraintsViolated, accountNotFound, conflict.emailInUse,
+// conflict.lifecycleErrors, …).
 type ManageError struct {
 	Op         string
 	HTTPStatus int
@@ -136,8 +137,15 @@ type ManageError struct {
 	Reason     string   // context.reason.key of forbidden.action, e.g. externalDirectory.scim
 	Domain     string   // context.domain of forbidden.unclaimedDomain
 	Violations []string // "field: key" of fieldConstraintsViolated; "code: message" of conflict.lifecycleErrors
+	Codes      []string // context.errorCodes[].code of conflict.lifecycleErrors
 	Message    string   // context.message, when the body has one
 }
+
+// KeyLifecycleErrors is the user-management key of a 409: the account is not
+// eligible for a lifecycle action, or for a change in its current state
+// (deleted and not cancelled, deactivated by its IdP); ManageError.Codes says
+// why.
+const KeyLifecycleErrors = "conflict.lifecycleErrors"
 
 func (e *ManageError) Error() string {
 	var b strings.Builder

@@ -67,3 +67,52 @@ func (c *Client) SetEmail(ctx context.Context, accountID, email string) error {
 		map[string]string{"email": email}, false)
 	return c.call(ctx, r, nil)
 }
+
+// The lifecycle API (POST /users/{accountId}/manage/lifecycle/…): managed
+// accounts only. A refusal is a ManageError: 403 forbidden (not managed
+// here) or forbidden.action with its reason (a SCIM directory or Google
+// Workspace owns the account), 404 accountNotFound, and 409
+// conflict.lifecycleErrors when the account is not eligible (its Codes say
+// why, e.g. deleted and not cancelled, or deactivated by its IdP). Like
+// every change, none is retried once it may have reached Atlassian: an
+// answer lost on the way is an UncertainError, so re-read the account's
+// status (User.Status) before trying again.
+
+// DeleteAccount deletes a managed account: POST
+// /users/{accountId}/manage/lifecycle/delete, 200 {"message"}. The account
+// is deactivated at once, shows status for_deletion for a 14-day grace
+// period, keeps its email until it is deleted for good, and can be brought
+// back with CancelDeleteAccount until then.
+func (c *Client) DeleteAccount(ctx context.Context, accountID string) error {
+	r := c.manageRequest("delete account "+accountID, "POST", pathf("/users/%s/manage/lifecycle/delete", accountID), nil, false)
+	return c.call(ctx, r, nil)
+}
+
+// CancelDeleteAccount cancels the scheduled deletion of an account within
+// its grace period: POST /users/{accountId}/manage/lifecycle/cancel-delete,
+// 200 {"message"}. Its email can be set again afterwards.
+func (c *Client) CancelDeleteAccount(ctx context.Context, accountID string) error {
+	r := c.manageRequest("cancel deletion of account "+accountID, "POST", pathf("/users/%s/manage/lifecycle/cancel-delete", accountID), nil, false)
+	return c.call(ctx, r, nil)
+}
+
+// EnableAccount reactivates a deactivated account: POST
+// /users/{accountId}/manage/lifecycle/enable, 204. A deleted account needs
+// CancelDeleteAccount first; one its IdP deactivated through SCIM is
+// reactivated in the IdP (409 conflict.lifecycleErrors).
+func (c *Client) EnableAccount(ctx context.Context, accountID string) error {
+	r := c.manageRequest("enable account "+accountID, "POST", pathf("/users/%s/manage/lifecycle/enable", accountID), nil, false)
+	return c.call(ctx, r, nil)
+}
+
+// DisableAccount deactivates an account: POST
+// /users/{accountId}/manage/lifecycle/disable {"message"}, 204. The message
+// is what the user is shown; "" lets Atlassian use its default.
+func (c *Client) DisableAccount(ctx context.Context, accountID, message string) error {
+	body := map[string]string{}
+	if message != "" {
+		body["message"] = message
+	}
+	r := c.manageRequest("disable account "+accountID, "POST", pathf("/users/%s/manage/lifecycle/disable", accountID), body, false)
+	return c.call(ctx, r, nil)
+}

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"net/http"
 	"testing"
 )
@@ -112,5 +113,96 @@ func TestSetEmailLockedBySCIM(t *testing.T) {
 	}
 	if me := errAs[*ManageError](t, err); me.Reason != ReasonSCIM {
 		t.Errorf("Reason = %q", me.Reason)
+	}
+}
+
+func TestLifecycleCalls(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, path, body string
+		call             func(c *Client) error
+		answer           http.HandlerFunc
+	}{
+		{"delete", "/users/712020:abc/manage/lifecycle/delete", "",
+			func(c *Client) error { return c.DeleteAccount(t.Context(), "712020:abc") }, ok200(map[string]string{"message": "Success"})},
+		{"cancel-delete", "/users/712020:abc/manage/lifecycle/cancel-delete", "",
+			func(c *Client) error { return c.CancelDeleteAccount(t.Context(), "712020:abc") }, ok200(map[string]string{"message": "Success"})},
+		{"enable", "/users/712020:abc/manage/lifecycle/enable", "",
+			func(c *Client) error { return c.EnableAccount(t.Context(), "712020:abc") }, noContent},
+		{"disable with a message", "/users/712020:abc/manage/lifecycle/disable", `{"message":"On leave"}`,
+			func(c *Client) error { return c.DisableAccount(t.Context(), "712020:abc", "On leave") }, noContent},
+		{"disable", "/users/712020:abc/manage/lifecycle/disable", `{}`,
+			func(c *Client) error { return c.DisableAccount(t.Context(), "712020:abc", "") }, noContent},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t, tc.answer)
+			c, _ := newTestClient(t, srv.URL)
+			if err := tc.call(c); err != nil {
+				t.Fatal(err)
+			}
+			r := srv.only(t)
+			if r.Method != "POST" || r.Path != tc.path || r.Header.Get("Authorization") != "Bearer "+testOrgKey {
+				t.Errorf("request = %s %s", r.Method, r.Path)
+			}
+			if string(r.Body) != tc.body {
+				t.Errorf("body = %q, want %q", r.Body, tc.body)
+			}
+		})
+	}
+}
+
+// The 409 of an account not eligible for a change reads as a ManageError
+// with its key and codes, and is an answer (nothing changed), not a doubt.
+func TestLifecycleConflict(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 409, map[string]any{"key": "conflict.lifecycleErrors", "context": map[string]any{
+			"message": "Cancel the deletion first", "accountId": "712020:abc",
+			"errorCodes": []map[string]string{{"code": "ACCOUNT_PENDING_DELETION", "message": "pending deletion", "link": "https://x"}},
+		}})
+	})
+	c, rec := newTestClient(t, srv.URL)
+	for name, call := range map[string]func() error{
+		"enable":    func() error { return c.EnableAccount(t.Context(), "712020:abc") },
+		"set email": func() error { return c.SetEmail(t.Context(), "712020:abc", "a@acme.com") },
+	} {
+		err := call()
+		me := errAs[*ManageError](t, err)
+		if me.HTTPStatus != 409 || me.Key != KeyLifecycleErrors || len(me.Codes) != 1 || me.Codes[0] != "ACCOUNT_PENDING_DELETION" ||
+			me.Message != "Cancel the deletion first" || !IsConflict(err) || IsUnreachable(err) {
+			t.Errorf("%s: %+v (%v)", name, me, err)
+		}
+		if _, ok := errors.AsType[*UncertainError](err); ok {
+			t.Errorf("%s: a refusal reported as uncertain", name)
+		}
+	}
+	if want := "enable account 712020:abc: 409 conflict.lifecycleErrors (ACCOUNT_PENDING_DELETION: pending deletion): Cancel the deletion first"; c.EnableAccount(t.Context(), "712020:abc").Error() != want {
+		t.Errorf("message, want %q", want)
+	}
+	if srv.count() != 3 || len(rec.recorded()) != 0 {
+		t.Errorf("%d requests, waits %v: a refused change must not be repeated", srv.count(), rec.recorded())
+	}
+}
+
+func TestLifecycleLockedByDirectory(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 403, map[string]any{"key": "forbidden.action", "context": map[string]any{"allowed": false, "reason": map[string]any{"key": "externalDirectory.scim"}}})
+	})
+	c, _ := newTestClient(t, srv.URL)
+	err := c.DeleteAccount(t.Context(), "712020:abc")
+	if me := errAs[*ManageError](t, err); me.HTTPStatus != 403 || me.Key != "forbidden.action" || me.Reason != ReasonSCIM {
+		t.Errorf("got %+v", me)
+	}
+	if want := "delete account 712020:abc: 403 forbidden.action (externalDirectory.scim)"; err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+}
+
+func TestUserPendingDeletion(t *testing.T) {
+	t.Parallel()
+	if !(User{Status: UserStatusForDeletion}).PendingDeletion() || (User{Status: UserStatusDeactivated}).PendingDeletion() {
+		t.Error("PendingDeletion")
 	}
 }

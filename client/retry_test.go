@@ -217,6 +217,10 @@ func TestClientErrorsNotRetried(t *testing.T) {
 func mutations(c *Client, s *SCIM) map[string]func(ctx context.Context) error {
 	return map[string]func(ctx context.Context) error{
 		"SetEmail":                 func(ctx context.Context) error { return c.SetEmail(ctx, "a1", "x@acme.com") },
+		"DeleteAccount":            func(ctx context.Context) error { return c.DeleteAccount(ctx, "a1") },
+		"CancelDeleteAccount":      func(ctx context.Context) error { return c.CancelDeleteAccount(ctx, "a1") },
+		"EnableAccount":            func(ctx context.Context) error { return c.EnableAccount(ctx, "a1") },
+		"DisableAccount":           func(ctx context.Context) error { return c.DisableAccount(ctx, "a1", "") },
 		"AddGroupMember":           func(ctx context.Context) error { return c.AddGroupMember(ctx, "d1", "g1", "a1") },
 		"RemoveGroupMember":        func(ctx context.Context) error { return c.RemoveGroupMember(ctx, "d1", "g1", "a1") },
 		"DeleteProvisioningRecord": func(ctx context.Context) error { return c.DeleteProvisioningRecord(ctx, "a1") },

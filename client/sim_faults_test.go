@@ -372,6 +372,36 @@ func mutations() []mutation {
 			},
 		},
 		{
+			name: "DeleteAccount", method: "POST", path: "/users/" + idLee + "/manage/lifecycle/delete",
+			call:    func(t *testing.T, env *simEnv) error { return env.c.DeleteAccount(ctx(t), idLee) },
+			applied: func(env *simEnv) bool { return env.account(idLee).Status == fixtures.UserStatusForDeletion },
+			cause: func(t *testing.T, err error) {
+				if me := asErr[*client.ManageError](t, err); me.HTTPStatus != 500 {
+					t.Errorf("cause %+v, want the 500", me)
+				}
+			},
+		},
+		{
+			name: "EnableAccount", method: "POST", path: "/users/" + idOld + "/manage/lifecycle/enable",
+			call:    func(t *testing.T, env *simEnv) error { return env.c.EnableAccount(ctx(t), idOld) },
+			applied: func(env *simEnv) bool { return env.account(idOld).AccountStatus == fixtures.StatusActive },
+			cause: func(t *testing.T, err error) {
+				if me := asErr[*client.ManageError](t, err); me.HTTPStatus != 500 {
+					t.Errorf("cause %+v, want the 500", me)
+				}
+			},
+		},
+		{
+			name: "DisableAccount", method: "POST", path: "/users/" + idKenjiW + "/manage/lifecycle/disable",
+			call:    func(t *testing.T, env *simEnv) error { return env.c.DisableAccount(ctx(t), idKenjiW, "") },
+			applied: func(env *simEnv) bool { return env.account(idKenjiW).AccountStatus == fixtures.StatusInactive },
+			cause: func(t *testing.T, err error) {
+				if me := asErr[*client.ManageError](t, err); me.HTTPStatus != 500 {
+					t.Errorf("cause %+v, want the 500", me)
+				}
+			},
+		},
+		{
 			name: "PatchUser", method: "PATCH", path: "/Users/su-yuki",
 			call: func(t *testing.T, env *simEnv) error {
 				_, err := env.scim(dirEntra).PatchUser(ctx(t), "su-yuki", patchEmails("yuki.tanaka@newco.com"))

@@ -828,6 +828,95 @@ func TestSimSetEmail(t *testing.T) {
 	}
 }
 
+// The lifecycle calls against the simulator: a deleted account keeps its
+// email and refuses a new one until the deletion is cancelled; an account
+// its IdP deactivated is reactivated only there.
+func TestSimLifecycle(t *testing.T) {
+	env := newSimEnv(t, envOpts{})
+	if err := env.c.DeleteAccount(ctx(t), idLee); err != nil {
+		t.Fatal(err)
+	}
+	users, err := env.c.UsersByEmail(ctx(t), "lee@acme.com")
+	if err != nil || len(users) != 1 || !users[0].PendingDeletion() || users[0].AccountStatus != "inactive" {
+		t.Fatalf("the deleted account at its email: %+v, %v", users, err)
+	}
+	u, err := env.c.GetUser(ctx(t), idLee)
+	if err != nil || u.Status != client.UserStatusForDeletion {
+		t.Errorf("details of the deleted account: %+v, %v", u, err)
+	}
+	if err := env.c.SetEmail(ctx(t), idKenjiW, "lee@acme.com"); !client.IsConflict(err) {
+		t.Errorf("taking the deleted account's address: %v, want 409", err)
+	}
+	for name, call := range map[string]func() error{
+		"set email": func() error { return env.c.SetEmail(ctx(t), idLee, "lee_FREE@acme.com") },
+		"enable":    func() error { return env.c.EnableAccount(ctx(t), idLee) },
+	} {
+		err := call()
+		if me := asErr[*client.ManageError](t, err); me.HTTPStatus != 409 || me.Key != client.KeyLifecycleErrors || len(me.Codes) != 1 {
+			t.Errorf("%s on the deleted account: %+v", name, me)
+		}
+	}
+	// Cancel, park, delete again: the address is free.
+	if err := env.c.CancelDeleteAccount(ctx(t), idLee); err != nil {
+		t.Fatal(err)
+	}
+	if a := env.account(idLee); a.Status != fixtures.UserStatusDeactivated {
+		t.Errorf("after cancel-delete: %+v", a)
+	}
+	if err := env.c.SetEmail(ctx(t), idLee, "lee_FREE@acme.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.c.DeleteAccount(ctx(t), idLee); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.c.SetEmail(ctx(t), idKenjiW, "lee@acme.com"); err != nil {
+		t.Errorf("the parked address is still taken: %v", err)
+	}
+	if n := env.rec.count("POST", "/manage/lifecycle/delete"); n != 2 {
+		t.Errorf("%d deletes sent for 2 calls", n)
+	}
+
+	// Enable and disable an account nobody links.
+	if err := env.c.DisableAccount(ctx(t), idKenjiW, "On leave"); err != nil {
+		t.Fatal(err)
+	}
+	if a := env.account(idKenjiW); a.AccountStatus != fixtures.StatusInactive {
+		t.Errorf("after disable: %+v", a)
+	}
+	if err := env.c.EnableAccount(ctx(t), idKenjiW); err != nil {
+		t.Fatal(err)
+	}
+	if a := env.account(idKenjiW); a.AccountStatus != fixtures.StatusActive || a.Status != fixtures.UserStatusActive {
+		t.Errorf("after enable: %+v", a)
+	}
+
+	// The IdP deactivates Kenji; only the IdP brings him back.
+	off := false
+	if _, err := env.scim(dirEntra).PatchUser(ctx(t), "su-kenji", client.PatchOperation{Op: "replace", Path: "active", Value: off}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := env.c.Privileges(ctx(t), idKenji, client.PrivilegeLifecycleEnablement, client.PrivilegeLifecycleDelete)
+	enablement, del := p[client.PrivilegeLifecycleEnablement], p[client.PrivilegeLifecycleDelete]
+	if err != nil || enablement.Refusal() != client.ReasonSCIM || del.Refusal() != client.ReasonSCIM {
+		t.Errorf("privileges of the IdP-deactivated account: %+v, %v", p, err)
+	}
+	err = env.c.EnableAccount(ctx(t), idKenji)
+	if me := asErr[*client.ManageError](t, err); me.HTTPStatus != 409 || me.Key != client.KeyLifecycleErrors {
+		t.Errorf("enable of the IdP-deactivated account: %v", err)
+	}
+	err = env.c.DeleteAccount(ctx(t), idYuki)
+	if me := asErr[*client.ManageError](t, err); me.HTTPStatus != 403 || me.Reason != client.ReasonSCIM {
+		t.Errorf("delete of a provisioned account: %v", err)
+	}
+	if err := env.c.CancelDeleteAccount(ctx(t), idNobody); !client.IsNotFound(err) {
+		t.Errorf("unknown account: %v", err)
+	}
+	err = env.c.EnableAccount(ctx(t), idPat)
+	if me := asErr[*client.ManageError](t, err); me.HTTPStatus != 403 || me.Key != "forbidden" {
+		t.Errorf("unmanaged account: %v", err)
+	}
+}
+
 // --- Provisioning admin API -----------------------------------------------
 
 func TestSimScimLinks(t *testing.T) {
@@ -1225,6 +1314,44 @@ func TestSimScimDeleteUser(t *testing.T) {
 	}
 	if err := s.DeleteUser(ctx(t), "su-yuki"); !client.IsNotFound(err) {
 		t.Errorf("second delete: %v", err)
+	}
+}
+
+// A stale record, linked to no account, still holds its address in its
+// directory: an update onto it gets the 409 uniqueness naming it, and
+// DELETE removes the record, and nothing else, which frees the address.
+func TestSimScimStaleRecord(t *testing.T) {
+	env := newSimEnv(t, envOpts{})
+	s := env.scim(dirEntra)
+	if err := env.c.UnlinkScimUser(ctx(t), dirEntra, "su-kenji"); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.c.SetEmail(ctx(t), idKenji, "kenji.new@acme.com"); err != nil {
+		t.Fatal(err)
+	}
+	if users, err := env.c.UsersByEmail(ctx(t), "kenji.watanabe@acme.com"); err != nil || len(users) != 0 {
+		t.Fatalf("an account still holds the address: %+v, %v", users, err)
+	}
+	_, err := s.PatchUser(ctx(t), "su-yuki", patchEmails("kenji.watanabe@acme.com"))
+	if se := asErr[*client.ScimError](t, err); se.HTTPStatus != 409 || se.ScimType != "uniqueness" || se.ConflictEmail() != "kenji.watanabe@acme.com" {
+		t.Fatalf("update onto the stale record's address: %v", err)
+	}
+	stale, err := s.FindUserByUserName(ctx(t), "kenji.watanabe@acme.com")
+	if err != nil || stale == nil || stale.AccountID() != "" {
+		t.Fatalf("the stale record: %+v, %v", stale, err)
+	}
+	accounts := env.sim.Snapshot().Accounts
+	if err := s.DeleteUser(ctx(t), stale.ID); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(accounts, env.sim.Snapshot().Accounts) {
+		t.Error("deleting a record linked to no account changed an account")
+	}
+	if _, err := s.PatchUser(ctx(t), "su-yuki", patchEmails("kenji.watanabe@acme.com")); err != nil {
+		t.Errorf("the update once the record is gone: %v", err)
+	}
+	if a := env.account(idYuki); a.Email != "kenji.watanabe@acme.com" {
+		t.Errorf("Yuki's account: %+v", a)
 	}
 }
 

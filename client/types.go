@@ -19,11 +19,26 @@ type User struct {
 	Nickname         string          `json:"nickname,omitempty"`
 	ManagementSource *string         `json:"managementSource,omitempty"` // "synced" when a SCIM user links it
 	MembershipStatus string          `json:"membershipStatus,omitempty"`
-	Status           string          `json:"status,omitempty"`
+	Status           string          `json:"status,omitempty"` // active | suspended | not_invited | deactivated | for_deletion
 	AddedToOrg       string          `json:"addedToOrg,omitempty"`
 	Groups           []UserGroup     `json:"groups,omitempty"`
 	ProductAccess    []ProductAccess `json:"productAccess,omitempty"`
 }
+
+// Org-level statuses of User.Status (v2 Status): a composite of the account
+// status and the membership status.
+const (
+	UserStatusActive      = "active"
+	UserStatusSuspended   = "suspended"
+	UserStatusNotInvited  = "not_invited"
+	UserStatusDeactivated = "deactivated"
+	UserStatusForDeletion = "for_deletion" // deleted, within the 14-day grace period: its email stays taken
+)
+
+// PendingDeletion reports whether the account is deleted and within its
+// grace period (status for_deletion): it appears deactivated and still holds
+// its email.
+func (u User) PendingDeletion() bool { return u.Status == UserStatusForDeletion }
 
 // Synced reports whether provisioning links (and so locks) the account.
 func (u User) Synced() bool { return u.ManagementSource != nil && *u.ManagementSource == "synced" }
@@ -107,9 +122,11 @@ type GroupSearch struct {
 
 // Privilege names of GET /users/{id}/manage.
 const (
-	PrivilegeEmailSet     = "email.set"
-	PrivilegeProfileRead  = "profile.read"
-	PrivilegeProfileWrite = "profile.write"
+	PrivilegeEmailSet            = "email.set"
+	PrivilegeProfileRead         = "profile.read"
+	PrivilegeProfileWrite        = "profile.write"
+	PrivilegeLifecycleEnablement = "lifecycle.enablement" // EnableAccount, DisableAccount
+	PrivilegeLifecycleDelete     = "lifecycle.delete"     // DeleteAccount, CancelDeleteAccount
 )
 
 // Restriction reasons (Manageability.RestrictionReason) that matter here.
