@@ -111,7 +111,7 @@ func (g *gatherer) directories(ctx context.Context, f *OrgFacts) error {
 		f.Incomplete = append(f.Incomplete, Unread{Reason: "the org's directories could not be listed"})
 		return nil
 	}
-	f.Directories = dirs
+	f.Directories = append([]client.Directory{}, dirs...) // listed: empty, not unknown
 	var names, unkeyed []string
 	for _, d := range dirs {
 		names = append(names, d.ID)

@@ -83,7 +83,16 @@ func (actCheckHolder) Check(ctx context.Context, env *run.Env, s steps.PlanStep)
 		return holderGone(ctx, env, s, target, h)
 	}
 	if !h.Managed() {
-		return blocked("this org no longer manages %s, which holds %s: diagnose again", userSummary(h), target), nil
+		// Unmanaged on a verified domain is "Available to claim": the plan
+		// claims it (claim-holder) before anything else changes it.
+		st, _, err := domainStatus(ctx, env, address.Domain(h.Email))
+		if err != nil {
+			return run.Precondition{}, err
+		}
+		if st != "verified" {
+			return blocked("this org does not manage %s, which holds %s, and cannot claim it (%s is not verified here): diagnose again", userSummary(h), target, address.Domain(h.Email)), nil
+		}
+		return ready("%s; it is unmanaged, available to claim", holderWarnings(h, target)), nil
 	}
 	return ready("%s", holderWarnings(h, target)), nil
 }

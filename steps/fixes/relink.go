@@ -82,15 +82,23 @@ func (actIdpReassign) Execute(ctx context.Context, env *run.Env, s steps.PlanSte
 		return &run.OperatorActionError{Instructions: "The IdP user of " + stepName(s) + " is not known here. " + reassignInstructions(s)}
 	}
 	before := map[string]any{"accountId": u.AccountID, "email": u.Email, "scimLinks": links, "scimUserId": s.Params.ScimUserID, "directoryId": s.Params.DirectoryID}
-	call := idpCall(fmt.Sprintf("%s: unassign and assign again %s (externalId %s)", idpLabel(s), stepName(s), ext))
-	return runIdp(ctx, env, s, idpLabel(s), call, before, func(ctx context.Context) (run.IdpReport, error) {
-		gone, err := env.IdP.Delete(ctx, ext)
-		if err != nil || (gone.Status >= 300 && gone.Status != http.StatusNotFound) {
-			return gone, err
+	// Two changes in the IdP, each journaled: the unassignment deletes the
+	// SCIM user (a resumed run finds it gone: 404, nothing to delete), the
+	// assignment makes it anew.
+	unassign := idpCall(fmt.Sprintf("%s: unassign %s (externalId %s): the IdP deletes its SCIM user", idpLabel(s), stepName(s), ext))
+	err = runIdp(ctx, env, s, idpLabel(s), unassign, before, func(ctx context.Context) (run.IdpReport, error) {
+		rep, err := env.IdP.Delete(ctx, ext)
+		if rep.Status == http.StatusNotFound {
+			rep.Status = http.StatusNoContent // gone already: what unassigning wants
 		}
-		back, err := env.IdP.Provision(ctx, ext)
-		back.Log = append(append([]string{}, gone.Log...), back.Log...)
-		return back, err
+		return rep, err
+	})
+	if err != nil {
+		return err
+	}
+	assign := idpCall(fmt.Sprintf("%s: assign %s again (externalId %s) and provision them", idpLabel(s), stepName(s), ext))
+	return runIdp(ctx, env, s, idpLabel(s), assign, before, func(ctx context.Context) (run.IdpReport, error) {
+		return env.IdP.Provision(ctx, ext)
 	})
 }
 

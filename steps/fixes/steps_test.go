@@ -107,7 +107,9 @@ func TestActionsCoverEveryStepID(t *testing.T) {
 		steps.StepUnlinkOld, steps.StepSetOldEmail, steps.StepIdpAddGroups, steps.StepRestoreMemberships, steps.StepClaimDomain, steps.StepClaimAccount,
 		steps.StepGooglePrimaryEmail, steps.StepSocialLoginNotice, steps.StepAlignSamlAttribute,
 		steps.StepProvisionHolder, steps.StepHandoffSharedAddress, steps.StepSetEmailFirst, steps.StepHandoffTargetDomain,
-		steps.StepHandoffAccountOtherOrg, steps.StepHandoffMissingKeys}
+		steps.StepHandoffAccountOtherOrg, steps.StepHandoffMissingKeys,
+		steps.StepClaimHolder, steps.StepCancelHolderDeletion, steps.StepDeleteHolder, steps.StepRecordStaleRecord, steps.StepUnlinkStaleRecord,
+		steps.StepDeleteStaleRecord, steps.StepSetEmail, steps.StepIdpSamlAttribute, steps.StepVerifyEmail, steps.StepIdpReassignUser}
 	if len(reg) != len(ids) {
 		t.Errorf("%d actions for %d step ids", len(reg), len(ids))
 	}
