@@ -34,7 +34,12 @@ type demo struct {
 // out, so that IdP steps wait for the operator as against a live org.
 func startDemo(t testing.TB, live bool) *demo {
 	t.Helper()
-	snap := fixtures.Demo()
+	return startOrg(t, fixtures.Demo(), live)
+}
+
+// startOrg serves snap as a simulated org, as startDemo does the demo.
+func startOrg(t testing.TB, snap *fixtures.Snapshot, live bool) *demo {
+	t.Helper()
 	sim, err := fixtures.NewSimulator(snap, fixtures.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +53,7 @@ func startDemo(t testing.TB, live bool) *demo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org := &run.Org{Client: c, Hints: simorg.Hints(snap), Mode: "demo", Name: "Acme Corp", Close: func() {}}
+	org := &run.Org{Client: c, Hints: simorg.Hints(snap), Mode: "demo", Name: snap.Org.Name, Close: func() {}}
 	if !live {
 		org.IdP, org.Console = simorg.IdP(sim), simorg.Console(sim)
 	}

@@ -107,14 +107,14 @@ type planStepJSON struct {
 }
 
 func TestLiveRunMakesOnlyListedCalls(t *testing.T) {
-	demo := fixtures.Demo()
 	for _, sc := range fixtures.Scenarios() {
 		if sc.Fix != "fixed" {
 			continue
 		}
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
-			base := startSimulate(t)
+			demo := sc.Org()
+			base := startSimulate(t, snapshotArgs(sc)...)
 			proxy, log := loggingProxy(t, base)
 			env := map[string]string{
 				"ATLASSIAN_API_URL": proxy, "ATLASSIAN_ORG_ID": demo.Org.ID, "ATLASSIAN_ORG_API_KEY": fixtures.DefaultOrgKey,
@@ -199,6 +199,12 @@ func playOperator(t *testing.T, base, resultJSON, userExt string) {
 			if ext := cmp.Or(externalIDIn(c.Path), userExt); ext != "" {
 				endpoint := "/_idp/provision"
 				switch {
+				case strings.Contains(c.Path, ": unassign "):
+					// Unassigned, the IdP deletes the SCIM user; assigned
+					// again, it provisions the user anew.
+					if code, body := send(t, http.MethodPost, base+"/_idp/delete", fixtures.DefaultOrgKey, `{"externalId":"`+ext+`"}`); code >= 300 {
+						t.Fatalf("/_idp/delete %s: %d %s", ext, code, body)
+					}
 				case strings.Contains(c.Path, ": remove "):
 					endpoint = "/_idp/groups/remove"
 				case strings.Contains(c.Path, ": add "):

@@ -12,6 +12,15 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 )
 
+// snapshotArgs is --snapshot with the scenario's org, from this package's
+// directory, when it is not the demo org.
+func snapshotArgs(sc fixtures.Scenario) []string {
+	if sc.Snapshot == "" {
+		return nil
+	}
+	return []string{"--snapshot", filepath.Join("..", "..", sc.Snapshot)}
+}
+
 // Issue 3's acceptance, through the real command line on the demo org:
 // diagnose, fix --dry-run and fix --yes work on every scenario.
 func TestEveryDemoScenarioThroughTheCLI(t *testing.T) {
@@ -19,9 +28,9 @@ func TestEveryDemoScenarioThroughTheCLI(t *testing.T) {
 	for _, sc := range fixtures.Scenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
-			args := []string{"--user", sc.User, "--target", sc.Target}
+			args := append(snapshotArgs(sc), "--user", sc.User, "--target", sc.Target)
 			if sc.IdpError != "" {
-				args = []string{"--user", sc.User, "--idp-error", sc.IdpError}
+				args = append(snapshotArgs(sc), "--user", sc.User, "--idp-error", sc.IdpError)
 			}
 			code, out, stderr := runCLI(t, nil, append([]string{"diagnose", "--json"}, args...)...)
 			if code != exitOK {

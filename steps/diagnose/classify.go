@@ -149,9 +149,8 @@ func Classify(f *OrgFacts) (verdict steps.Verdict, findings []Finding) {
 		findings = append(findings, Finding{
 			Code:      steps.VerdictNoBlocker.Code(),
 			AccountID: u.AccountID,
-			Detail: fmt.Sprintf("Nothing in Atlassian stops %s from getting %s: run provisioning for them again from the IdP.",
-				who(u), f.Target),
-			Evidence: evs(f.UserLookupEv, f.DomainsEv, f.HolderLookupEv, u.PrivilegesEv),
+			Detail:    fmt.Sprintf("Nothing in Atlassian stops %s from getting %s: %s.", who(u), f.Target, f.noBlockerRemedy()),
+			Evidence:  evs(f.UserLookupEv, f.DomainsEv, f.HolderLookupEv, u.PrivilegesEv),
 		})
 	}
 	findings = append(findings, rest...)
@@ -186,7 +185,7 @@ func Classify(f *OrgFacts) (verdict steps.Verdict, findings []Finding) {
 	if f.scimRecordMissing() {
 		findings = append(findings, Finding{
 			Code: steps.FindingScimRecordMissing, AccountID: u.AccountID,
-			Detail: scimRecordMissingDetail(f),
+			Detail:   scimRecordMissingDetail(f),
 			Evidence: evs(u.LinksEv),
 		})
 	}
@@ -497,6 +496,17 @@ func scimRecordMissingDetail(f *OrgFacts) string {
 		return fmt.Sprintf("%s has no SCIM record: this org provisions nobody (it has no identity-provider directory), so the email is changed here, not by provisioning.", who(f.User))
 	}
 	return fmt.Sprintf("%s has no SCIM record in any directory (none is linked to the account or carries its email), so provisioning has nothing to update.", who(f.User))
+}
+
+// noBlockerRemedy says how the change is made when nothing blocks it.
+func (f *OrgFacts) noBlockerRemedy() string {
+	switch {
+	case f.noProvisioning():
+		return "no directory provisions this org's users, so the email is set here through the API"
+	case f.unlinkedOwnRecord() != nil:
+		return "but its SCIM user links no account, so the IdP must make it anew to link it again"
+	}
+	return "run provisioning for them again from the IdP"
 }
 
 // scimRecordMissing: an account no SCIM user links and none carries the

@@ -122,11 +122,16 @@ func explainStaleRecord(d *Diagnosis) Explanation {
 
 func explainNoBlocker(d *Diagnosis) Explanation {
 	f := &d.Facts
+	plain := Explanation{"Nothing in Atlassian blocks the change.",
+		"Run provisioning for the user again from the IdP: the update can go through."}
+	if f.User == nil {
+		return plain
+	}
 	switch {
-	case f.User != nil && address.Same(f.User.Email, d.Target) && f.unlinkedOwnRecord() != nil:
+	case address.Same(f.User.Email, d.Target) && f.unlinkedOwnRecord() != nil:
 		return Explanation{fmt.Sprintf("%s already has %s, but Atlassian unlinked the account.", userWord(d), d.Target),
 			"Its SCIM user links no account, and the synced groups were dropped: the IdP makes the SCIM user anew, which links the account again, and the groups come back."}
-	case f.User != nil && address.Same(f.User.Email, d.Target):
+	case address.Same(f.User.Email, d.Target):
 		return Explanation{fmt.Sprintf("%s already has %s.", userWord(d), d.Target),
 			"There is nothing to change in Atlassian: the change went through already."}
 	case f.noProvisioning():
@@ -142,8 +147,7 @@ func explainNoBlocker(d *Diagnosis) Explanation {
 		return Explanation{"Nothing in Atlassian blocks the change, but the IdP deactivated the account.",
 			"Only the IdP reactivates an account its SCIM user links: the user is reactivated there and provisioned again."}
 	}
-	return Explanation{"Nothing in Atlassian blocks the change.",
-		"Run provisioning for the user again from the IdP: the update can go through."}
+	return plain
 }
 
 func userWord(d *Diagnosis) string {
