@@ -156,8 +156,11 @@ func (m Model) askLead(st steps.PlanStep) string {
 // affectedWhat says whose address affectedEmail is: a SCIM record's, when
 // the step acts on a record rather than an account.
 func affectedWhat(st steps.PlanStep) string {
-	if st.ID == steps.StepUnlinkStaleRecord || st.ID == steps.StepDeleteStaleRecord {
+	switch st.ID {
+	case steps.StepUnlinkStaleRecord, steps.StepDeleteStaleRecord:
 		return "the address the stale SCIM record carries"
+	case steps.StepDeleteHolder:
+		return "the address the account held before it moved to its placeholder"
 	}
 	return "the address of the account this changes"
 }
