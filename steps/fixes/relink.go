@@ -160,15 +160,9 @@ func (actVerifyEmail) Calls(s steps.PlanStep) []steps.Call {
 	return []steps.Call{accountReadCall(s.Params.AccountID, "the account's email")}
 }
 
+// Check is verify-user's: the account is still there to read back.
 func (actVerifyEmail) Check(ctx context.Context, env *run.Env, s steps.PlanStep) (run.Precondition, error) {
-	if why := missingParams(s, steps.ParamAccountID, steps.ParamTarget); why != "" {
-		return blocked("%s", why), nil
-	}
-	u, pre, err := currentAccount(ctx, env, s)
-	if u == nil {
-		return pre, err
-	}
-	return ready("reading %s back", stepName(s)), nil
+	return actVerifyUser{}.Check(ctx, env, s)
 }
 
 func (actVerifyEmail) Execute(ctx context.Context, env *run.Env, s steps.PlanStep) error { return nil }

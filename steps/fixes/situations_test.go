@@ -11,6 +11,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 	"github.com/syncdoctor/syncdoctor/steps/internal/address"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/run"
 )
 
 // The situations beyond the two articles (contract §2), each diagnosed and
@@ -148,12 +149,7 @@ func TestFixSituations(t *testing.T) {
 				t.Errorf("no %s finding in %v", tc.finding, d.Findings)
 			}
 			before := o.state()
-			x := o.executor(t, false)
-			res, err := x.Start(context.Background(), fxHeader(d))
-			r := journalRun(t, x)
-			if err != nil || res.Status != journal.StatusCompleted || !res.Fixed {
-				t.Fatalf("run %s (fixed %v) %v: %s\n%s", res.Status, res.Fixed, err, res.Reason, r.Timeline(nil))
-			}
+			x, r := runToFixed(t, o, d)
 			checkFixed(t, o, x, d, before)
 			checkEndState(t, before, o.state(), d, r)
 			tc.after(t, o, before, r)
@@ -201,13 +197,8 @@ func TestFixSamlJIT(t *testing.T) {
 		t.Errorf("no saml-jit-revert in %v", d.Findings)
 	}
 	before := o.state()
-	x := o.executor(t, false)
-	res, err := x.Start(context.Background(), fxHeader(d))
-	r := journalRun(t, x)
-	if err != nil || res.Status != journal.StatusCompleted || !res.Fixed {
-		t.Fatalf("run %s (fixed %v) %v: %s\n%s", res.Status, res.Fixed, err, res.Reason, r.Timeline(nil))
-	}
-	if got := res.Steps[1].Outcome; got != "operator" {
+	_, r := runToFixed(t, o, d)
+	if got := r.Steps[1].Status; got != journal.StepOperator {
 		t.Errorf("the SAML attribute step ended %q, want it on the operator's word", got)
 	}
 	if u := fxAccount(o.state(), "712020:yuki"); u == nil || u.Email != "yuki.t@acme.com" {
@@ -217,12 +208,11 @@ func TestFixSamlJIT(t *testing.T) {
 
 	// Against a live org the SAML step waits for the operator, with the
 	// attribute to change named.
-	o = fxStartJSON(t, strings.Replace(`{"org": {"id": "org-sim", "name": "Acme"}, "setup": {"samlSso": "enforced"},
+	o = fxStartJSON(t, `{"org": {"id": "org-sim", "name": "Acme"}, "setup": {"samlSso": "enforced"},
   "domains": [{"name": "acme.com", "status": "verified"}],
-  "accounts": [{"accountId": "712020:yuki", "name": "Yuki Tanaka", "email": "yuki.tanaka@acme.com", "samlLoggedIn": true}]}`, "\n", " ", -1))
+  "accounts": [{"accountId": "712020:yuki", "name": "Yuki Tanaka", "email": "yuki.tanaka@acme.com", "samlLoggedIn": true}]}`)
 	d = o.fxDiagnose(t, diagnose.Request{User: "yuki.tanaka@acme.com", Target: "yuki.t@acme.com"})
-	x = o.executor(t, true)
-	res, err = x.Start(context.Background(), fxHeader(d))
+	res, err := o.executor(t, true).Start(context.Background(), fxHeader(d))
 	if err != nil || res.Status != journal.StatusWaitingOperator || !strings.Contains(res.Reason, "NameID") {
 		t.Fatalf("live run %s: %s (%v)", res.Status, res.Reason, err)
 	}
@@ -242,14 +232,22 @@ func TestFixRelinkAfterRevert(t *testing.T) {
 		t.Fatalf("verdict %s plan %v findings %v", d.Verdict, steps.IDs(d.Plan), d.Findings)
 	}
 	before := o.state()
+	_, r := runToFixed(t, o, d)
+	if u := fxAccount(o.state(), "712020:yuki"); u == nil || !slices.Contains(u.Groups, "g-eng") || len(fxLinks(o.state(), u.AccountID)) == 0 {
+		t.Errorf("not relinked with its group: %+v", u)
+	}
+	checkEndState(t, before, o.state(), d, r)
+}
+
+// runToFixed runs the plan with every confirmation answered yes, the
+// simulated IdP and console, and wants it completed and fixed.
+func runToFixed(t *testing.T, o *fxOrg, d *diagnose.Diagnosis) (*run.Executor, *journal.RunLog) {
+	t.Helper()
 	x := o.executor(t, false)
 	res, err := x.Start(context.Background(), fxHeader(d))
 	r := journalRun(t, x)
 	if err != nil || res.Status != journal.StatusCompleted || !res.Fixed {
 		t.Fatalf("run %s (fixed %v) %v: %s\n%s", res.Status, res.Fixed, err, res.Reason, r.Timeline(nil))
 	}
-	if u := fxAccount(o.state(), "712020:yuki"); u == nil || !slices.Contains(u.Groups, "g-eng") || len(fxLinks(o.state(), u.AccountID)) == 0 {
-		t.Errorf("not relinked with its group: %+v", u)
-	}
-	checkEndState(t, before, o.state(), d, r)
+	return x, r
 }
