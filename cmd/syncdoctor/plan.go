@@ -50,7 +50,7 @@ org's SSO and SCIM setup.`,
 				return err
 			}
 			defer org.Close()
-			p, err := bulk.PlanRows(cmd.Context(), org.Client, rows, setup(org))
+			p, err := bulk.PlanRows(cmd.Context(), org.Client, rows, bulk.Options{Setup: setup(org), Hints: org.Hints})
 			if err != nil {
 				return err
 			}

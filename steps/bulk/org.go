@@ -2,6 +2,7 @@ package bulk
 
 import (
 	"context"
+	"slices"
 	"fmt"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ const privilegeWorkers = 8
 type bulkOrg struct {
 	users    map[string]client.User // accounts by lower-cased email
 	verified map[string]bool        // lower-cased domains this org has verified
+	listed   map[string]bool        // lower-cased domains listed for this org, in any state
 	locks    map[string]accountLock // by account id; read only for Google Workspace
 }
 
@@ -35,7 +37,7 @@ func (o *bulkOrg) lock(u client.User) accountLock {
 }
 
 func readBulkOrg(ctx context.Context, c *client.Client, addrs []rowAddrs, setup OrgSetup) (*bulkOrg, error) {
-	org := &bulkOrg{users: map[string]client.User{}, verified: map[string]bool{}, locks: map[string]accountLock{}}
+	org := &bulkOrg{users: map[string]client.User{}, verified: map[string]bool{}, listed: map[string]bool{}, locks: map[string]accountLock{}}
 	var emails []string
 	seen := map[string]bool{}
 	for _, a := range addrs {
@@ -62,6 +64,7 @@ func readBulkOrg(ctx context.Context, c *client.Client, addrs []rowAddrs, setup 
 		if err != nil {
 			return nil, fmt.Errorf("read the org's domains: %w", err)
 		}
+		org.listed[strings.ToLower(d.Name)] = true
 		if d.Verified() {
 			org.verified[strings.ToLower(d.Name)] = true
 		}
@@ -72,6 +75,16 @@ func readBulkOrg(ctx context.Context, c *client.Client, addrs []rowAddrs, setup 
 		}
 	}
 	return org, nil
+}
+
+// verifiedNames are the verified domains, sorted.
+func (o *bulkOrg) verifiedNames() []string {
+	names := make([]string, 0, len(o.verified))
+	for d := range o.verified {
+		names = append(names, d)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // managedRowAccounts lists, once each, the accounts of the rows that this

@@ -40,7 +40,8 @@ func TestBulkJSON(t *testing.T) {
       "path": [
         "idp-saml-attribute",
         "idp-scim-attribute"
-      ]
+      ],
+      "flags": []
     },
     {
       "line": 3,
@@ -60,6 +61,12 @@ func TestBulkJSON(t *testing.T) {
       },
       "path": [
         "set-email"
+      ],
+      "flags": [
+        {
+          "code": "holder-product-access",
+          "detail": "Cat@NewCo.com, which holds cat@newco.com, has product access (jira-software, confluence): accounts cannot be merged, so its work stays with it under the placeholder."
+        }
       ]
     },
     {
@@ -69,7 +76,8 @@ func TestBulkJSON(t *testing.T) {
       "accountId": null,
       "status": "no-account",
       "holder": null,
-      "path": []
+      "path": [],
+      "flags": []
     }
   ],
   "summary": {
@@ -136,7 +144,7 @@ func BenchmarkPlanBulk(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		p, err := PlanRows(ctx, c, rows, SetupSamlScim)
+		p, err := PlanRows(ctx, c, rows, Options{Setup: SetupSamlScim})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -7,18 +7,29 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/internal/address"
+	"github.com/syncdoctor/syncdoctor/steps/internal/wording"
 
 	"github.com/syncdoctor/syncdoctor/client"
 )
 
+// Options are what a bulk plan knows beside the org's APIs: its setup, and
+// the hints no API shows (social logins).
+type Options struct {
+	Setup OrgSetup
+	Hints steps.Hints
+}
+
 // PlanRows checks every target row against the org and says, per row,
-// whether its change can go ahead and how (contract §3). It changes nothing.
-// The org is read in as few calls as the API allows: one batched account
-// search over every current and target email, the domain list once, and,
-// only for the Google Workspace setup (where no other field tells a
-// Google-linked account), one privilege check per managed account.
-func PlanRows(ctx context.Context, c *client.Client, rows []Target, setup OrgSetup) (*Plan, error) {
+// whether its change can go ahead and how (contract §3), with the warnings
+// an operator needs before applying it. It changes nothing. The org is read
+// in as few calls as the API allows: one batched account search over every
+// current and target email, the domain list once, and, only for the Google
+// Workspace setup (where no other field tells a Google-linked account), one
+// privilege check per managed account.
+func PlanRows(ctx context.Context, c *client.Client, rows []Target, opts Options) (*Plan, error) {
+	setup := opts.Setup
 	if !setup.valid() {
 		return nil, fmt.Errorf("bulk plan: unknown setup %q (want none, saml-jit, saml-scim or google-workspace)", setup)
 	}
@@ -37,6 +48,7 @@ func PlanRows(ctx context.Context, c *client.Client, rows []Target, setup OrgSet
 	prereqs := map[Prerequisite]bool{}
 	for i, r := range rows {
 		row, held := judgeRow(r, addrs[i], wanted, org, setup)
+		row.Flags = rowFlags(row, addrs[i], org, opts.Hints)
 		p.Rows[i] = row
 		p.Summary[row.Status]++
 		if row.Status == RowInvalid || row.Status == RowUnchanged {
@@ -99,6 +111,32 @@ func judgeRow(r Target, a rowAddrs, wanted map[string]int, org *bulkOrg, setup O
 		row.Status = RowReady
 	}
 	return row, held
+}
+
+// rowFlags are the warnings on a row that asks for a change.
+func rowFlags(row Row, a rowAddrs, org *bulkOrg, h steps.Hints) []Flag {
+	flags := []Flag{}
+	if row.Status == RowInvalid || row.Status == RowUnchanged {
+		return flags
+	}
+	if row.AccountID != nil {
+		if prov := h.SocialLogin[*row.AccountID]; prov != "" {
+			name := wording.SocialName(prov)
+			flags = append(flags, Flag{FlagSocialLogin, fmt.Sprintf("%s signs in with %s: the next %s login puts the old email back unless the address changes at %s too.",
+				row.CurrentEmail, name, name, name)})
+		}
+	}
+	if hd := row.Holder; hd != nil && len(hd.ProductAccess) > 0 {
+		flags = append(flags, Flag{FlagHolderProductAccess, fmt.Sprintf("%s, which holds %s, has product access (%s): accounts cannot be merged, so its work stays with it under the placeholder.",
+			hd.Email, row.TargetEmail, strings.Join(hd.ProductAccess, ", "))})
+	}
+	if a.targetOK && !org.listed[a.targetDomain] {
+		if meant, ok := address.Lookalike(a.targetDomain, org.verifiedNames()); ok {
+			flags = append(flags, Flag{FlagTargetLookalike, fmt.Sprintf("%s is not one of this org's domains but is a keystroke or two from %s: probably a typo in the list.",
+				a.targetDomain, meant)})
+		}
+	}
+	return flags
 }
 
 func newBulkHolder(u client.User) *Holder {

@@ -45,7 +45,7 @@ func bulkRows(pairs ...string) []Target {
 
 func planBulk(t *testing.T, f *bulkFakeOrg, setup OrgSetup, rows []Target) *Plan {
 	t.Helper()
-	p, err := PlanRows(context.Background(), f.start(t), rows, setup)
+	p, err := PlanRows(context.Background(), f.start(t), rows, Options{Setup: setup})
 	if err != nil {
 		t.Fatalf("PlanBulk: %v", err)
 	}
@@ -324,7 +324,7 @@ func TestBulkErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := bulkAcme()
 			tt.breakOrg(f)
-			p, err := PlanRows(context.Background(), f.start(t), rows, tt.setup)
+			p, err := PlanRows(context.Background(), f.start(t), rows, Options{Setup: tt.setup})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("plan %v, error %v; want an error with %q", p, err, tt.want)
 			}
@@ -338,7 +338,7 @@ func TestBulkCanceled(t *testing.T) {
 	c := f.start(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := PlanRows(ctx, c, bulkRows("ann@acme.com", "ann@newco.com"), SetupGoogleWorkspace); err == nil {
+	if _, err := PlanRows(ctx, c, bulkRows("ann@acme.com", "ann@newco.com"), Options{Setup: SetupGoogleWorkspace}); err == nil {
 		t.Error("a canceled plan returned no error")
 	}
 }

@@ -46,7 +46,32 @@ type Row struct {
 	Status       RowStatus   `json:"status"`
 	Holder       *Holder     `json:"holder"`
 	Path         []EmailPath `json:"path"`
+	// Flags are what the operator must know about the row before applying
+	// it (beside the contract's fields; never null).
+	Flags []Flag `json:"flags"`
 }
+
+// Flag is one warning on a row: a code and a sentence.
+type Flag struct {
+	Code   FlagCode `json:"code"`
+	Detail string   `json:"detail"`
+}
+
+// FlagCode names a row warning.
+type FlagCode string
+
+const (
+	// FlagSocialLogin: the account signs in with Google or Microsoft: its
+	// next social login puts the old email back unless it changes there too.
+	FlagSocialLogin FlagCode = "social-login"
+	// FlagHolderProductAccess: the conflict's holder has product access;
+	// accounts cannot be merged, so its work stays with it under the
+	// placeholder.
+	FlagHolderProductAccess FlagCode = "holder-product-access"
+	// FlagTargetLookalike: the target's domain is not the org's but a
+	// keystroke or two from a verified one: most likely a typo.
+	FlagTargetLookalike FlagCode = "target-domain-lookalike"
+)
 
 // Holder is the other account that already holds a row's target email:
 // what the operator needs to decide whether it can be moved aside (product
