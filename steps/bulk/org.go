@@ -2,8 +2,8 @@ package bulk
 
 import (
 	"context"
-	"slices"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
