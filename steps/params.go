@@ -36,6 +36,7 @@ type Params struct {
 	Reason             string  `json:"reason,omitempty"`       // why a hand-off stops the run
 	Meant              string  `json:"meant,omitempty"`        // the verified domain a lookalike stands for
 	Reactivate         bool    `json:"reactivate,omitempty,string"`
+	Line               int     `json:"line,omitempty,string"` // a bulk row's line in its CSV
 }
 
 // The JSON names of Params' fields, for saying which one a step lacks.
@@ -66,6 +67,7 @@ const (
 	ParamReason             = "reason"
 	ParamMeant              = "meant"
 	ParamReactivate         = "reactivate"
+	ParamLine               = "line"
 )
 
 // Map is the params by their JSON names, the empty ones left out.

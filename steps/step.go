@@ -210,6 +210,25 @@ const (
 	// groups. Params: accountId, email, name — the user's account; target;
 	// directoryId, scimUserId, externalId — the unlinked record; idp.
 	StepIdpReassignUser StepID = "idp-reassign-user"
+
+	// The changes of a bulk apply (contract §4b), one plan step each, so
+	// that the journal, resume and the ticket note treat them as any run's.
+	// Each carries the row's CSV line.
+
+	// StepBulkUnlinkHolder (api, destructive): onlyDeleteUserInDB on a
+	// conflict's holder that provisioning locks and that is no longer
+	// active, so that it can be parked. Params: accountId, email (= the
+	// target), name — the holder; line.
+	StepBulkUnlinkHolder StepID = "bulk-unlink-holder"
+	// StepBulkParkHolder (api, destructive): a conflict's holder moved to
+	// a placeholder of the target, local_FREE@domain (the next free one,
+	// _FREE2, ..., when taken). Params: accountId, email (= the target),
+	// name — the holder; placeholder (the preferred one); line.
+	StepBulkParkHolder StepID = "bulk-park-holder"
+	// StepBulkSetEmail (api, destructive): PUT /users/{accountId}/manage/email
+	// to the row's target. Params: accountId, email (current), name; target;
+	// line.
+	StepBulkSetEmail StepID = "bulk-set-email"
 )
 
 // VerifiesTarget reports whether the step reads the user's account back

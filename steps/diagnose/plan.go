@@ -517,18 +517,9 @@ func (p planner) socialLoginNotice() (steps.PlanStep, bool) {
 }
 
 // samlAttributes names, per IdP, the SAML attribute used as the account
-// email at login and the SCIM email mapping (domain.md, bulk setups 2 and 3).
+// email at login and the SCIM email mapping (domain.md).
 func samlAttributes(idp steps.IdpKind) (saml, scim string) {
-	switch idp {
-	case steps.IdpEntra:
-		return "the attribute mapped to the Unique User Identifier (Name ID) claim in the app's single sign-on settings",
-			`mail mapped to emails[type eq "work"].value in the provisioning attribute mappings`
-	case steps.IdpOkta:
-		return "the attribute behind the app's username format (Sign On settings)",
-			"the primary email mapped to the app's primary email (provisioning profile mappings)"
-	}
-	return "the attribute sent as the SAML NameID",
-		`the attribute mapped to emails[type eq "work"].value`
+	return idp.SamlAttribute(), idp.ScimAttribute()
 }
 
 func (p planner) alignSamlAttribute() (steps.PlanStep, bool) {

@@ -115,23 +115,10 @@ func (p planner) setEmailPlan() []steps.PlanStep {
 	})
 }
 
-// samlLoginAttribute names the attribute the IdP sends at SAML login, per
-// IdP (domain.md, setup 2); all of them when the IdP is not known.
-func samlLoginAttribute(idp steps.IdpKind) string {
-	if idp != "" {
-		saml, _ := samlAttributes(idp)
-		return saml
-	}
-	entra, _ := samlAttributes(steps.IdpEntra)
-	okta, _ := samlAttributes(steps.IdpOkta)
-	other, _ := samlAttributes(steps.IdpOther)
-	return fmt.Sprintf("in Microsoft Entra ID, %s; in Okta, %s; in other IdPs, %s", entra, okta, other)
-}
-
 func (p planner) idpSamlAttribute() steps.PlanStep {
 	u := p.f.User
 	idp := p.idp("")
-	attr := samlLoginAttribute(idp)
+	attr := idp.SamlAttributeOrEach()
 	params := account(u)
 	params.Target, params.Idp, params.SamlAttribute = p.f.Target, idp, attr
 	where := "the IdP"

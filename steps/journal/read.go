@@ -27,6 +27,8 @@ type RunLog struct {
 	Pending []Record // intents with no outcome: the answer to a change was never journaled
 	LastSeq int64    // the run's latest record, to tell which run was touched last
 	Torn    *TornLine
+
+	intents map[int64]bool // the seq of every intent, for outcomes to name
 }
 
 // StepState is where one plan step stands.
@@ -275,7 +277,12 @@ func (r *RunLog) apply(rec Record) error {
 			return errors.New("fact without a key")
 		}
 		r.Facts[rec.Key] = rec.Value
-	case RecConfirm, RecIntent:
+	case RecConfirm:
+	case RecIntent:
+		if r.intents == nil {
+			r.intents = map[int64]bool{}
+		}
+		r.intents[rec.Seq] = true
 	case RecOutcome:
 		if !r.hasIntent(rec.Ref) {
 			return fmt.Errorf("outcome for intent %d, which this run never wrote", rec.Ref)
@@ -286,14 +293,7 @@ func (r *RunLog) apply(rec Record) error {
 	return nil
 }
 
-func (r *RunLog) hasIntent(seq int64) bool {
-	for _, rec := range r.Records {
-		if rec.Type == RecIntent && rec.Seq == seq {
-			return true
-		}
-	}
-	return false
-}
+func (r *RunLog) hasIntent(seq int64) bool { return r.intents[seq] }
 
 func (r *RunLog) derivePending() {
 	answered := map[int64]bool{}

@@ -111,4 +111,20 @@ type RunHeader struct {
 	// OrgState is, for a simulated org, the file its state is kept in, so
 	// that a resumed run works on the org as the interruption left it.
 	OrgState string `json:"orgState,omitempty"`
+	// Bulk marks a bulk apply (contract §4b): its plan steps are the
+	// changes of the target list, carried out several at a time.
+	Bulk *BulkRun `json:"bulk,omitempty"`
+}
+
+// BulkRun is what a bulk apply's run keeps beside its changes, so that a
+// resumed run acts as the first did.
+type BulkRun struct {
+	Targets   string `json:"targets"`             // the target list's path, as given
+	Setup     string `json:"setup"`               // the org's setup the plan was made for
+	Worksheet string `json:"worksheet,omitempty"` // where the IdP admin's worksheet is written
+	// WorksheetRows counts the worksheet's lines: rows whose change waits
+	// for the IdP's admin.
+	WorksheetRows int   `json:"worksheetRows,omitempty"`
+	BatchSize     int   `json:"batchSize,omitempty"` // set-email changes between two pauses
+	PauseMillis   int64 `json:"pauseMillis,omitempty"`
 }

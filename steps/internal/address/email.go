@@ -62,30 +62,49 @@ func ContainsFold(list []string, s string) bool {
 	return false
 }
 
+// The suffixes of placeholders: a single-user fix parks a holder on
+// local_duplicate@domain (domain.md), a bulk change on local_FREE@domain
+// (contract §4b).
+const (
+	suffixDuplicate = "_duplicate"
+	suffixFree      = "_FREE"
+)
+
 // Placeholder is the n-th placeholder for parking an address on its
 // own domain (domain.md): n = 1 gives local_duplicate@domain, n >= 2 gives
 // local_duplicate<n>@domain.
-func Placeholder(email string, n int) string {
+func Placeholder(email string, n int) string { return placeholder(email, suffixDuplicate, n) }
+
+// FreePlaceholder is the n-th placeholder a bulk change parks a target's
+// holder on (contract §4b): local_FREE@domain, then local_FREE2@domain, ...
+func FreePlaceholder(email string, n int) string { return placeholder(email, suffixFree, n) }
+
+func placeholder(email, suffix string, n int) string {
 	local, domain, ok := strings.Cut(email, "@")
 	if !ok {
 		return email
 	}
-	suffix := "_duplicate"
 	if n >= 2 {
-		suffix = fmt.Sprintf("_duplicate%d", n)
+		suffix += strconv.Itoa(n)
 	}
 	return local + suffix + "@" + domain
 }
 
-// isPlaceholderOf reports whether email is one of base's placeholders,
+// IsPlaceholderOf reports whether email is one of base's placeholders,
 // Placeholder(base, n) for some n >= 1 (case aside).
-func IsPlaceholderOf(email, base string) bool {
+func IsPlaceholderOf(email, base string) bool { return isPlaceholder(email, base, suffixDuplicate) }
+
+// IsFreePlaceholderOf reports whether email is FreePlaceholder(base, n) for
+// some n >= 1 (case aside).
+func IsFreePlaceholderOf(email, base string) bool { return isPlaceholder(email, base, suffixFree) }
+
+func isPlaceholder(email, base, suffix string) bool {
 	local, domain, ok := strings.Cut(base, "@")
 	l2, d2, ok2 := strings.Cut(email, "@")
 	if !ok || !ok2 || !strings.EqualFold(domain, d2) {
 		return false
 	}
-	rest, found := strings.CutPrefix(strings.ToLower(l2), strings.ToLower(local)+"_duplicate")
+	rest, found := strings.CutPrefix(strings.ToLower(l2), strings.ToLower(local+suffix))
 	if !found {
 		return false
 	}
