@@ -117,4 +117,3 @@ func pendingOrFailed(path []EmailPath, setup OrgSetup) (VerifyStatus, string) {
 	}
 	return VerifyFailed, "the account still has its current email: its change was not made (run bulk apply, or resume it)"
 }
-
