@@ -63,6 +63,9 @@ func runResume(ctx context.Context, a *app, f resumeFlags) error {
 		return err
 	}
 	defer org.Close()
+	if picked.Header.Bulk != nil {
+		return resumeBulk(ctx, a, org, journalPath, picked, f)
+	}
 	ro := runOutput{json: f.json, dryRun: f.dryRun, journal: journalPath, note: f.note, outSnapshot: f.outSnapshot}
 	return ro.carryOut(ctx, a, org, nil,
 		func(s *run.Session) (*run.Result, error) { return s.Resume(ctx, picked.Header.RunID) },

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/syncdoctor/syncdoctor/steps"
@@ -295,4 +296,31 @@ func (a *Applier) holder(ctx context.Context, email string) (*client.User, error
 		}
 	}
 	return nil, nil
+}
+
+// Calls lists the calls a change makes, for a dry run: the reads of its
+// check, the change itself, the read back; paths as sent to org orgID.
+func Calls(s steps.PlanStep, orgID string) []steps.Call {
+	calls := changeCalls(s)
+	for i := range calls {
+		calls[i].Path = strings.ReplaceAll(calls[i].Path, "{orgId}", orgID)
+	}
+	return calls
+}
+
+func changeCalls(s steps.PlanStep) []steps.Call {
+	p := s.Params
+	read := steps.Call{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/users/search",
+		Body: fmt.Sprintf(`{"accountIds":[%q],"limit":10}`, p.AccountID), Note: "read only: the account, before and after"}
+	switch s.ID {
+	case steps.StepBulkUnlinkHolder:
+		return []steps.Call{read, {Method: "DELETE", Path: "/admin/user-provisioning/v1/org/{orgId}/user/" + p.AccountID + "/onlyDeleteUserInDB"}}
+	case steps.StepBulkParkHolder:
+		return []steps.Call{read,
+			{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/users/search", Body: fmt.Sprintf(`{"emails":[%q]}`, p.Placeholder), Note: "read only: is the placeholder free? (else _FREE2, ...)"},
+			emailCall(p.AccountID, p.Placeholder)}
+	}
+	return []steps.Call{read,
+		{Method: "POST", Path: "/admin/v2/orgs/{orgId}/directories/-/users/search", Body: fmt.Sprintf(`{"emails":[%q]}`, p.Target), Note: "read only: is the target free?"},
+		emailCall(p.AccountID, p.Target)}
 }

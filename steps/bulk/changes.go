@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/internal/address"
@@ -90,23 +91,30 @@ func readHolders(ctx context.Context, c *client.Client, p *Plan) (map[string]cli
 	return readAccounts(ctx, c, ids)
 }
 
-// readAccounts reads accounts by id, a hundred per search.
+// readAccounts reads accounts by id, as many per search as the API takes
+// (ten), a few searches at a time.
 func readAccounts(ctx context.Context, c *client.Client, ids []string) (map[string]client.User, error) {
 	out := make(map[string]client.User, len(ids))
-	for chunk := range slices.Chunk(ids, searchBatch) {
-		q := client.UserSearch{AccountIDs: chunk, Expand: []string{client.ExpandProductAccess}, Limit: searchBatch}
+	var mu sync.Mutex
+	chunks := slices.Collect(slices.Chunk(ids, maxAccountIDs))
+	err := eachLimited(ctx, chunks, DefaultInFlight, func(ctx context.Context, chunk []string) error {
+		q := client.UserSearch{AccountIDs: chunk, Expand: []string{client.ExpandProductAccess}, Limit: maxAccountIDs}
 		for u, err := range c.SearchUsers(ctx, q) {
 			if err != nil {
-				return nil, fmt.Errorf("reading %d accounts: %w", len(chunk), err)
+				return fmt.Errorf("reading %d accounts: %w", len(chunk), err)
 			}
+			mu.Lock()
 			out[u.AccountID] = u
+			mu.Unlock()
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
-// searchBatch is how many accounts one search asks for.
-const searchBatch = 100
+// maxAccountIDs is how many account ids one v2 user search takes
+// (api-facts §2: accountIds ≤ 10).
+const maxAccountIDs = 10
 
 // unparkable says why a holder must not be parked, "" when it may be. As
 // in a single-user fix (contract §2, "Plans"): no account of another org or

@@ -65,7 +65,7 @@ func TestBulkJSON(t *testing.T) {
       "flags": [
         {
           "code": "holder-product-access",
-          "detail": "Cat@NewCo.com, which holds cat@newco.com, has product access (jira-software, confluence): accounts cannot be merged, so its work stays with it under the placeholder."
+          "detail": "Cat (new) (Cat@NewCo.com), which holds the target, has product access (jira-software, confluence): accounts cannot be merged, so its work stays with it under the placeholder."
         }
       ]
     },

@@ -127,8 +127,8 @@ func rowFlags(row Row, a rowAddrs, org *bulkOrg, h steps.Hints) []Flag {
 		}
 	}
 	if hd := row.Holder; hd != nil && len(hd.ProductAccess) > 0 {
-		flags = append(flags, Flag{FlagHolderProductAccess, fmt.Sprintf("%s, which holds %s, has product access (%s): accounts cannot be merged, so its work stays with it under the placeholder.",
-			hd.Email, row.TargetEmail, strings.Join(hd.ProductAccess, ", "))})
+		flags = append(flags, Flag{FlagHolderProductAccess, fmt.Sprintf("%s, which holds the target, has product access (%s): accounts cannot be merged, so its work stays with it under the placeholder.",
+			wording.Account(hd.Name, hd.Email, hd.AccountID), strings.Join(hd.ProductAccess, ", "))})
 	}
 	if a.targetOK && !org.listed[a.targetDomain] {
 		if meant, ok := address.Lookalike(a.targetDomain, org.verifiedNames()); ok {

@@ -60,10 +60,16 @@ func Verify(ctx context.Context, c *client.Client, rows []Target, opts Options, 
 	if err != nil {
 		return nil, err
 	}
+	wanted := map[string]int{}
+	for _, a := range addrs {
+		if a.targetOK && a.current != a.target {
+			wanted[a.target]++
+		}
+	}
 	rep := &VerifyReport{Rows: make([]VerifyRow, len(rows)), Summary: map[VerifyStatus]int{}}
 	for i, r := range rows {
 		v := VerifyRow{Line: r.Line, CurrentEmail: r.Current, TargetEmail: r.Target}
-		v.Status, v.Why, v.AccountID = verifyRow(addrs[i], org, byID, known[r.Line], opts.Setup)
+		v.Status, v.Why, v.AccountID = verifyRow(addrs[i], org, byID, known[r.Line], opts.Setup, wanted)
 		rep.Rows[i] = v
 		rep.Summary[v.Status]++
 	}
@@ -72,7 +78,7 @@ func Verify(ctx context.Context, c *client.Client, rows []Target, opts Options, 
 
 // verifyRow judges one row: by its known account, else by who holds its
 // two addresses now.
-func verifyRow(a rowAddrs, org *bulkOrg, byID map[string]client.User, knownID string, setup OrgSetup) (VerifyStatus, string, *string) {
+func verifyRow(a rowAddrs, org *bulkOrg, byID map[string]client.User, knownID string, setup OrgSetup, wanted map[string]int) (VerifyStatus, string, *string) {
 	if !a.currentOK || !a.targetOK {
 		return VerifyFailed, "not an email address", nil
 	}
@@ -93,6 +99,9 @@ func verifyRow(a rowAddrs, org *bulkOrg, byID map[string]client.User, knownID st
 		if !address.Same(acct.Email, a.current) {
 			return VerifyFailed, fmt.Sprintf("the account has %s, neither address of the row", acct.Email), &id
 		}
+		if why := blockedRow(a, org, wanted); why != "" {
+			return VerifyFailed, why, &id
+		}
 		st, why := pendingOrFailed(emailPath(setup, org.lock(acct)), setup)
 		return st, why, &id
 	case hasTgt:
@@ -102,6 +111,21 @@ func verifyRow(a rowAddrs, org *bulkOrg, byID map[string]client.User, knownID st
 		return VerifyDone, fmt.Sprintf("held by %s (matched by address)", wording.AccountWithID(tgt.Name, tgt.Email, tgt.AccountID)), &tgt.AccountID
 	}
 	return VerifyFailed, "no account has either address", nil
+}
+
+// blockedRow says why a row's change cannot happen, even through the IdP:
+// what made its plan status other than ready or conflict.
+func blockedRow(a rowAddrs, org *bulkOrg, wanted map[string]int) string {
+	u := org.users[a.current]
+	switch {
+	case wanted[a.target] > 1:
+		return "another row of the list wants the same target (duplicate-target)"
+	case !u.Managed() || !org.verified[a.currentDomain]:
+		return "this org does not manage the account (unmanaged)"
+	case !org.verified[a.targetDomain]:
+		return fmt.Sprintf("%s is not verified for this org (domain-unclaimed)", a.targetDomain)
+	}
+	return ""
 }
 
 // pendingOrFailed is the status of a row whose account still has its
