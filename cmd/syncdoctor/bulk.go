@@ -139,17 +139,21 @@ func runBulkApply(ctx context.Context, a *app, f bulkApplyFlags) error {
 		}
 		return nil
 	}
-	if err := writeWorksheet(f.worksheetPath(), ap.worksheet); err != nil {
-		return err
-	}
 	targets, err := filepath.Abs(f.targets)
 	if err != nil {
+		return err
+	}
+	worksheet, err := filepath.Abs(f.worksheetPath())
+	if err != nil {
+		return err
+	}
+	if err := writeWorksheet(worksheet, ap.worksheet); err != nil {
 		return err
 	}
 	h := journal.RunHeader{
 		RunID: runID, Started: time.Now(), Org: org.Client.OrgID(), Mode: org.Mode, Plan: ap.changes.Steps,
 		Tool: strings.TrimPrefix(versionString(), "syncdoctor "), OrgState: org.StatePath,
-		Bulk: &journal.BulkRun{Targets: targets, Setup: string(ap.plan.Setup), Worksheet: f.worksheetPath(), WorksheetRows: len(ap.worksheet),
+		Bulk: &journal.BulkRun{Targets: targets, Setup: string(ap.plan.Setup), Worksheet: worksheet, WorksheetRows: len(ap.worksheet),
 			BatchSize: f.batchSize, PauseMillis: f.pause.Milliseconds()},
 	}
 	return carryOutBulk(ctx, a, org, journalPath, f.json, f.outSnapshot, func(ap *bulk.Applier) (*bulk.ApplyResult, error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/syncdoctor/syncdoctor/steps/journal"
@@ -63,7 +64,12 @@ func listRuns(a *app, journalPath string, runs []*journal.RunLog) {
 	fmt.Fprintln(tw, "RUN\tSTARTED\tMODE\tUSER\tTARGET\tVERDICT\tSTATUS")
 	for _, r := range runs {
 		h := r.Header
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.RunID, h.Started.Format("2006-01-02 15:04"), h.Mode, h.User, h.Target, h.Verdict, r.Status)
+		user, target, verdict := h.User, h.Target, string(h.Verdict)
+		if h.Bulk != nil {
+			// A bulk apply: its target list stands for user and target.
+			user, target, verdict = "bulk: "+filepath.Base(h.Bulk.Targets), fmt.Sprintf("%d changes", len(h.Plan)), "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.RunID, h.Started.Format("2006-01-02 15:04"), h.Mode, user, target, verdict, r.Status)
 	}
 	tw.Flush()
 	fmt.Fprintf(a.stdout, "\nJournal: %s\n", journalPath)

@@ -1,6 +1,7 @@
 package bulk
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -75,6 +76,10 @@ func PlanChanges(ctx context.Context, c *client.Client, p *Plan) (*Changes, erro
 			sets = append(sets, setEmailStep(r))
 		}
 	}
+	// Unlinks come before every park, as they are carried out.
+	slices.SortStableFunc(parks, func(a, b steps.PlanStep) int {
+		return cmp.Compare(phaseOf(a.ID), phaseOf(b.ID))
+	})
 	out.Steps = append(parks, sets...)
 	return out, nil
 }

@@ -41,6 +41,9 @@ func TicketNote(r *RunLog, in NoteInput, secrets *Secrets) string {
 	var b strings.Builder
 	line := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 
+	if h.Bulk != nil {
+		return bulkNote(r)
+	}
 	line("## syncdoctor: email change for %s", md(h.User))
 	line("")
 	user := md(h.User)
@@ -165,6 +168,38 @@ func orgLine(h RunHeader) string {
 	return s
 }
 
+// bulkNote is the ticket note of a bulk apply: the list, the outcome, and
+// every change with how it ended.
+func bulkNote(r *RunLog) string {
+	h := r.Header
+	var b strings.Builder
+	line := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	line("## syncdoctor: bulk email change from %s", md(h.Bulk.Targets))
+	line("")
+	line("- **Org:** %s", orgLine(h))
+	line("- **Setup:** %s", code(h.Bulk.Setup))
+	line("- **Outcome:** %s", runOutcome(r))
+	if h.Bulk.WorksheetRows > 0 {
+		line("- **Worksheet for the IdP's admin:** %s (%d lines)", md(h.Bulk.Worksheet), h.Bulk.WorksheetRows)
+	}
+	line("- **Run id:** `%s`", h.RunID)
+	line("- **Journal:** `%s`", r.Path)
+	line("")
+	line("### Changes")
+	line("")
+	line("| # | change | time | outcome |")
+	line("|---|---|---|---|")
+	for i, s := range h.Plan {
+		st := r.Steps[i]
+		outcome := string(st.Status)
+		if st.Reason != "" {
+			outcome += ": " + st.Reason
+		}
+		line("| %d | %s | %s | %s |", i+1, md(s.Title), st.Time, md(outcome))
+	}
+	return b.String()
+}
+
 func runOutcome(r *RunLog) string {
 	s := string(r.Status)
 	switch {
@@ -172,6 +207,8 @@ func runOutcome(r *RunLog) string {
 		s = "interrupted (no end recorded)"
 	case r.Fixed():
 		s = "fixed: the API shows the account with its new email"
+	case r.Status == StatusCompleted && r.Header.Bulk != nil:
+		s = "completed: every change is made and read back"
 	case r.Status == StatusCompleted:
 		s = "completed, not fixed: no check shows the account with its new email"
 	case r.Status == StatusWaitingOperator:

@@ -85,6 +85,9 @@ func describeStart(rec Record) string {
 		who += " (" + h.UserAccountID + ")"
 	}
 	parts := []string{"started " + h.RunID + " for " + who}
+	if h.Bulk != nil {
+		parts[0] = "started bulk run " + h.RunID + " for the target list " + h.Bulk.Targets
+	}
 	if h.Target != "" {
 		parts[0] += ", target " + h.Target
 	}
