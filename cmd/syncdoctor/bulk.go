@@ -130,7 +130,7 @@ func runBulkApply(ctx context.Context, a *app, f bulkApplyFlags) error {
 	}
 	out := progressWriter(a, f.json)
 	if !f.json {
-		printBulkPlan(out, ap.plan)
+		printBulkPlan(out, ap.Plan)
 		printBulkChanges(out, ap, f)
 	}
 	if f.dryRun {
@@ -147,14 +147,13 @@ func runBulkApply(ctx context.Context, a *app, f bulkApplyFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := writeWorksheet(worksheet, ap.worksheet); err != nil {
+	if err := writeWorksheet(worksheet, ap.Worksheet); err != nil {
 		return err
 	}
 	h := journal.RunHeader{
-		RunID: runID, Started: time.Now(), Org: org.Client.OrgID(), Mode: org.Mode, Plan: ap.changes.Steps,
+		RunID: runID, Started: time.Now(), Org: org.Client.OrgID(), Mode: org.Mode, Plan: ap.Changes.Steps,
 		Tool: strings.TrimPrefix(versionString(), "syncdoctor "), OrgState: org.StatePath,
-		Bulk: &journal.BulkRun{Targets: targets, Setup: string(ap.plan.Setup), Worksheet: worksheet, WorksheetRows: len(ap.worksheet),
-			BatchSize: f.batchSize, PauseMillis: f.pause.Milliseconds()},
+		Bulk: ap.Run(targets, worksheet, f.batchSize, f.pause),
 	}
 	return carryOutBulk(ctx, a, org, journalPath, f.json, f.outSnapshot, func(ap *bulk.Applier) (*bulk.ApplyResult, error) {
 		ap.BatchSize, ap.Pause = f.batchSize, f.pause

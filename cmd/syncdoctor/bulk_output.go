@@ -22,33 +22,17 @@ const bulkSetEmailID = steps.StepBulkSetEmail
 
 // bulkApplyPlan is everything a bulk apply shows before it asks.
 type bulkApplyPlan struct {
-	plan      *bulk.Plan
-	changes   *bulk.Changes
-	worksheet []bulk.WorksheetLine
-	orgID     string
+	*bulk.Prepared
+	orgID string
 }
 
-// planBulkApply plans the rows, lists the changes and the worksheet. It
-// changes nothing.
+// planBulkApply prepares the apply. It changes nothing.
 func planBulkApply(ctx context.Context, org *run.Org, rows []bulk.Target) (*bulkApplyPlan, error) {
-	opts := bulk.Options{Setup: setup(org), Hints: org.Hints}
-	p, err := bulk.PlanRows(ctx, org.Client, rows, opts)
+	p, err := bulk.Prepare(ctx, org.Client, rows, bulk.Options{Setup: setup(org), Hints: org.Hints})
 	if err != nil {
 		return nil, err
 	}
-	ch, err := bulk.PlanChanges(ctx, org.Client, p)
-	if err != nil {
-		return nil, err
-	}
-	idps, err := bulk.FindIdps(ctx, org.Client, ch.Rows, org.Hints)
-	if err != nil {
-		return nil, err
-	}
-	names, err := bulk.AccountNames(ctx, org.Client, ch.Rows)
-	if err != nil {
-		return nil, err
-	}
-	return &bulkApplyPlan{plan: p, changes: ch, worksheet: bulk.Worksheet(ch.Rows, idps, names), orgID: org.Client.OrgID()}, nil
+	return &bulkApplyPlan{Prepared: p, orgID: org.Client.OrgID()}, nil
 }
 
 // dryRunJSON is the whole plan of a bulk apply: the rows, every change
@@ -58,15 +42,15 @@ func (ap *bulkApplyPlan) dryRunJSON() ([]byte, error) {
 		steps.PlanStep
 		Calls []steps.Call `json:"calls"`
 	}
-	changes := make([]change, 0, len(ap.changes.Steps))
-	for _, s := range ap.changes.Steps {
+	changes := make([]change, 0, len(ap.Changes.Steps))
+	for _, s := range ap.Changes.Steps {
 		changes = append(changes, change{s, bulk.Calls(s, ap.orgID)})
 	}
-	left := ap.changes.Left
+	left := ap.Changes.Left
 	if left == nil {
 		left = []bulk.LeftRow{}
 	}
-	ws := ap.worksheet
+	ws := ap.Worksheet
 	if ws == nil {
 		ws = []bulk.WorksheetLine{}
 	}
@@ -75,7 +59,7 @@ func (ap *bulkApplyPlan) dryRunJSON() ([]byte, error) {
 		Changes   []change             `json:"changes"`
 		Left      []bulk.LeftRow       `json:"left"`
 		Worksheet []bulk.WorksheetLine `json:"worksheet"`
-	}{ap.plan, changes, left, ws})
+	}{ap.Plan, changes, left, ws})
 }
 
 func jsonIndent(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") }
@@ -83,7 +67,7 @@ func jsonIndent(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") 
 // printBulkChanges shows what the apply will change, and warns of what it
 // costs, before anything changes.
 func printBulkChanges(w io.Writer, ap *bulkApplyPlan, f bulkApplyFlags) {
-	ch := ap.changes
+	ch := ap.Changes
 	fmt.Fprintf(w, "\nChanges (%d), in this order:\n", len(ch.Steps))
 	for i, s := range ch.Steps {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, s.Title)
@@ -95,7 +79,7 @@ func printBulkChanges(w io.Writer, ap *bulkApplyPlan, f bulkApplyFlags) {
 		}
 	}
 	var flagged int
-	for _, r := range ap.plan.Rows {
+	for _, r := range ap.Plan.Rows {
 		for _, fl := range r.Flags {
 			if flagged == 0 {
 				fmt.Fprintln(w, "\nWarnings:")
@@ -117,8 +101,8 @@ func printBulkChanges(w io.Writer, ap *bulkApplyPlan, f bulkApplyFlags) {
 		}
 		fmt.Fprintln(w, ".")
 	}
-	if len(ap.worksheet) > 0 {
-		fmt.Fprintf(w, "The IdP's admin gets %d worksheet lines (%s): those emails change in the IdP.\n", len(ap.worksheet), f.worksheetPath())
+	if len(ap.Worksheet) > 0 {
+		fmt.Fprintf(w, "The IdP's admin gets %d worksheet lines (%s): those emails change in the IdP.\n", len(ap.Worksheet), f.worksheetPath())
 	}
 	if f.dryRun {
 		fmt.Fprintln(w, "\nDry run: nothing was changed. These calls would be made:")
