@@ -342,3 +342,39 @@ func TestBulkCanceled(t *testing.T) {
 		t.Error("a canceled plan returned no error")
 	}
 }
+
+// Each row says what the operator must know before applying it.
+func TestBulkFlags(t *testing.T) {
+	f := bulkAcme()
+	rows := bulkRows(
+		"ann@acme.com", "ann@newco.com", // signs in with Google
+		"cat@acme.com", "cat@newco.com", // its holder has product access
+		"fay@acme.com", "fay@newco.cmo", // a lookalike of newco.com
+		"gus@acme.com", "gus@elsewhere.org", // unlisted, and near nothing
+		"not-an-address", "x@newco.com", // invalid: nothing to flag
+	)
+	p, err := PlanRows(context.Background(), f.start(t), rows, Options{Setup: SetupSamlScim,
+		Hints: steps.Hints{SocialLogin: map[string]string{"a-ann": "google"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]FlagCode{{FlagSocialLogin}, {FlagHolderProductAccess}, {FlagTargetLookalike}, {}, {}}
+	for i, r := range p.Rows {
+		var got []FlagCode
+		for _, fl := range r.Flags {
+			got = append(got, fl.Code)
+			if fl.Detail == "" {
+				t.Errorf("line %d: flag %s says nothing", r.Line, fl.Code)
+			}
+		}
+		if !slices.Equal(got, want[i]) && !(len(got) == 0 && len(want[i]) == 0) {
+			t.Errorf("line %d: flags %v, want %v", r.Line, got, want[i])
+		}
+		if r.Flags == nil {
+			t.Errorf("line %d: flags are nil, want []", r.Line)
+		}
+	}
+	if d := p.Rows[2].Flags[0].Detail; !strings.Contains(d, "newco.com") {
+		t.Errorf("the lookalike does not name the domain meant: %s", d)
+	}
+}

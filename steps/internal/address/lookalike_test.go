@@ -41,3 +41,39 @@ func TestEditDistance(t *testing.T) {
 		t.Errorf("bounded distance = %d, want 3 (most+1)", got)
 	}
 }
+
+func TestPlaceholders(t *testing.T) {
+	for _, c := range []struct {
+		got, want string
+	}{
+		{Placeholder("Yuki.T@acme.com", 1), "Yuki.T_duplicate@acme.com"},
+		{Placeholder("yuki.t@acme.com", 3), "yuki.t_duplicate3@acme.com"},
+		{FreePlaceholder("ann@acme.io", 1), "ann_FREE@acme.io"},
+		{FreePlaceholder("ann@acme.io", 2), "ann_FREE2@acme.io"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %s, want %s", c.got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		email, base string
+		free, want  bool
+	}{
+		{"ann_free@ACME.io", "ann@acme.io", true, true},
+		{"ann_FREE2@acme.io", "ann@acme.io", true, true},
+		{"ann_FREE1@acme.io", "ann@acme.io", true, false},
+		{"ann_FREE02@acme.io", "ann@acme.io", true, false},
+		{"ann_FREE@acme.com", "ann@acme.io", true, false},
+		{"ann_duplicate@acme.io", "ann@acme.io", true, false},
+		{"ann_duplicate@acme.io", "ann@acme.io", false, true},
+		{"ann@acme.io", "ann@acme.io", false, false},
+	} {
+		is := IsPlaceholderOf
+		if c.free {
+			is = IsFreePlaceholderOf
+		}
+		if got := is(c.email, c.base); got != c.want {
+			t.Errorf("%s a placeholder of %s (free %v): %v, want %v", c.email, c.base, c.free, got, c.want)
+		}
+	}
+}
