@@ -55,7 +55,7 @@ var exportColumnNames = map[string]string{
 	"atlassian id": exColID, "account id": exColID, "user id": exColID, "aaid": exColID,
 	"name": exColName, "user name": exColName, "display name": exColName, "full name": exColName,
 	"status": exColStatus, "user status": exColStatus, "account status": exColStatus,
-	"claimed": exColClaimed,
+	"claimed":     exColClaimed,
 	"last active": exColLastActive,
 }
 
