@@ -3,6 +3,8 @@ package bulk
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -137,6 +139,27 @@ func TestTargetsCSVSameTargetTwiceCaseAside(t *testing.T) {
 	for i, r := range p.Rows {
 		if r.Status != want[i] {
 			t.Errorf("line %d: %s, want %s", r.Line, r.Status, want[i])
+		}
+	}
+}
+
+// Every CSV this package writes goes through csvout, which escapes formula
+// cells: a plain encoding/csv writer here would skip the escaping.
+func TestCSVIsWrittenThroughCsvout(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(src), "csv.NewWriter(") {
+			t.Errorf("%s writes CSV with encoding/csv: use csvout.NewWriter, which escapes formulas", name)
 		}
 	}
 }
