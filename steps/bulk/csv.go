@@ -188,7 +188,6 @@ func openTable(r io.Reader, source string) (*table, error) {
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1 // widths are checked against the header, with a clearer message
-	cr.ReuseRecord = false
 	return &table{source: source, cr: cr}, nil
 }
 
