@@ -1,10 +1,13 @@
 package main
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -16,6 +19,8 @@ import (
 
 type planFlags struct {
 	snapshot string
+	export   string
+	setup    string
 	targets  string
 	json     bool
 	csv      bool
@@ -30,27 +35,30 @@ func newPlanCommand(a *app) *cobra.Command {
 against the org: invalid addresses, unchanged rows, targets wanted twice, accounts
 missing or not managed, target domains not verified, and targets another account
 already holds. It changes nothing. Each ready row lists how its email changes for the
-org's SSO and SCIM setup.`,
+org's SSO and SCIM setup.
+
+With --export, plan offline from a managed-accounts export of admin.atlassian.com
+instead of the org: no API key, no call to Atlassian. What an export cannot show
+(which domains are verified, which accounts provisioning links, the org's setup)
+is not checked, and the plan says so; --setup names the setup (default none).`,
 		Example: `  syncdoctor plan --targets rebrand.csv
-  syncdoctor plan --snapshot org.json --targets rebrand.csv --json`,
+  syncdoctor plan --snapshot org.json --targets rebrand.csv --json
+  syncdoctor plan --export managed-accounts.csv --targets rebrand.csv --setup saml-scim`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if f.targets == "" {
-				return badInput(errors.New("--targets FILE.csv is required"))
-			}
-			if f.json && f.csv {
-				return badInput(errors.New("--json and --csv: choose one"))
+			if err := f.check(); err != nil {
+				return err
 			}
 			rows, err := readTargets(f.targets)
 			if err != nil {
 				return err
 			}
-			org, err := openOrg(cmd.Context(), a.getenv, f.snapshot)
-			if err != nil {
-				return err
+			var p *bulk.Plan
+			if f.export != "" {
+				p, err = planFromExport(f.export, bulk.OrgSetup(f.setup), rows)
+			} else {
+				p, err = planFromOrg(cmd.Context(), a, f.snapshot, rows)
 			}
-			defer org.Close()
-			p, err := bulk.PlanRows(cmd.Context(), org.Client, rows, bulk.Options{Setup: setup(org), Hints: org.Hints})
 			if err != nil {
 				return err
 			}
@@ -60,6 +68,9 @@ org's SSO and SCIM setup.`,
 			case f.csv:
 				return p.CSV(a.stdout)
 			default:
+				if f.export != "" {
+					fmt.Fprintf(a.stdout, "Org    the managed-accounts export %s (offline: nothing read from Atlassian)\n", f.export)
+				}
 				printBulkPlan(a.stdout, p)
 				return nil
 			}
@@ -67,10 +78,58 @@ org's SSO and SCIM setup.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.snapshot, "snapshot", "", "work on the simulated org in this snapshot file")
+	fl.StringVar(&f.export, "export", "", "plan offline from this managed-accounts export (CSV) instead of the org")
+	fl.StringVar(&f.setup, "setup", "", "with --export: the org's setup, none, saml-jit, saml-scim or google-workspace (default none)")
 	fl.StringVar(&f.targets, "targets", "", "the target list: CSV with header current_email,target_email (required)")
 	fl.BoolVar(&f.json, "json", false, "print JSON (contract §3)")
 	fl.BoolVar(&f.csv, "csv", false, "print CSV, one line per target row")
 	return cmd
+}
+
+// check refuses flags that do not go together, before any file is read.
+func (f planFlags) check() error {
+	switch {
+	case f.targets == "":
+		return badInput(errors.New("--targets FILE.csv is required"))
+	case f.json && f.csv:
+		return badInput(errors.New("--json and --csv: choose one"))
+	case f.export != "" && f.snapshot != "":
+		return badInput(errors.New("--export and --snapshot: choose one (--export plans from the export alone)"))
+	case f.setup != "" && f.export == "":
+		return badInput(errors.New("--setup goes with --export: a live or simulated org's setup is read from the org"))
+	case f.setup != "" && !slices.Contains([]bulk.OrgSetup{bulk.SetupNone, bulk.SetupSamlJit, bulk.SetupSamlScim, bulk.SetupGoogleWorkspace}, bulk.OrgSetup(f.setup)):
+		return badInput(fmt.Errorf("--setup %q: want none, saml-jit, saml-scim or google-workspace", f.setup))
+	}
+	return nil
+}
+
+// planFromOrg plans against the live, simulated or demo org.
+func planFromOrg(ctx context.Context, a *app, snapshot string, rows []bulk.Target) (*bulk.Plan, error) {
+	org, err := openOrg(ctx, a.getenv, snapshot)
+	if err != nil {
+		return nil, err
+	}
+	defer org.Close()
+	return bulk.PlanRows(ctx, org.Client, rows, bulk.Options{Setup: setup(org), Hints: org.Hints})
+}
+
+// planFromExport plans against a managed-accounts export, reading nothing
+// from Atlassian: no key is needed, and none is read even when set.
+func planFromExport(path string, setup bulk.OrgSetup, rows []bulk.Target) (*bulk.Plan, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, badInput(fmt.Errorf("--export: %w", err))
+	}
+	defer file.Close()
+	ex, err := bulk.ReadExport(file, path)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	p, err := bulk.PlanFromExport(rows, ex, bulk.Options{Setup: setup})
+	if err != nil {
+		return nil, badInput(fmt.Errorf("--setup: %w", err))
+	}
+	return p, nil
 }
 
 func readTargets(path string) ([]bulk.Target, error) {
@@ -85,6 +144,12 @@ func readTargets(path string) ([]bulk.Target, error) {
 
 func printBulkPlan(w io.Writer, p *bulk.Plan) {
 	fmt.Fprintf(w, "Setup  %s\n", p.Setup)
+	if len(p.Notes) > 0 {
+		fmt.Fprintln(w, "\nNot checked")
+		for _, n := range p.Notes {
+			fmt.Fprintf(w, "  - %s: %s\n", n.Code, n.Detail)
+		}
+	}
 	if len(p.Prerequisites) > 0 {
 		fmt.Fprintln(w, "\nBefore the switch")
 		for _, pr := range p.Prerequisites {
@@ -111,7 +176,7 @@ func printBulkPlan(w io.Writer, p *bulk.Plan) {
 func bulkRowNote(r bulk.Row) string {
 	if r.Holder != nil {
 		h := r.Holder
-		note := fmt.Sprintf("held by %s (%s)", h.Name, h.AccountID)
+		note := fmt.Sprintf("held by %s (%s)", h.Name, cmp.Or(h.AccountID, h.Email)) // an export may have no ids
 		if len(h.ProductAccess) > 0 {
 			note += ", has product access: " + strings.Join(h.ProductAccess, " ")
 		}

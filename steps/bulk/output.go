@@ -2,11 +2,12 @@ package bulk
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/steps/internal/csvout"
 )
 
 // JSON is the plan as contract §3 prints it, indented. Lists are [] and
@@ -42,9 +43,11 @@ var bulkCSVHeader = []string{
 }
 
 // CSV writes one line per target row, in the order of the target list.
-// Empty cells stand for JSON's nulls.
+// Empty cells stand for JSON's nulls. Cells that a spreadsheet would run as
+// a formula (a target list's "=HYPERLINK(...)" echoed back, a holder's name
+// starting with "=") are escaped by csvout.
 func (p *Plan) CSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w)
 	if err := cw.Write(bulkCSVHeader); err != nil {
 		return err
 	}
@@ -68,6 +71,5 @@ func (p *Plan) CSV(w io.Writer) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

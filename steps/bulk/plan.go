@@ -38,6 +38,13 @@ func PlanRows(ctx context.Context, c *client.Client, rows []Target, opts Options
 	if err != nil {
 		return nil, err
 	}
+	return planWith(rows, addrs, org, opts), nil
+}
+
+// planWith judges every row against what is known of the org, whether read
+// through its APIs or from an export, and gathers the prerequisites.
+func planWith(rows []Target, addrs []rowAddrs, org orgView, opts Options) *Plan {
+	setup := opts.Setup
 	wanted := make(map[string]int, len(rows)) // target -> rows that want it
 	for _, a := range addrs {
 		if a.targetOK {
@@ -55,11 +62,17 @@ func PlanRows(ctx context.Context, c *client.Client, rows []Target, opts Options
 			continue // asks for no change, so needs nothing of the org
 		}
 		a := addrs[i]
-		if !org.verified[a.targetDomain] {
+		switch org.domain(a.targetDomain) {
+		case domainUnverified:
 			prereqs[Prerequisite{PrereqDomainUnclaimed, a.targetDomain}] = true
+		case domainUnknown:
+			prereqs[Prerequisite{PrereqDomainUnchecked, a.targetDomain}] = true
 		}
-		if !org.verified[a.currentDomain] {
+		switch org.domain(a.currentDomain) {
+		case domainUnverified:
 			prereqs[Prerequisite{PrereqSourceDomainUnclaimed, a.currentDomain}] = true
+		case domainUnknown:
+			prereqs[Prerequisite{PrereqDomainUnchecked, a.currentDomain}] = true
 		}
 		if held {
 			prereqs[Prerequisite{PrereqTargetEmailsTaken, a.targetDomain}] = true
@@ -71,25 +84,27 @@ func PlanRows(ctx context.Context, c *client.Client, rows []Target, opts Options
 	slices.SortFunc(p.Prerequisites, func(a, b Prerequisite) int {
 		return cmp.Or(cmp.Compare(prereqRank(a.Code), prereqRank(b.Code)), strings.Compare(a.Domain, b.Domain))
 	})
-	return p, nil
+	return p
 }
 
 // judgeRow gives one row its status, account, holder and path; held says
 // whether another account holds the row's target, whatever the status.
-func judgeRow(r Target, a rowAddrs, wanted map[string]int, org *bulkOrg, setup OrgSetup) (row Row, held bool) {
+func judgeRow(r Target, a rowAddrs, wanted map[string]int, org orgView, setup OrgSetup) (row Row, held bool) {
 	row = Row{Line: r.Line, CurrentEmail: r.Current, TargetEmail: r.Target, Path: []EmailPath{}}
 	acct, found := client.User{}, false
 	if a.currentOK {
-		acct, found = org.users[a.current]
+		acct, found = org.account(a.current)
 	}
 	if found {
-		row.AccountID = &acct.AccountID
+		if acct.AccountID != "" { // an export may have no id column
+			row.AccountID = &acct.AccountID
+		}
 		row.Path = emailPath(setup, org.lock(acct))
 	}
 	var holder client.User
 	if a.targetOK {
-		holder, held = org.users[a.target]
-		held = held && (!found || holder.AccountID != acct.AccountID)
+		holder, held = org.account(a.target)
+		held = held && (!found || !sameAccount(holder, acct))
 	}
 	switch {
 	case !a.currentOK || !a.targetOK:
@@ -100,9 +115,9 @@ func judgeRow(r Target, a rowAddrs, wanted map[string]int, org *bulkOrg, setup O
 		row.Status = RowDuplicateTarget
 	case !found:
 		row.Status = RowNoAccount
-	case !acct.Managed() || !org.verified[a.currentDomain]:
+	case !acct.Managed() || org.domain(a.currentDomain) == domainUnverified:
 		row.Status = RowUnmanaged
-	case !org.verified[a.targetDomain]:
+	case org.domain(a.targetDomain) == domainUnverified:
 		row.Status = RowDomainUnclaimed
 	case held:
 		row.Status = RowConflict
@@ -114,7 +129,7 @@ func judgeRow(r Target, a rowAddrs, wanted map[string]int, org *bulkOrg, setup O
 }
 
 // rowFlags are the warnings on a row that asks for a change.
-func rowFlags(row Row, a rowAddrs, org *bulkOrg, h steps.Hints) []Flag {
+func rowFlags(row Row, a rowAddrs, org orgView, h steps.Hints) []Flag {
 	flags := []Flag{}
 	if row.Status == RowInvalid || row.Status == RowUnchanged {
 		return flags
@@ -130,8 +145,8 @@ func rowFlags(row Row, a rowAddrs, org *bulkOrg, h steps.Hints) []Flag {
 		flags = append(flags, Flag{FlagHolderProductAccess, fmt.Sprintf("%s, which holds the target, has product access (%s): accounts cannot be merged, so its work stays with it under the placeholder.",
 			wording.Account(hd.Name, hd.Email, hd.AccountID), strings.Join(hd.ProductAccess, ", "))})
 	}
-	if a.targetOK && !org.listed[a.targetDomain] {
-		if meant, ok := address.Lookalike(a.targetDomain, org.verifiedNames()); ok {
+	if a.targetOK {
+		if meant, ok := org.lookalike(a.targetDomain); ok {
 			flags = append(flags, Flag{FlagTargetLookalike, fmt.Sprintf("%s is not one of this org's domains but is a keystroke or two from %s: probably a typo in the list.",
 				a.targetDomain, meant)})
 		}
@@ -148,7 +163,7 @@ func newBulkHolder(u client.User) *Holder {
 }
 
 func prereqRank(code string) int {
-	return slices.Index([]string{PrereqDomainUnclaimed, PrereqSourceDomainUnclaimed, PrereqTargetEmailsTaken}, code)
+	return slices.Index([]string{PrereqDomainUnclaimed, PrereqSourceDomainUnclaimed, PrereqTargetEmailsTaken, PrereqDomainUnchecked}, code)
 }
 
 // rowAddrs is a row's two addresses, checked and folded to lower case,

@@ -12,7 +12,46 @@ type Plan struct {
 	// Summary counts the rows of each status that occurs; a status no row
 	// has is left out, as in the contract's example ({"ready": 1}).
 	Summary map[RowStatus]int `json:"summary"`
+	// Notes say what the plan could not check and assumed instead. Only a
+	// plan made from a managed-accounts export has them (PlanFromExport);
+	// the field is left out of a plan read from the org.
+	Notes []Note `json:"notes,omitempty"`
 }
+
+// Note is one thing a plan could not check: a code and a sentence that
+// says what was assumed and where to check it.
+type Note struct {
+	Code   NoteCode `json:"code"`
+	Detail string   `json:"detail"`
+}
+
+// NoteCode names what a plan could not check.
+type NoteCode string
+
+const (
+	// NoteDomainsUnchecked: which domains the org verified. A domain counts
+	// as verified when a managed account in the export is on it; others are
+	// listed as domain-unchecked prerequisites, and no row is
+	// domain-unclaimed or flagged as a lookalike domain.
+	NoteDomainsUnchecked NoteCode = "domains-not-checked"
+	// NoteProvisioningUnchecked: which accounts SCIM provisioning or Google
+	// Workspace links. Every path is the one of an unlinked account, and no
+	// holder shows as provisioned.
+	NoteProvisioningUnchecked NoteCode = "provisioning-not-checked"
+	// NoteAccountsFromExport: no-account means no account in the export;
+	// an account the org does not manage is not in a managed-accounts
+	// export, so it may exist all the same.
+	NoteAccountsFromExport NoteCode = "accounts-from-export"
+	// NoteSetupAssumed: the org's SSO and provisioning setup; the plan
+	// assumed none (no --setup given).
+	NoteSetupAssumed NoteCode = "setup-assumed"
+	// NoteClaimAssumed: the export has no Claimed column; every account in
+	// it was taken as managed by the org.
+	NoteClaimAssumed NoteCode = "claim-assumed"
+	// NoteNoAccountIDs: the export has no account id column; accounts are
+	// told apart by email and every accountId is null.
+	NoteNoAccountIDs NoteCode = "no-account-ids"
+)
 
 // Prerequisite is something to do in the org before the switch, for one
 // domain (domain.md, bulk prerequisites). Codes are the Prereq* constants.
@@ -33,6 +72,10 @@ const (
 	// PrereqTargetEmailsTaken: other accounts hold target emails on this
 	// domain; move them to placeholders first (domain.md prerequisite 2).
 	PrereqTargetEmailsTaken = "target-emails-taken"
+	// PrereqDomainUnchecked: a domain of the list whose verification the
+	// plan could not see (a plan made from an export): check it under
+	// Domains in admin.atlassian.com before the switch.
+	PrereqDomainUnchecked = "domain-unchecked"
 )
 
 // Row is one target row with its verdict. AccountID is nil when no

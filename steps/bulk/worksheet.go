@@ -2,7 +2,6 @@ package bulk
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"maps"
@@ -11,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/internal/csvout"
 
 	"github.com/syncdoctor/syncdoctor/client"
 )
@@ -66,7 +66,7 @@ func Worksheet(rows []Row, idps map[string]steps.IdpKind, names map[string]strin
 
 // WriteWorksheet writes the worksheet as CSV.
 func WriteWorksheet(w io.Writer, lines []WorksheetLine) error {
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w)
 	if err := cw.Write(worksheetHeader); err != nil {
 		return err
 	}
@@ -80,8 +80,7 @@ func WriteWorksheet(w io.Writer, lines []WorksheetLine) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // needsIdp reports whether a row's change waits, in part, for the IdP.
