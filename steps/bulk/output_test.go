@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -175,5 +176,19 @@ func BenchmarkPlanBulk(b *testing.B) {
 		if p.Summary[RowConflict] != 1000 || p.Summary[RowReady] != 9000 {
 			b.Fatalf("summary %v", p.Summary)
 		}
+	}
+}
+
+// The worksheet is opened in a spreadsheet: an org's name that starts a
+// formula is written as text.
+func TestWorksheetEscapesFormulas(t *testing.T) {
+	var buf bytes.Buffer
+	lines := []WorksheetLine{{Line: 2, AccountID: "a-1", Name: `=HYPERLINK("http://evil.example")`, CurrentEmail: "a@acme.com", TargetEmail: "a@acme.io",
+		Idp: "entra", Attribute: "mail", OldValue: "a@acme.com", NewValue: "a@acme.io"}}
+	if err := WriteWorksheet(&buf, lines); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"'=HYPERLINK(""http://evil.example"")"`) {
+		t.Errorf("worksheet:\n%s", buf.String())
 	}
 }
