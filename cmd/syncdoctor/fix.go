@@ -102,6 +102,8 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 		RunID: runID, Org: org.Client.OrgID(), Mode: org.Mode, User: req.User, UserAccountID: d.User.AccountID,
 		Target: d.Target, Verdict: d.Verdict, Plan: d.Plan, Tool: strings.TrimPrefix(versionString(), "syncdoctor "), OrgState: org.StatePath,
 	}
+	note := d.NoteInput()
+	header.Note = &note
 	ro := runOutput{json: f.json, dryRun: f.dryRun, journal: journalPath, note: f.note, outSnapshot: f.outSnapshot}
 	return ro.carryOut(ctx, a, org, d,
 		func(s *run.Session) (*run.Result, error) { return s.Start(ctx, header) },

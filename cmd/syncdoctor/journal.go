@@ -12,13 +12,14 @@ import (
 
 func newJournalCommand(a *app) *cobra.Command {
 	var path, runID string
-	var note bool
+	var note, dismiss bool
 	cmd := &cobra.Command{
 		Use:   "journal [RUN_ID]",
 		Short: "List the journaled runs, or show one as a readable timeline",
 		Example: `  syncdoctor journal               # every run, newest last
   syncdoctor journal 3f9c2a        # one run's timeline (an id prefix is enough)
-  syncdoctor journal 3f9c2a --note # its ticket note (Markdown)`,
+  syncdoctor journal 3f9c2a --note # its ticket note (Markdown)
+  syncdoctor journal 3f9c2a --dismiss # never offer it for resuming again (it stays here)`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			journalPath, err := journalPathOrDefault(path)
@@ -41,6 +42,9 @@ func newJournalCommand(a *app) *cobra.Command {
 				return badInput(err)
 			}
 			secrets := envSecrets(a.getenv)
+			if dismiss {
+				return dismissRun(a, journalPath, r)
+			}
 			if note {
 				fmt.Fprint(a.stdout, journal.TicketNote(r, journal.NoteInput{}, secrets))
 				return nil
@@ -52,7 +56,26 @@ func newJournalCommand(a *app) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&path, "journal", "", "the journal file (default: in your state directory)")
 	fl.BoolVar(&note, "note", false, "print the run's ticket note (Markdown) instead of its timeline")
+	fl.BoolVar(&dismiss, "dismiss", false, "do not offer the run for resuming again (the wizard, resume without --run); it stays in the journal")
 	return cmd
+}
+
+// dismissRun records that r is not to be offered again.
+func dismissRun(a *app, journalPath string, r *journal.RunLog) error {
+	if !r.Unfinished() {
+		return badInput(fmt.Errorf("run %s is completed: it is never offered", r.Header.RunID))
+	}
+	j, err := journal.Open(journalPath, nil)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	if err := j.Dismiss(r.Header.RunID, "dismissed with syncdoctor journal --dismiss"); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Run %s (%s) will not be offered again; it stays in %s, and `syncdoctor resume --run %s` still takes it.\n",
+		r.Header.RunID, r.Status.Words(), journalPath, r.Header.RunID)
+	return nil
 }
 
 func listRuns(a *app, journalPath string, runs []*journal.RunLog) {
@@ -69,7 +92,11 @@ func listRuns(a *app, journalPath string, runs []*journal.RunLog) {
 			// A bulk apply: its target list stands for user and target.
 			user, target, verdict = "bulk: "+filepath.Base(h.Bulk.Targets), fmt.Sprintf("%d changes", len(h.Plan)), "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.RunID, h.Started.Format("2006-01-02 15:04"), h.Mode, user, target, verdict, r.Status)
+		status := r.Status.Words()
+		if r.Dismissed {
+			status += " (dismissed)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.RunID, h.Started.Format("2006-01-02 15:04"), h.Mode, user, target, verdict, status)
 	}
 	tw.Flush()
 	fmt.Fprintf(a.stdout, "\nJournal: %s\n", journalPath)

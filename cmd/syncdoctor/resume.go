@@ -88,9 +88,9 @@ func pickRun(journalPath, id string) (*journal.RunLog, error) {
 		}
 		return run, nil
 	}
-	run := journal.LastUnfinished(runs)
+	run := journal.Offered(runs)
 	if run == nil {
-		return nil, fmt.Errorf("no unfinished run in %s: nothing to resume", journalPath)
+		return nil, fmt.Errorf("no run to resume in %s (runs dismissed, or stopped before any change, are not offered: name one with --run)", journalPath)
 	}
 	return run, nil
 }

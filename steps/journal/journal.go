@@ -213,3 +213,11 @@ func (j *Journal) Reload(runID string) (*RunLog, error) {
 	}
 	return nil, fmt.Errorf("journal %s holds no run %s", j.path, runID)
 }
+
+// Dismiss records that the run is not to be offered for resuming again
+// (Offered passes over it); it stays in the journal, and resuming it by its
+// id still works.
+func (j *Journal) Dismiss(runID, reason string) error {
+	_, err := j.Append(&Record{Run: runID, Type: RecDismiss, Reason: reason})
+	return err
+}

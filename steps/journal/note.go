@@ -10,25 +10,32 @@ import (
 
 // NoteInput is what the ticket note needs beyond the journal: the
 // diagnosis's findings and the accounts it involved.
+// A run's header keeps it (RunHeader.Note), so that the note of a resumed
+// run, or one read back from the journal, is as complete as the first.
 type NoteInput struct {
-	UserName string        // the user's display name
-	Verdict  steps.Verdict // overrides the run header's verdict when set
-	Findings []NoteFinding // as diagnosis reported them
-	Accounts []NoteAccount // the other accounts the fix involved (holder, duplicate, ...)
+	UserName string        `json:"userName,omitempty"` // the user's display name
+	Verdict  steps.Verdict `json:"verdict,omitempty"`  // overrides the run header's verdict when set
+	Findings []NoteFinding `json:"findings,omitempty"` // as diagnosis reported them
+	Accounts []NoteAccount `json:"accounts,omitempty"` // the other accounts the fix involved (holder, duplicate, ...)
+}
+
+// empty reports whether nothing was given.
+func (in NoteInput) empty() bool {
+	return in.UserName == "" && in.Verdict == "" && len(in.Findings) == 0 && len(in.Accounts) == 0
 }
 
 // NoteFinding is one diagnosis finding (contract §2's findings[]).
 type NoteFinding struct {
-	Code      steps.FindingCode
-	AccountID string
-	Detail    string
+	Code      steps.FindingCode `json:"code"`
+	AccountID string            `json:"accountId,omitempty"`
+	Detail    string            `json:"detail"`
 }
 
 // NoteAccount is an account the fix involved, and in which role.
 type NoteAccount struct {
-	Role      string // e.g. "holder of the target email"
-	AccountID string
-	Email     string
+	Role      string `json:"role"` // e.g. "holder of the target email"
+	AccountID string `json:"accountId"`
+	Email     string `json:"email,omitempty"`
 }
 
 // TicketNote is a Markdown note for the support ticket: who, what was
@@ -43,6 +50,9 @@ func TicketNote(r *RunLog, in NoteInput, secrets *Secrets) string {
 
 	if h.Bulk != nil {
 		return bulkNote(r)
+	}
+	if in.empty() && h.Note != nil {
+		in = *h.Note
 	}
 	line("## syncdoctor: email change for %s", md(h.User))
 	line("")

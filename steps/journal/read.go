@@ -27,6 +27,9 @@ type RunLog struct {
 	Pending []Record // intents with no outcome: the answer to a change was never journaled
 	LastSeq int64    // the run's latest record, to tell which run was touched last
 	Torn    *TornLine
+	// Dismissed: the operator asked for the run not to be offered again
+	// (since its last start or resume).
+	Dismissed bool
 
 	intents map[int64]bool // the seq of every intent, for outcomes to name
 }
@@ -113,6 +116,43 @@ func FindRunIn(path, idOrPrefix string) (*RunLog, error) {
 		return nil, err
 	}
 	return FindRun(runs, idOrPrefix)
+}
+
+// Offered is the run the wizard offers to resume, and `syncdoctor resume`
+// takes without --run: the unfinished run touched most recently that is
+// worth resuming. Not one the operator dismissed, nor one that stopped
+// before it changed anything (declined or blocked with no change made:
+// resuming it would only ask again or stop again; a fresh diagnosis
+// serves better).
+func Offered(runs []*RunLog) *RunLog {
+	var last *RunLog
+	for _, r := range runs {
+		if r.Unfinished() && !r.Dismissed && r.worthResuming() && (last == nil || r.LastSeq > last.LastSeq) {
+			last = r
+		}
+	}
+	return last
+}
+
+// worthResuming: the run is waiting for someone, was cut off, or made a
+// change it has not finished.
+func (r *RunLog) worthResuming() bool {
+	switch r.Status {
+	case StatusWaitingOperator, StatusInterrupted:
+		return true
+	}
+	return r.MadeChanges()
+}
+
+// MadeChanges reports whether any change of the run went through (or may
+// have: an answer lost).
+func (r *RunLog) MadeChanges() bool {
+	for _, rec := range r.Records {
+		if rec.Type == RecOutcome && (rec.Status == OutcomeOK || rec.Status == OutcomeUncertain) {
+			return true
+		}
+	}
+	return len(r.Pending) > 0
 }
 
 // LastUnfinished is the unfinished run touched most recently, or nil.
@@ -257,7 +297,9 @@ func (r *RunLog) apply(rec Record) error {
 	}
 	switch rec.Type {
 	case RecRunStart, RecResume:
-		r.Status, r.Reason = StatusInterrupted, ""
+		r.Status, r.Reason, r.Dismissed = StatusInterrupted, "", false
+	case RecDismiss:
+		r.Dismissed = true
 	case RecStepStart:
 		s, err := step()
 		if err != nil {

@@ -24,6 +24,9 @@ const (
 	RecOutcome   RecordType = "outcome"
 	RecStepEnd   RecordType = "step-end"
 	RecRunEnd    RecordType = "run-end"
+	// RecDismiss: the operator does not want the run offered for resuming
+	// any more; it stays in the journal, and resume --run still takes it.
+	RecDismiss RecordType = "dismiss"
 )
 
 // RunStatus is the final status of a run (contract: completed | failed |
@@ -114,6 +117,9 @@ type RunHeader struct {
 	// Bulk marks a bulk apply (contract §4b): its plan steps are the
 	// changes of the target list, carried out several at a time.
 	Bulk *BulkRun `json:"bulk,omitempty"`
+	// Note is what the ticket note needs of the diagnosis (its findings,
+	// the accounts involved), kept for the note of a resumed run.
+	Note *NoteInput `json:"note,omitempty"`
 }
 
 // BulkRun is what a bulk apply's run keeps beside its changes, so that a
@@ -127,4 +133,56 @@ type BulkRun struct {
 	WorksheetRows int   `json:"worksheetRows,omitempty"`
 	BatchSize     int   `json:"batchSize,omitempty"` // set-email changes between two pauses
 	PauseMillis   int64 `json:"pauseMillis,omitempty"`
+}
+
+// Words says a run's status in plain words, for people.
+func (s RunStatus) Words() string {
+	switch s {
+	case StatusCompleted:
+		return "completed"
+	case StatusFailed:
+		return "stopped on a failure"
+	case StatusDeclined:
+		return "stopped: you declined a step"
+	case StatusWaitingOperator:
+		return "waiting for a person"
+	case StatusBlocked:
+		return "stopped: the org was not as the plan expected"
+	case StatusInterrupted:
+		return "interrupted part way"
+	case StatusDryRun:
+		return "a dry run: nothing changed"
+	}
+	return string(s)
+}
+
+// Words says how a step stands in plain words, for people; kind tells a
+// hand-off's wait from an operator's.
+func (s StepStatus) Words(kind steps.Kind) string {
+	switch s {
+	case StepPending:
+		return "not reached"
+	case StepStarted:
+		return "started, not finished"
+	case StepDone:
+		return "done"
+	case StepOperator:
+		return "done, by the operator's word: no API can show it"
+	case StepSkipped:
+		return "already done"
+	case StepFailed:
+		return "failed"
+	case StepDeclined:
+		return "not done: stopped here"
+	case StepBlocked:
+		return "stopped: the org is not as the plan expects"
+	case StepWaiting:
+		if kind == steps.KindHandoff {
+			return "handed off"
+		}
+		return "waiting for the operator"
+	case StepWouldRun:
+		return "would run"
+	}
+	return string(s)
 }
