@@ -123,7 +123,7 @@ func (a *Applier) Resume(ctx context.Context, run *journal.RunLog) (*ApplyResult
 // is parked).
 func (a *Applier) run(ctx context.Context, w *recordWriter, h journal.RunHeader, prior []journal.StepState, pending map[int][]journal.Record) (*ApplyResult, error) {
 	res := &ApplyResult{RunID: h.RunID, Journal: a.Journal.Path(), Bulk: h.Bulk, Counts: map[string]int{},
-		Changes: make([]ChangeOutcome, len(h.Plan)), ended: make([]journal.StepState, len(h.Plan))}
+		Changes: make([]ChangeOutcome, len(h.Plan))}
 	var todo [3][]int
 	for i, s := range h.Plan {
 		res.Changes[i] = ChangeOutcome{Step: s, Status: prior[i].Status, Reason: prior[i].Reason, Error: prior[i].Error}
