@@ -53,6 +53,12 @@ func (m Model) phaseName() string {
 		phasePlan:      "5 the plan",
 		phaseSteps:     "6 the fix",
 		phaseSummary:   "7 summary",
+
+		phaseBulkFile:    "bulk 1 the target list",
+		phaseBulkPlan:    "bulk 2 the plan",
+		phaseBulkConfirm: "bulk 3 confirm",
+		phaseBulkApply:   "bulk 4 applying",
+		phaseBulkSummary: "bulk 5 summary",
 	}
 	return names[m.phase]
 }
