@@ -231,7 +231,7 @@ func (searchPage) keys(m Model) []key.Binding {
 		return []key.Binding{withHelp(k.Select, "enter", "choose this user"), withHelp(k.Back, "esc", "back to the search")}
 	}
 	keys := []key.Binding{withHelp(k.Select, "enter", "choose"), k.Up, k.Down, withHelp(k.Back, "esc", "clear")}
-	if m.org != nil {
+	if m.org != nil && m.width >= 110 { // narrower, the hint under the box says it
 		keys = append(keys, k.Bulk)
 	}
 	if m.loading.err != nil {
