@@ -181,8 +181,9 @@ func (bulkApplyPage) view(m Model, w, _ int) string {
 	case bs.stopping:
 		b.WriteString(s.Warn.Render(m.spinner() + " stopping: the changes under way end and are journaled…"))
 	case bs.running:
-		b.WriteString(s.Muted.Render(m.spinner()+" working… ") + paint(s.Muted, wrap("ctrl+c stops the run: nothing done is lost, and "+
-			m.resumeCmd+" goes on from there.", w-12)))
+		b.WriteString(s.Muted.Render(m.spinner()+" working…") + "\n\n")
+		b.WriteString(paint(s.Muted, wrap("ctrl+c stops the run: the changes under way end and are journaled, nothing done "+
+			"is lost, and "+m.resumeCmd+" goes on from there.", w)))
 	}
 	return b.String()
 }

@@ -296,7 +296,7 @@ func (m Model) bulkFilterLine(w int) string {
 			parts = append(parts, s.Muted.Render(label))
 		}
 	}
-	return hang(s.Muted.Render("Show (f)  "), strings.Join(parts, s.Muted.Render(" · ")), w)
+	return pack(s.Muted.Render("Show (f)  "), parts, s.Muted.Render(" · "), w)
 }
 
 // howWhy is the table's last column: how a row's email changes, or why it
@@ -560,6 +560,27 @@ func (m Model) bulkWorksheetShown() string {
 		p = p[:i]
 	}
 	return p + ".worksheet.csv"
+}
+
+// pack lays items out after prefix, as many to a line as fit in w, never
+// breaking one (wrap would break "domain-unclaimed 2" at its hyphen);
+// continuation lines are indented under the first item.
+func pack(prefix string, items []string, sep string, w int) string {
+	pad := strings.Repeat(" ", lipgloss.Width(prefix))
+	var lines []string
+	line := prefix
+	for i, it := range items {
+		if i > 0 {
+			if lipgloss.Width(line+sep+it) > w {
+				lines = append(lines, strings.TrimRight(line+sep, " "))
+				line = pad + it
+				continue
+			}
+			line += sep
+		}
+		line += it
+	}
+	return strings.Join(append(lines, line), "\n")
 }
 
 // clipLines keeps the first h lines of text, the last saying there is more.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -102,8 +103,8 @@ func (bulkSummaryPage) text(m Model, w int) string {
 		}
 	}
 	if bs.prep != nil {
-		if other := m.bulkOtherRows(); other != "" {
-			b.WriteString(paint(s.Muted, wrap("Not changed, as the plan said: "+other+".", w)) + "\n")
+		if other := m.bulkOtherRows(); len(other) > 0 {
+			b.WriteString(paint(s.Muted, pack("Not changed, as the plan said: ", other, ", ", w)) + "\n")
 		}
 	}
 
@@ -117,6 +118,13 @@ func (bulkSummaryPage) text(m Model, w int) string {
 		b.WriteString(wrap("No row waits for the IdP (the worksheet "+search.DisplayText(bs.worksheet)+" has only its header). Check every row with", w) + "\n")
 	}
 	b.WriteString(paint(s.Accent, indent(shellLines(m.bulkVerifyCommand(), w-2), 2)) + "\n")
+
+	if len(res.Changes) > 0 {
+		b.WriteString("\n" + s.Title.Render("Every change, in order") + "\n")
+		for _, c := range res.Changes {
+			b.WriteString(m.outcomeLine(c, w) + "\n")
+		}
+	}
 	return b.String()
 }
 
@@ -147,12 +155,12 @@ func (m Model) bulkCounts(res *bulk.ApplyResult) string {
 	var parts []string
 	for _, st := range order {
 		if n := res.Counts[string(st)]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", firstOf(words[st], string(st)), n))
+			parts = append(parts, fmt.Sprintf("%d %s", n, firstOf(words[st], string(st))))
 		}
 	}
-	for k, n := range res.Counts { // any other status, should the journal grow one
-		if !slices.Contains(order, journal.StepStatus(k)) && n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", k, n))
+	for _, k := range slices.Sorted(maps.Keys(res.Counts)) { // any other status, should the journal grow one
+		if n := res.Counts[k]; !slices.Contains(order, journal.StepStatus(k)) && n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, k))
 		}
 	}
 	if len(parts) == 0 {
@@ -162,17 +170,17 @@ func (m Model) bulkCounts(res *bulk.ApplyResult) string {
 }
 
 // bulkOtherRows counts the rows no change is about, by status.
-func (m Model) bulkOtherRows() string {
+func (m Model) bulkOtherRows() []string {
 	var parts []string
 	for _, st := range statusOrder {
 		if st == bulk.RowReady || st == bulk.RowConflict {
 			continue
 		}
 		if n := m.bulk.prep.Plan.Summary[st]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", st, n))
+			parts = append(parts, fmt.Sprintf("%d %s", n, st))
 		}
 	}
-	return strings.Join(parts, ", ")
+	return parts
 }
 
 // bulkVerifyCommand checks the rows from the shell, word by word: the
