@@ -137,7 +137,7 @@ func (bulkConfirmPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 
 func (bulkConfirmPage) keys(m Model) []key.Binding {
 	k := m.keys
-	return []key.Binding{withHelp(k.Select, "enter", "confirm"), withHelp(k.Down, "↓/pgdn", "scroll"), withHelp(k.Back, "esc", "back to the plan")}
+	return []key.Binding{withHelp(k.Select, "enter", "confirm"), withHelp(k.Down, "↓/pgdn", "scroll"), withHelp(k.Back, "esc", "back")}
 }
 
 func (p bulkConfirmPage) view(m Model, w, h int) string {
@@ -169,6 +169,12 @@ func (bulkConfirmPage) text(m Model, w int) string {
 		}
 	} else {
 		b.WriteString(s.Title.Render("Review: no change to make in Atlassian") + "\n")
+	}
+	if prs := bs.prep.Plan.Prerequisites; len(prs) > 0 {
+		b.WriteString("\n" + s.Warn.Render("Before the switch") + "\n")
+		for _, g := range prereqGroups(prs) {
+			b.WriteString(hang("  · ", fmt.Sprintf(g.long, strings.Join(g.domains, ", ")), w) + "\n")
+		}
 	}
 	if len(ch.Left) > 0 {
 		b.WriteString("\n" + s.Warn.Render(fmt.Sprintf("Left as they are (%d)", len(ch.Left))) + "\n")

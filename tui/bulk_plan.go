@@ -121,16 +121,27 @@ func (m Model) bulkDetailsRows(w, h int) int {
 // emails as wide as the longest (of every row, so that the columns stay
 // put when the filter changes), unless that leaves how/why too little.
 func (b bulkScreen) columnWidths(w int) (cur, tgt, how int) {
-	rest := max(w-(1+4+16)-2*6, 30) // marker, line, status; each cell has a space either side
+	narrow := w < 100 // the how/why goes: the details say it
+	cells := 6
+	if narrow {
+		cells = 5
+	}
+	rest := max(w-(1+4+16)-2*cells, 30) // marker, line, status; each cell has a space either side
 	maxCur, maxTgt := len("Current email"), len("Target email")
 	for _, r := range b.prep.Plan.Rows {
 		maxCur = max(maxCur, lipgloss.Width(search.DisplayText(r.CurrentEmail)))
 		maxTgt = max(maxTgt, lipgloss.Width(search.DisplayText(r.TargetEmail)))
 	}
 	avail := rest - min(max(rest/4, 16), 30)
+	if narrow {
+		avail = rest
+	}
 	tgt = min(maxTgt, avail/2)
 	cur = min(maxCur, avail-tgt)
 	tgt = min(maxTgt, avail-cur)
+	if narrow {
+		return cur, tgt, 0
+	}
 	return cur, tgt, rest - cur - tgt
 }
 
@@ -193,11 +204,11 @@ func (bulkPlanPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 
 func (bulkPlanPage) keys(m Model) []key.Binding {
 	k := m.keys
-	next := withHelp(k.Select, "enter", "review the changes")
+	next := withHelp(k.Select, "enter", "review")
 	if m.bulk.nothingToDo() {
 		next.SetEnabled(false)
 	}
-	return []key.Binding{k.Up, k.Down, k.Filter, next, withHelp(k.Back, "esc", "another file")}
+	return []key.Binding{withHelp(k.Up, "↑/↓", "rows"), k.Filter, next, withHelp(k.Back, "esc", "back")}
 }
 
 // nothingToDo: no change to make and no worksheet line to hand over.
@@ -235,8 +246,9 @@ func (m Model) bulkTop(w int, compact bool) string {
 	if compact {
 		parts := make([]string, 0, len(groups))
 		for _, g := range groups {
-			parts = append(parts, g.short+" "+strings.Join(g.domains, ", "))
+			parts = append(parts, fit(g.short+" "+strings.Join(g.domains, ", "), w-2, 1))
 		}
+		// One line: the review lists them in full.
 		return fit(title, w, 1) + "\n" + fit(s.Warn.Render("Before the switch: ")+strings.Join(parts, " · "), w, 1)
 	}
 	var b strings.Builder
@@ -256,11 +268,11 @@ type prereqGroup struct {
 
 func prereqGroups(prs []bulk.Prerequisite) []prereqGroup {
 	words := map[string][2]string{
-		bulk.PrereqDomainUnclaimed: {"target domain not verified:",
+		bulk.PrereqDomainUnclaimed: {"verify",
 			"verify %s in this org: no email can move onto a domain it has not verified (those rows are left alone)"},
-		bulk.PrereqSourceDomainUnclaimed: {"current domain not verified:",
+		bulk.PrereqSourceDomainUnclaimed: {"not managed here:",
 			"%s: not verified in this org, so the accounts on them are not managed from here"},
-		bulk.PrereqTargetEmailsTaken: {"targets held:",
+		bulk.PrereqTargetEmailsTaken: {"targets held on",
 			"other accounts hold targets on %s: the apply parks each holder it may on a _FREE placeholder first"},
 	}
 	var out []prereqGroup
@@ -397,6 +409,17 @@ func (b bulkScreen) leftReason(line int) string {
 	return ""
 }
 
+// sourceUnverified: the plan found the current emails' domain d not
+// verified in this org.
+func (b bulkScreen) sourceUnverified(d string) bool {
+	for _, pr := range b.prep.Plan.Prerequisites {
+		if pr.Code == bulk.PrereqSourceDomainUnclaimed && strings.EqualFold(pr.Domain, d) {
+			return true
+		}
+	}
+	return false
+}
+
 // sameTarget are the other lines that want r's target.
 func (b bulkScreen) sameTarget(r bulk.Row) []int {
 	var out []int
@@ -452,6 +475,12 @@ func (m Model) bulkDetails(r *bulk.Row, w int) string {
 		field("Why", bs.howWhy(*r))
 	case bulk.RowDomainUnclaimed:
 		field("Why", "the target's domain "+domainOf(r.TargetEmail)+" is not verified in this org: verify it first")
+	case bulk.RowUnmanaged:
+		why := statusWhy(r.Status)
+		if bs.sourceUnverified(domainOf(r.CurrentEmail)) {
+			why = "its domain " + domainOf(r.CurrentEmail) + " is not verified in this org, so the account is not managed from here"
+		}
+		field("Why", why)
 	default:
 		field("Why", statusWhy(r.Status))
 	}
@@ -506,8 +535,17 @@ func (m Model) bulkChanges(w, h int, compact bool) string {
 	n := len(ch.Steps)
 	cost := m.bulkCost(m.bulkWorksheetShown())
 	if compact {
-		line := fmt.Sprintf("%d %s, %d left alone", n, plural(n, "change", "changes"), len(ch.Left))
-		return fit(s.Title.Render(line)+s.Muted.Render(" · "+strings.Join(cost, " · ")), w, 1)
+		parts := []string{s.Title.Render(fmt.Sprintf("%d %s (enter reviews them)", n, plural(n, "change", "changes")))}
+		if l := len(ch.Left); l > 0 {
+			parts = append(parts, s.Warn.Render(fmt.Sprintf("%d left alone", l)))
+		}
+		if u := ch.SetEmailCount(); u > 0 {
+			parts = append(parts, s.Warn.Render(fmt.Sprintf("%d %s signed out", u, plural(u, "user", "users"))))
+		}
+		if l := len(bs.prep.Worksheet); l > 0 {
+			parts = append(parts, s.Warn.Render(fmt.Sprintf("%d worksheet %s", l, plural(l, "line", "lines"))))
+		}
+		return pack("", parts, s.Muted.Render(" · "), w)
 	}
 	var b strings.Builder
 	switch {
@@ -572,7 +610,7 @@ func pack(prefix string, items []string, sep string, w int) string {
 	for i, it := range items {
 		if i > 0 {
 			if lipgloss.Width(line+sep+it) > w {
-				lines = append(lines, strings.TrimRight(line+sep, " "))
+				lines = append(lines, line)
 				line = pad + it
 				continue
 			}

@@ -64,7 +64,7 @@ func DefaultKeyMap() KeyMap {
 		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 
 		Bulk:   key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "bulk change from a CSV")),
-		Filter: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter by status")),
+		Filter: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "status filter")),
 		Home:   key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first row")),
 		End:    key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "last row")),
 		Stop:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "stop (resumable)")),

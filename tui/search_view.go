@@ -53,7 +53,7 @@ func (m Model) searchHint() string {
 		hint := s.Muted.Render("Type part of a name, an email address or an account id; misspellings are fine.\n" +
 			"A group lists its members.")
 		if m.org != nil {
-			hint += "\n\n" + s.Muted.Render("Many emails to change at once (a rebrand, a merger)? ") +
+			hint += "\n\n" + s.Muted.Render("Many emails at once (a rebrand)? ") +
 				s.Accent.Render("ctrl+b") + s.Muted.Render(" reads them from a CSV.")
 		}
 		return hint
