@@ -45,7 +45,7 @@ func (m Model) banner(width int) string {
 func (m Model) phaseName() string {
 	names := map[phase]string{
 		phaseLoading:   "loading the org",
-		phaseResume:    "unfinished fix",
+		phaseResume:    "unfinished run",
 		phaseSearch:    "1 find the user",
 		phaseAccount:   "2 the account",
 		phaseTarget:    "3 the new email",

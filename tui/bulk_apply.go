@@ -183,7 +183,8 @@ func (bulkApplyPage) view(m Model, w, _ int) string {
 	case bs.running:
 		b.WriteString(s.Muted.Render(m.spinner()+" working…") + "\n\n")
 		b.WriteString(paint(s.Muted, wrap("ctrl+c stops the run: the changes under way end and are journaled, nothing done "+
-			"is lost, and "+m.resumeCmd+" goes on from there.", w)))
+			"is lost, and this goes on from there:", w)) + "\n")
+		b.WriteString(paint(s.Muted, indent(shellLines(m.resumeWords(), w-2), 2)))
 	}
 	return b.String()
 }
@@ -199,7 +200,11 @@ func (m Model) outcomeLine(c bulk.ChangeOutcome, w int) string {
 	}
 	text := search.DisplayText(c.Step.Title)
 	if c.Status != journal.StepDone {
-		text += s.Muted.Render(" (" + string(c.Status) + ")")
+		status := string(c.Status)
+		if c.Status == journal.StepPending {
+			status = "not reached"
+		}
+		text += s.Muted.Render(" (" + status + ")")
 	}
 	if why := joinReason(c.Reason, errorOf(c.Error)); why != "" && c.Status != journal.StepDone {
 		text += s.Muted.Render(": " + search.DisplayText(why))

@@ -187,7 +187,8 @@ func (bulkConfirmPage) text(m Model, w int) string {
 		b.WriteString(paint(s.Warn, wrap(c, w)) + "\n")
 	}
 	b.WriteString(paint(s.Muted, wrap("The worksheet is written before the first change. The run is journaled in "+m.deps.JournalPath+
-		"; if it stops part way, "+m.resumeCmd+" goes on without making a change twice.", w)) + "\n")
+		"; if it stops part way, this goes on without making a change twice:", w)) + "\n")
+	b.WriteString(paint(s.Muted, indent(shellLines(m.resumeWords(), w-2), 2)) + "\n")
 	if m.org.Simulated() {
 		b.WriteString(paint(s.Muted, wrap("This org is simulated: nothing real is changed.", w)) + "\n")
 	}

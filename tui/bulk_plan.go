@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // The bulk plan: what the org says of every row, before anything changes.
@@ -610,6 +611,10 @@ func pack(prefix string, items []string, sep string, w int) string {
 	for i, it := range items {
 		if i > 0 {
 			if lipgloss.Width(line+sep+it) > w {
+				// The separator's mark ends the line ("," or "·").
+				if end := strings.TrimRight(ansi.Strip(sep), " "); lipgloss.Width(line+end) <= w {
+					line += end
+				}
 				lines = append(lines, line)
 				line = pad + it
 				continue

@@ -79,8 +79,9 @@ func (bulkSummaryPage) text(m Model, w int) string {
 		b.WriteString(paint(s.Error, wrap("The run stopped: "+oneLine(bs.err.Error()), w)) + "\n")
 	}
 	if res.Status != journal.StatusCompleted {
-		b.WriteString(paint(s.Warn, wrap("The run is not finished: "+m.resumeCmd+
-			" goes on from where it stopped (or open the wizard again); no change is made twice.", w)) + "\n")
+		b.WriteString(paint(s.Warn, wrap("The run is not finished. This goes on from where it stopped, making no change twice "+
+			"(or open the wizard again):", w)) + "\n")
+		b.WriteString(paint(s.Accent, indent(shellLines(m.resumeWords(), w-2), 2)) + "\n")
 	}
 
 	var bad []bulk.ChangeOutcome
@@ -192,11 +193,21 @@ func (m Model) bulkVerifyCommand() []string {
 	if o := bs.org; o.Simulated() && o.StatePath != "" {
 		words = append(words, "--snapshot", shellWord(o.StatePath))
 	}
-	if strings.Contains(m.resumeCmd, "--journal") { // not the default journal
-		words = append(words, "--journal", shellWord(m.deps.JournalPath))
+	if j := m.resumeWords(); len(j) > 2 { // not the default journal
+		words = append(words, j[2:]...)
 	}
 	for i, w := range words {
 		words[i] = search.DisplayText(w)
+	}
+	return words
+}
+
+// resumeWords is the command that goes on with an unfinished run, word by
+// word: the journal is named unless it is the default one (m.resumeCmd).
+func (m Model) resumeWords() []string {
+	words := []string{"syncdoctor", "resume"}
+	if strings.Contains(m.resumeCmd, "--journal") {
+		words = append(words, "--journal", shellWord(m.deps.JournalPath))
 	}
 	return words
 }
