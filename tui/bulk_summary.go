@@ -60,7 +60,7 @@ func (bulkSummaryPage) text(m Model, w int) string {
 	var b strings.Builder
 	if res == nil {
 		b.WriteString(paint(s.Error, wrap("The bulk change could not start: "+oneLine(errText(bs.err)), w)) + "\n")
-		b.WriteString(wrap("Nothing was changed. esc goes back to the plan.", w) + "\n")
+		b.WriteString(wrap("Nothing was changed in the org. esc goes back to the plan.", w) + "\n")
 		return b.String()
 	}
 	head, style := m.bulkHeadline(), s.OK

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -8,9 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/bulk"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/syncdoctor/syncdoctor/fixtures"
@@ -237,5 +241,61 @@ func TestBulkStopThenResume(t *testing.T) {
 	}
 	if got := accountEmail(org, accountOf(demo, "kofi@acme.com")); got != "kofi.boateng@acme.io" {
 		t.Errorf("line 15's account has %q", got)
+	}
+}
+
+// hostilePlan is a plan whose org data carries escape sequences and
+// control characters, as a name set in an IdP may.
+func hostilePlan() *bulk.Prepared {
+	id, hid := "712020:aaaa", "712020:bbbb"
+	evil := "Evil\x1b[2J\x1b]52;c;aGk=\x07 Name\r\n"
+	rows := []bulk.Row{
+		{Line: 2, CurrentEmail: "a@acme.com", TargetEmail: "b@acme.io", AccountID: &id, Status: bulk.RowConflict,
+			Holder: &bulk.Holder{AccountID: hid, Email: "b@acme.io", Name: evil, ProductAccess: []string{"jira\x1b[31m"}},
+			Path: []bulk.EmailPath{bulk.ViaSetEmail}, Flags: []bulk.Flag{{Code: bulk.FlagHolderProductAccess, Detail: evil + " has product access"}}},
+		{Line: 3, CurrentEmail: "c\x1b[1m@acme.com", TargetEmail: "d@acme.io", Status: bulk.RowNoAccount, Path: []bulk.EmailPath{}},
+	}
+	return &bulk.Prepared{
+		Plan: &bulk.Plan{Setup: bulk.SetupNone, Rows: rows, Summary: map[bulk.RowStatus]int{bulk.RowConflict: 1, bulk.RowNoAccount: 1},
+			Prerequisites: []bulk.Prerequisite{{Code: bulk.PrereqTargetEmailsTaken, Domain: "acme.io"}}},
+		Changes: &bulk.Changes{Steps: []steps.PlanStep{
+			{ID: steps.StepBulkParkHolder, Kind: steps.KindAPI, Destructive: true, Title: "Line 2: move " + evil + " to b_FREE@acme.io", Params: steps.Params{Line: 2}},
+			{ID: steps.StepBulkSetEmail, Kind: steps.KindAPI, Destructive: true, Title: "Line 2: change a@acme.com to b@acme.io", Params: steps.Params{Line: 2}},
+		}},
+	}
+}
+
+// TestBulkPlanDrawsOrgDataSafely: names, emails and titles from the org
+// or the list reach the screen with their control characters made spaces
+// (search.DisplayText, as the search draws names), so no escape sequence
+// of theirs reaches the terminal; and the plan and its review fit every
+// window size, from the smallest the wizard takes.
+func TestBulkPlanDrawsOrgDataSafely(t *testing.T) {
+	t.Parallel()
+	for _, size := range [][2]int{{40, 12}, {80, 24}, {120, 40}} {
+		m := New(Deps{JournalPath: "journal.jsonl"})
+		t.Cleanup(m.Close)
+		m = updated(m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		m.bulk.loading, m.bulk.seq, m.bulk.cancel = true, 7, func() {}
+		m = updated(m, bulkPreparedMsg{seq: 7, path: "targets.csv", abs: "/x/targets.csv", worksheet: "/x/targets.worksheet.csv", prep: hostilePlan()})
+		if m.phase != phaseBulkPlan {
+			t.Fatalf("%v: phase %d", size, m.phase)
+		}
+		for _, ph := range []phase{phaseBulkPlan, phaseBulkConfirm} {
+			m.phase = ph
+			raw := m.View().Content
+			for _, bad := range []string{"\x1b[2J", "\x1b]52", "\x07", "\r", "\x1b[31m", "\x1b[1m@"} {
+				if strings.Contains(raw, bad) {
+					t.Errorf("%v phase %d: the screen carries the org's %q", size, ph, bad)
+				}
+			}
+			checkFits(t, fmt.Sprintf("%v phase %d", size, ph), ansi.Strip(raw), size[0], size[1])
+		}
+		if size[0] == 120 {
+			m.phase = phaseBulkPlan
+			if v := ansi.Strip(m.View().Content); !strings.Contains(v, "Evil [2J ]52;c;aGk=  Name") {
+				t.Errorf("the holder's name is not shown, made safe:\n%s", v)
+			}
+		}
 	}
 }
