@@ -252,7 +252,7 @@ func hostilePlan() *bulk.Prepared {
 	rows := []bulk.Row{
 		{Line: 2, CurrentEmail: "a@acme.com", TargetEmail: "b@acme.io", AccountID: &id, Status: bulk.RowConflict,
 			Holder: &bulk.Holder{AccountID: hid, Email: "b@acme.io", Name: evil, ProductAccess: []string{"jira\x1b[31m"}},
-			Path: []bulk.EmailPath{bulk.ViaSetEmail}, Flags: []bulk.Flag{{Code: bulk.FlagHolderProductAccess, Detail: evil + " has product access"}}},
+			Path:   []bulk.EmailPath{bulk.ViaSetEmail}, Flags: []bulk.Flag{{Code: bulk.FlagHolderProductAccess, Detail: evil + " has product access"}}},
 		{Line: 3, CurrentEmail: "c\x1b[1m@acme.com", TargetEmail: "d@acme.io", Status: bulk.RowNoAccount, Path: []bulk.EmailPath{}},
 	}
 	return &bulk.Prepared{
