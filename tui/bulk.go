@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps/bulk"
-	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
@@ -19,10 +18,10 @@ import (
 // The bulk change (contract §3, §4b), reached from the search screen: a
 // target list (CSV) read and planned against the org, its rows in a table
 // by status, the changes confirmed as a whole, carried out with a progress
-// bar, and a summary with the IdP admin's worksheet. Four screens share
+// bar, and a summary with the IdP admin's worksheet. Five screens share
 // one state, m.bulk: the file (this file), the plan (bulk_plan.go), the
-// confirmation (bulk_confirm.go), the run (bulk_apply.go) and its summary
-// (bulk_summary.go).
+// review and confirmation (bulk_confirm.go), the run (bulk_apply.go, its
+// Cmd in bulk_bridge.go) and its summary (bulk_summary.go).
 
 // bulkScreen is the bulk change under way, from its file to its summary.
 type bulkScreen struct {
@@ -54,7 +53,6 @@ type bulkScreen struct {
 	stopping bool // ctrl+c: the run's context is cancelled, it is winding down
 	resumed  bool // going on with a journaled run (no plan on hand)
 	runID    string
-	header   journal.RunHeader // the run's, once started or when resumed
 	progress bulk.Progress
 	recent   []bulk.ChangeOutcome // the last changes that ended, newest last
 	res      *bulk.ApplyResult

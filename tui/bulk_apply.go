@@ -60,7 +60,7 @@ func (m Model) launchBulk(req bulkRequest, h journal.RunHeader) (Model, tea.Cmd)
 	req.journal = m.deps.JournalPath
 	b := &m.bulk
 	b.seq, b.cancel, b.ch, b.org = seq, cancel, ch, req.org
-	b.running, b.stopping, b.runID, b.header = true, false, "", h
+	b.running, b.stopping, b.runID = true, false, ""
 	b.res, b.err, b.recent, b.summaryPager = nil, nil, nil, pager{}
 	b.progress = bulk.Progress{Total: len(h.Plan)}
 	m.phase = phaseBulkApply
@@ -87,7 +87,7 @@ func (m Model) onBulkAsync(msg tea.Msg) (Model, tea.Cmd) {
 		return m.onBulkConfirmed(msg)
 	case bulkStartedMsg:
 		if msg.seq == m.bulk.seq {
-			m.bulk.runID, m.bulk.header = msg.header.RunID, msg.header
+			m.bulk.runID = msg.header.RunID
 			return m, listen(m.bulk.ch)
 		}
 	case bulkProgressMsg:
