@@ -215,15 +215,26 @@ func (m Model) answer(r confirmReply) (Model, tea.Cmd) {
 
 // forwardToForm gives the form on show the window size and colours.
 func (m Model) forwardToForm(msg tea.Msg) tea.Cmd {
-	if !m.formOpen() {
+	f := m.openForm()
+	if f == nil {
 		return nil
 	}
-	_, cmd := m.run.ask.form.Update(msg)
+	_, cmd := f.Update(msg)
 	return cmd
 }
 
-func (m Model) formOpen() bool {
-	return m.phase == phaseSteps && m.run.ask != nil
+func (m Model) formOpen() bool { return m.openForm() != nil }
+
+// openForm is the huh form on show, nil when none is: a step's question,
+// or the bulk change's confirmation.
+func (m Model) openForm() *huh.Form {
+	switch {
+	case m.phase == phaseSteps && m.run.ask != nil:
+		return m.run.ask.form
+	case m.phase == phaseBulkConfirm && m.bulk.form != nil && !m.deps.Accessible:
+		return m.bulk.form
+	}
+	return nil
 }
 
 func (m Model) askKeys() []key.Binding {

@@ -45,7 +45,7 @@ func (m Model) banner(width int) string {
 func (m Model) phaseName() string {
 	names := map[phase]string{
 		phaseLoading:   "loading the org",
-		phaseResume:    "unfinished fix",
+		phaseResume:    "unfinished run",
 		phaseSearch:    "1 find the user",
 		phaseAccount:   "2 the account",
 		phaseTarget:    "3 the new email",
@@ -53,6 +53,12 @@ func (m Model) phaseName() string {
 		phasePlan:      "5 the plan",
 		phaseSteps:     "6 the fix",
 		phaseSummary:   "7 summary",
+
+		phaseBulkFile:    "bulk 1 the target list",
+		phaseBulkPlan:    "bulk 2 the plan",
+		phaseBulkConfirm: "bulk 3 confirm",
+		phaseBulkApply:   "bulk 4 applying",
+		phaseBulkSummary: "bulk 5 summary",
 	}
 	return names[m.phase]
 }

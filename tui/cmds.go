@@ -3,11 +3,14 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/steps/bulk"
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
@@ -176,4 +179,65 @@ func saveNoteCmd(journalPath, name, note string) tea.Cmd {
 		}
 		return noteSavedMsg{path: path, err: os.WriteFile(path, []byte(note), 0o600)}
 	}
+}
+
+// bulkPrepareCmd reads the target list at path and plans it against the
+// org: the rows by status, the changes and the worksheet. It changes
+// nothing. A leading ~/ is the home folder, as in a shell.
+func bulkPrepareCmd(ctx context.Context, org *run.Org, path string, seq int) tea.Cmd {
+	return func() tea.Msg {
+		msg := bulkPreparedMsg{seq: seq, path: path}
+		file := path
+		if home, err := os.UserHomeDir(); err == nil && (path == "~" || strings.HasPrefix(path, "~/")) {
+			file = filepath.Join(home, strings.TrimPrefix(path, "~"))
+		}
+		rows, err := readTargetList(file, path)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		if msg.abs, err = filepath.Abs(file); err != nil {
+			msg.err = err
+			return msg
+		}
+		msg.worksheet = strings.TrimSuffix(msg.abs, filepath.Ext(msg.abs)) + ".worksheet.csv"
+		opts := bulk.Options{Setup: bulk.DetectSetup(org.Hints, len(org.Client.DirectoryIDs())), Hints: org.Hints}
+		msg.prep, err = bulk.Prepare(ctx, org.Client, rows, opts)
+		if err != nil {
+			msg.err = fmt.Errorf("checking the %d rows against the org failed: %w", len(rows), err)
+		}
+		return msg
+	}
+}
+
+// readTargetList reads a target list, saying plainly what is wrong with a
+// file that cannot be one (the CSV's own errors are FILE:LINE: reason).
+func readTargetList(file, shown string) ([]bulk.Target, error) {
+	f, err := os.Open(file)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		where := ""
+		if !filepath.IsAbs(file) {
+			if wd, err := os.Getwd(); err == nil {
+				where = " in " + wd
+			}
+		}
+		return nil, fmt.Errorf("There is no file %s%s.", shown, where)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("%s cannot be read: permission denied.", shown)
+	case err != nil:
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a folder: give the path of the CSV file in it.", shown)
+	}
+	rows, err := bulk.ReadTargets(f, shown)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s has its header but no rows: nothing to change.", shown)
+	}
+	return rows, nil
 }

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -153,4 +155,77 @@ func checkFits(t *testing.T, name, view string, width, height int) {
 			t.Errorf("%s: line %d is %d wide (> %d): %q", name, i+1, w, width, l)
 		}
 	}
+}
+
+// TestGoldenBulk keeps the bulk change's screens as text at 120×40: the
+// plan's table (every row, then the conflicts with line 20's details), the
+// review, and the summary. Regenerate with
+// go test ./tui -run TestGoldenBulk -update.
+//
+// The target list lies in a folder whose path is padded to a fixed length,
+// then shown as goldenDir: paths wrap alike on every machine.
+func TestGoldenBulk(t *testing.T) {
+	var shots []screenShot
+	t.Run("flow", func(t *testing.T) {
+		dir := fixedLengthDir(t)
+		t.Chdir(dir)
+		shots = goldenBulkFlow(t, dir, 120, 40)
+	})
+	for _, s := range shots {
+		t.Run(s.name, func(t *testing.T) { golden.RequireEqual(t, []byte(s.view)) })
+	}
+}
+
+// goldenDir stands for the folder of the target list on screen.
+var goldenDir = "/home/operator/rebrand" + strings.Repeat("-", 64-len("/home/operator/rebrand"))
+
+// fixedLengthDir is a new folder whose path is as long as goldenDir.
+func fixedLengthDir(t *testing.T) string {
+	t.Helper()
+	base := t.TempDir()
+	if len(base)+2 > len(goldenDir) {
+		t.Skipf("the temporary folder %s is too long for the golden's fixed-length path", base)
+	}
+	dir := filepath.Join(base, strings.Repeat("d", len(goldenDir)-len(base)-1))
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func goldenBulkFlow(t *testing.T, dir string, width, height int) []screenShot {
+	d := startDemo(t, false)
+	if err := os.WriteFile("targets.csv", fixtures.DemoTargetsCSV(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	deps := testDeps(d.org, "")
+	deps.JournalPath = "journal.jsonl"
+	w := startWizard(t, deps, width, height)
+	var shots []screenShot
+	shot := func(name string) {
+		t.Helper()
+		s := w.settle()
+		checkFits(t, name, s.view, width, height)
+		view := strings.ReplaceAll(s.view, dir, goldenDir)
+		if s.bulkRunID != "" {
+			view = strings.ReplaceAll(view, s.bulkRunID, "RUNID0000000")
+		}
+		shots = append(shots, screenShot{name, trimLines(view)})
+	}
+	w.openBulkPlan("targets.csv")
+	shot("plan")
+	w.key('f')
+	w.key('f')
+	w.key(tea.KeyDown)
+	w.waitFor("line 20 chosen", func(s snap) bool { return s.bulkChosen == 20 })
+	shot("plan-conflict")
+	w.enter()
+	w.waitFor("the review", func(s snap) bool { return s.phase == phaseBulkConfirm })
+	shot("review")
+	w.typeText("2")
+	w.enter()
+	w.waitFor("the summary", func(s snap) bool { return s.phase == phaseBulkSummary })
+	shot("summary")
+	w.final()
+	return shots
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/bulk"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
 	"github.com/syncdoctor/syncdoctor/steps/search"
@@ -96,6 +98,16 @@ type snap struct {
 	note       string
 	quitDialog bool
 	view       string // the whole screen, without colours
+
+	bulkLoading bool
+	bulkErr     string   // why the target list could not be used
+	bulkShown   []string // the table's rows: "LINE STATUS"
+	bulkFilter  string   // the status filter in force ("" for all)
+	bulkChosen  int      // the chosen row's line, 0 for none
+	bulkRunning bool
+	bulkRunID   string
+	bulkDone    int // changes ended, as the progress said
+	bulkRes     *bulk.ApplyResult
 }
 
 func takeSnap(m Model) snap {
@@ -126,6 +138,19 @@ func takeSnap(m Model) snap {
 	}
 	if w := m.run.waiting; w != nil {
 		s.notYet = w.notYet
+	}
+	b := m.bulk
+	s.bulkLoading, s.bulkErr, s.bulkRunning, s.bulkRunID, s.bulkRes = b.loading, b.loadErr, b.running, b.runID, b.res
+	s.bulkDone = b.progress.Done
+	if b.prep != nil {
+		s.bulkFilter = string(b.filters()[b.filter].status)
+		for _, i := range b.shown {
+			r := b.prep.Plan.Rows[i]
+			s.bulkShown = append(s.bulkShown, fmt.Sprintf("%d %s", r.Line, r.Status))
+		}
+		if r := b.chosen(); r != nil {
+			s.bulkChosen = r.Line
+		}
 	}
 	return s
 }

@@ -28,6 +28,12 @@ type KeyMap struct {
 	Fresh       key.Binding
 	Yes         key.Binding
 	No          key.Binding
+
+	Bulk   key.Binding // search: a bulk change from a target list (CSV)
+	Filter key.Binding // bulk plan: cycle the status filter
+	Home   key.Binding // bulk plan: the first row
+	End    key.Binding // bulk plan: the last row
+	Stop   key.Binding // bulk apply: ctrl+c stops the run, which stays resumable
 }
 
 // DefaultKeyMap is the wizard's keys. A function, not a package variable,
@@ -56,6 +62,12 @@ func DefaultKeyMap() KeyMap {
 		Fresh:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "start a new case")),
 		Yes:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+
+		Bulk:   key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "bulk change from a CSV")),
+		Filter: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "status filter")),
+		Home:   key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first row")),
+		End:    key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "last row")),
+		Stop:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "stop (resumable)")),
 	}
 }
 

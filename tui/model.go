@@ -40,6 +40,11 @@ const (
 	phasePlan
 	phaseSteps
 	phaseSummary
+	phaseBulkFile    // bulk change: the target list's path
+	phaseBulkPlan    // its rows by status, the changes
+	phaseBulkConfirm // the changes reviewed and confirmed
+	phaseBulkApply   // the run, with its progress
+	phaseBulkSummary // how it ended, the worksheet
 
 	phaseCount // not a phase: the size of the screens table
 )
@@ -79,6 +84,7 @@ type Model struct {
 	plan    planScreen
 	run     stepsScreen
 	summary summaryScreen
+	bulk    bulkScreen
 }
 
 // New builds the wizard.
@@ -100,6 +106,7 @@ func New(d Deps) Model {
 	m.loading = newLoadingScreen()
 	m.search = newSearchScreen(m.styles)
 	m.target = newTargetScreen(m.styles)
+	m.bulk = newBulkScreen(m.styles, m.keys)
 	return m
 }
 
@@ -170,6 +177,9 @@ func (m Model) asyncResult(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case runEventMsg, confirmAskMsg, runDoneMsg, handsMsg, formExecDoneMsg:
 		m, cmd := m.onRunAsync(msg)
 		return m, cmd, true
+	case bulkPreparedMsg, bulkConfirmedMsg, bulkStartedMsg, bulkProgressMsg, bulkDoneMsg:
+		m, cmd := m.onBulkAsync(msg)
+		return m, cmd, true
 	case noteSavedMsg:
 		return m.onNoteSaved(msg), nil, true
 	case quitNowMsg:
@@ -188,7 +198,8 @@ func (m Model) nextSeq() (Model, int) {
 // sessionOrg is the org the screens work on: a resumed run's, else the
 // session's.
 func (m Model) sessionOrg() *run.Org {
-	if m.phase == phaseSteps || m.phase == phaseSummary {
+	switch m.phase {
+	case phaseSteps, phaseSummary, phaseBulkApply, phaseBulkSummary:
 		if m.runOrg != nil {
 			return m.runOrg
 		}
@@ -200,9 +211,10 @@ func (m Model) resize(msg tea.WindowSizeMsg) Model {
 	m.width, m.height = msg.Width, msg.Height
 	m.help.SetWidth(msg.Width)
 	m = m.layoutInputs()
-	if m.formOpen() {
+	m = m.layoutBulkTable()
+	if f := m.openForm(); f != nil {
 		w, _ := m.bodySize()
-		m.run.ask.form = m.run.ask.form.WithWidth(w - 4)
+		f.WithWidth(w - 4) // the form is a pointer: it is the model's
 	}
 	return m
 }
@@ -213,6 +225,7 @@ func (m Model) setBackground(msg tea.BackgroundColorMsg) Model {
 	m.help.Styles = help.DefaultStyles(msg.IsDark())
 	m.search = m.search.restyle(m.styles)
 	m.target = m.target.restyle(m.styles)
+	m.bulk = m.bulk.restyle(m.styles)
 	return m
 }
 

@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/bulk"
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
@@ -131,4 +132,37 @@ type noteSavedMsg struct {
 type formExecDoneMsg struct {
 	seq   int
 	reply confirmReply
+}
+
+// bulkPreparedMsg: the target list was read and planned against the org
+// (path as typed, abs and worksheet absolute), or err says, in a line,
+// why it could not be.
+type bulkPreparedMsg struct {
+	seq       int
+	path      string
+	abs       string
+	worksheet string
+	prep      *bulk.Prepared
+	err       error
+}
+
+// bulkStartedMsg: the worksheet is written and the bulk run journaled
+// under header (a new run), or the journaled run is being gone on with.
+type bulkStartedMsg struct {
+	seq    int
+	header journal.RunHeader
+}
+
+// bulkProgressMsg: one more change of the bulk run ended. Workers report
+// in parallel, so these may come a little out of order.
+type bulkProgressMsg struct {
+	seq int
+	p   bulk.Progress
+}
+
+// bulkDoneMsg: the bulk run returned; res is nil when it could not start.
+type bulkDoneMsg struct {
+	seq int
+	res *bulk.ApplyResult
+	err error
 }

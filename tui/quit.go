@@ -14,6 +14,7 @@ import (
 // closed); the wizard quits when the run returns, or after a grace period.
 type quitDialog struct {
 	runID    string
+	bulk     bool // the run is a bulk change's
 	stopping bool
 }
 
@@ -31,6 +32,10 @@ func (m Model) globalKey(msg tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		return m, cmd, true
 	}
 	switch {
+	case key.Matches(msg, m.keys.Stop) && m.phase == phaseBulkApply && m.bulk.running && !m.bulk.stopping:
+		// ctrl+c stops a bulk run, not the wizard: the summary then says
+		// how to go on.
+		return m.stopBulk(), nil, true
 	case key.Matches(msg, m.keys.ForceQuit):
 		m, cmd := m.askQuit()
 		return m, cmd, true
@@ -46,7 +51,7 @@ func (m Model) globalKey(msg tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 
 // typing reports whether keys are text: a text box or a form has focus.
 func (m Model) typing() bool {
-	return m.phase == phaseSearch || m.phase == phaseTarget || m.formOpen()
+	return m.phase == phaseSearch || m.phase == phaseTarget || m.phase == phaseBulkFile || m.formOpen()
 }
 
 // askQuit quits, or asks first when a fix is under way.
@@ -55,18 +60,29 @@ func (m Model) askQuit() (Model, tea.Cmd) {
 		return m.quit()
 	}
 	m.quitting = &quitDialog{runID: m.run.runID}
+	if m.phase == phaseBulkApply {
+		m.quitting = &quitDialog{runID: m.bulk.runID, bulk: true}
+	}
 	return m, nil
 }
 
 // midFix: leaving now would leave a run unfinished.
 func (m Model) midFix() bool {
-	return m.phase == phaseSteps && (m.run.running || m.run.waiting != nil)
+	return m.phase == phaseSteps && (m.run.running || m.run.waiting != nil) ||
+		m.phase == phaseBulkApply && m.bulk.running
 }
 
 func (m Model) updateQuit(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch {
 	case m.quitting.stopping:
 		return m, nil
+	case m.quitting.bulk && (key.Matches(msg, m.keys.Yes) || key.Matches(msg, m.keys.ForceQuit)):
+		if !m.bulk.running {
+			return m.quit()
+		}
+		m.quitting.stopping = true
+		m = m.stopBulk()
+		return m, tea.Tick(quitGrace, func(time.Time) tea.Msg { return quitNowMsg{} })
 	case key.Matches(msg, m.keys.Yes), key.Matches(msg, m.keys.ForceQuit):
 		if !m.run.running {
 			return m.quit()
@@ -95,7 +111,11 @@ func (m Model) quit() (Model, tea.Cmd) {
 
 func (m Model) viewQuit(width int) string {
 	s := m.styles
-	body := s.Title.Render("Quit in the middle of the fix?") + "\n\n"
+	what := "fix"
+	if m.quitting.bulk {
+		what = "bulk change"
+	}
+	body := s.Title.Render("Quit in the middle of the "+what+"?") + "\n\n"
 	if m.quitting.stopping {
 		body += "Stopping the run and closing the journal…"
 	} else {

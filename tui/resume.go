@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -63,6 +64,9 @@ func (m Model) onRunOrgOpened(msg runOrgOpenedMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.opened = append(m.opened, msg.org)
+	if msg.run.Header.Bulk != nil {
+		return m.startBulkResume(msg.org, msg.run)
+	}
 	return m.startResume(msg.org, msg.run)
 }
 
@@ -75,17 +79,28 @@ func (resumePage) view(m Model, w, _ int) string {
 	r := m.resume.run
 	h := r.Header
 	var b strings.Builder
-	b.WriteString(s.Title.Render("An unfinished fix is in the journal") + "\n\n")
 	row := func(label, v string) { // one line each: ids and addresses are not wrapped
 		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", label)) + v + "\n")
 	}
-	row("Run", h.RunID+", started "+h.Started.Local().Format("2006-01-02 15:04"))
-	row("User", h.User+" → "+h.Target)
-	row("Verdict", string(h.Verdict))
-	row("Org", h.Org+" ("+string(h.Mode)+")")
-	b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", "Stopped")) + hang("", stoppedAt(r), w-12) + "\n")
-	b.WriteString("\n" + wrap("Going on re-checks the org before every remaining step: nothing already done is done again, "+
-		"and a step that waited for you in the IdP is verified.", w) + "\n\n")
+	if h.Bulk != nil {
+		b.WriteString(s.Title.Render("An unfinished bulk change is in the journal") + "\n\n")
+		row("Run", h.RunID+", started "+h.Started.Local().Format("2006-01-02 15:04"))
+		row("Targets", search.DisplayText(h.Bulk.Targets))
+		row("Changes", bulkEnded(r))
+		row("Org", h.Org+" ("+string(h.Mode)+")")
+		row("Stopped", string(r.Status))
+		b.WriteString("\n" + wrap("Going on checks each remaining change against the org right before it is made: a change "+
+			"already made (its answer lost in the interruption) is found made, not made twice.", w) + "\n\n")
+	} else {
+		b.WriteString(s.Title.Render("An unfinished fix is in the journal") + "\n\n")
+		row("Run", h.RunID+", started "+h.Started.Local().Format("2006-01-02 15:04"))
+		row("User", h.User+" → "+h.Target)
+		row("Verdict", string(h.Verdict))
+		row("Org", h.Org+" ("+string(h.Mode)+")")
+		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", "Stopped")) + hang("", stoppedAt(r), w-12) + "\n")
+		b.WriteString("\n" + wrap("Going on re-checks the org before every remaining step: nothing already done is done again, "+
+			"and a step that waited for you in the IdP is verified.", w) + "\n\n")
+	}
 	switch {
 	case m.resume.opening:
 		b.WriteString(m.spinner() + " Opening the org of that run…")
@@ -93,6 +108,24 @@ func (resumePage) view(m Model, w, _ int) string {
 		b.WriteString(paint(s.Error, wrap("It cannot be resumed here: "+m.resume.err.Error(), w)))
 	}
 	return b.String()
+}
+
+// bulkEnded says how many of a bulk run's changes are made, and how many failed.
+func bulkEnded(r *journal.RunLog) string {
+	ended, failed := 0, 0
+	for _, st := range r.Steps {
+		if st.Status.Finished() {
+			ended++
+		}
+		if st.Status == journal.StepFailed || st.Status == journal.StepBlocked {
+			failed++
+		}
+	}
+	out := fmt.Sprintf("%d of %d made", ended, len(r.Steps))
+	if failed > 0 {
+		out += fmt.Sprintf(", %d failed or blocked (tried again)", failed)
+	}
+	return out
 }
 
 // stoppedAt says where and how a run stopped.

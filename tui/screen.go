@@ -38,6 +38,12 @@ func newScreens() [phaseCount]screen {
 		phasePlan:      planPage{},
 		phaseSteps:     stepsPage{},
 		phaseSummary:   summaryPage{},
+
+		phaseBulkFile:    bulkFilePage{},
+		phaseBulkPlan:    bulkPlanPage{},
+		phaseBulkConfirm: bulkConfirmPage{},
+		phaseBulkApply:   bulkApplyPage{},
+		phaseBulkSummary: bulkSummaryPage{},
 	}
 }
 

@@ -55,6 +55,7 @@ func (m Model) layoutInputs() Model {
 	w := max(m.width-2*margin-4, 10)
 	m.search.input.SetWidth(w)
 	m.target.input.SetWidth(w)
+	m.bulk.input.SetWidth(w)
 	return m
 }
 
@@ -105,6 +106,9 @@ func (m Model) searchKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		s.seq = m.seq
 	case key.Matches(k, m.keys.RetryLoad) && m.loading.err != nil:
 		m, cmd := m.retryLoad()
+		return m, cmd, true
+	case key.Matches(k, m.keys.Bulk) && m.org != nil:
+		m, cmd := m.openBulk()
 		return m, cmd, true
 	default:
 		return m, nil, false
@@ -227,6 +231,9 @@ func (searchPage) keys(m Model) []key.Binding {
 		return []key.Binding{withHelp(k.Select, "enter", "choose this user"), withHelp(k.Back, "esc", "back to the search")}
 	}
 	keys := []key.Binding{withHelp(k.Select, "enter", "choose"), k.Up, k.Down, withHelp(k.Back, "esc", "clear")}
+	if m.org != nil && m.width >= 110 { // narrower, the hint under the box says it
+		keys = append(keys, k.Bulk)
+	}
 	if m.loading.err != nil {
 		keys = append(keys, k.RetryLoad)
 	}

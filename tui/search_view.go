@@ -50,8 +50,13 @@ func (m Model) searchHint() string {
 	q := strings.TrimSpace(m.search.input.Value())
 	switch {
 	case q == "":
-		return s.Muted.Render("Type part of a name, an email address or an account id; misspellings are fine.\n" +
+		hint := s.Muted.Render("Type part of a name, an email address or an account id; misspellings are fine.\n" +
 			"A group lists its members.")
+		if m.org != nil {
+			hint += "\n\n" + s.Muted.Render("Many emails at once (a rebrand)? ") +
+				s.Accent.Render("ctrl+b") + s.Muted.Render(" reads them from a CSV.")
+		}
+		return hint
 	case !m.loading.done:
 		return s.Muted.Render("Nothing matches yet: more accounts are still loading.")
 	}

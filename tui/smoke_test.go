@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/syncdoctor/syncdoctor/fixtures"
 )
 
 // TestSmokeRealBinaryInTmux builds syncdoctor and runs the wizard in a
@@ -23,7 +25,7 @@ func TestSmokeRealBinaryInTmux(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/syncdoctor").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	tm := newTmux(t, dir, bin+" --journal "+filepath.Join(dir, "journal.jsonl"))
+	tm := newTmux(t, dir, bin+" --journal "+filepath.Join(dir, "journal.jsonl"), 100, 30)
 
 	tm.waitFor("200 accounts")
 	tm.send("-l", "takeshi kobayasi") // misspelled
@@ -68,11 +70,13 @@ type tmux struct {
 	socket string
 }
 
-func newTmux(t *testing.T, dir, command string) *tmux {
-	tm := &tmux{t: t, socket: fmt.Sprintf("sd-smoke-%d", os.Getpid())}
+// newTmux runs command in a w×h terminal, on a tmux server of the test's
+// own (tests run in parallel).
+func newTmux(t *testing.T, dir, command string, w, h int) *tmux {
+	tm := &tmux{t: t, socket: fmt.Sprintf("sd-smoke-%d-%s", os.Getpid(), t.Name())}
 	// A clean environment: no API keys, so the wizard opens the demo org.
 	cmd := "env -i HOME=" + dir + " TERM=xterm-256color PATH=" + os.Getenv("PATH") + " " + command
-	tm.run("new-session", "-d", "-s", "w", "-x", "100", "-y", "30", cmd)
+	tm.run("new-session", "-d", "-s", "w", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
 	return tm
 }
@@ -134,4 +138,49 @@ func (tm *tmux) waitExit() {
 		time.Sleep(100 * time.Millisecond)
 	}
 	tm.t.Fatalf("the wizard did not quit:\n%s", tm.run("capture-pane", "-p", "-t", "w"))
+}
+
+// TestSmokeBulkInTmux runs the bulk change in a real terminal on the demo
+// org and its rebrand list: ctrl+b, the path, the plan, the conflicts, the
+// review with the count typed, the summary with the worksheet, quit.
+func TestSmokeBulkInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "syncdoctor")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/syncdoctor").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	targets := filepath.Join(dir, "targets.csv")
+	if err := os.WriteFile(targets, fixtures.DemoTargetsCSV(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tm := newTmux(t, dir, bin+" --journal "+filepath.Join(dir, "journal.jsonl"), 120, 40)
+
+	tm.waitFor("ctrl+b reads them from a CSV")
+	tm.send("C-b")
+	tm.waitFor("Bulk change from a target list")
+	tm.send("-l", targets)
+	tm.send("Enter")
+	screen := tm.waitFor("Changes (2), in this order")
+	if !strings.Contains(screen, "[all 25]") || !strings.Contains(screen, "DEMO ORG (simulated)") {
+		t.Errorf("the plan:\n%s", screen)
+	}
+	tm.send("f")
+	tm.send("f")
+	tm.waitFor("[conflict 2]")
+	tm.send("Down")
+	tm.waitFor("provisioned (the IdP owns its email)")
+	tm.send("Enter")
+	tm.waitFor("type 2, the number of changes")
+	tm.send("-l", "2")
+	tm.send("Enter")
+	screen = tm.waitFor("Done in Atlassian: all 2 changes made")
+	if !strings.Contains(screen, filepath.Join(dir, "targets.worksheet.csv")) {
+		t.Errorf("the summary does not name the worksheet:\n%s", screen)
+	}
+	tm.send("q")
+	tm.waitExit()
 }

@@ -27,6 +27,11 @@ type Styles struct {
 	Verdict  lipgloss.Style
 	Error    lipgloss.Style
 
+	// The bulk plan's table (bubbles/table): header, cells, the chosen row.
+	TableHeader   lipgloss.Style
+	TableCell     lipgloss.Style
+	TableSelected lipgloss.Style
+
 	// Progress bar colours (bubbles/progress takes colours, not styles).
 	BarFull, BarEmpty color.Color
 	isDark            bool
@@ -61,6 +66,9 @@ func NewStyles(isDark bool) Styles {
 	s.Box = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(muted).Padding(0, 1)
 	s.Verdict = lipgloss.NewStyle().Bold(true).Foreground(accent)
 	s.Error = lipgloss.NewStyle().Foreground(danger)
+	s.TableHeader = lipgloss.NewStyle().Bold(true).Foreground(muted).Padding(0, 1)
+	s.TableCell = lipgloss.NewStyle().Padding(0, 1)
+	s.TableSelected = lipgloss.NewStyle().Bold(true).Background(selBg)
 	s.BarFull, s.BarEmpty = accent, muted
 	return s
 }

@@ -135,6 +135,12 @@ func oneSpaced(f string) string {
 	return b.String()
 }
 
+// DisplayText is what org data (a name, an email, a title naming them)
+// looks like on screen: NFC, with control characters, escape sequences'
+// ESC among them, made spaces. The wizard draws every value it did not
+// write itself through it.
+func DisplayText(s string) string { return displayText(s) }
+
 // displayText is what a name looks like on screen: NFC, so that one
 // character is one rune, with control characters made spaces.
 func displayText(s string) string {
