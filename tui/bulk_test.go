@@ -173,7 +173,7 @@ func TestBulkBadListStaysOnThePath(t *testing.T) {
 	}
 	w := startWizard(t, testDeps(d.org, dir), 120, 40)
 	s := w.openBulkPlan(bad)
-	want := bad + ":3: want 2 columns (current_email,target_email), got 1"
+	want := bad + ":3: want 2 cells as in the header, got 1"
 	if s.phase != phaseBulkFile || s.bulkErr != want {
 		t.Fatalf("phase %d, error %q; want the path step with %q", s.phase, s.bulkErr, want)
 	}
