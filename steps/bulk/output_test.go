@@ -66,7 +66,7 @@ func TestBulkJSON(t *testing.T) {
       "flags": [
         {
           "code": "holder-product-access",
-          "detail": "Cat (new) (Cat@NewCo.com), which holds the target, has product access (jira-software, confluence): accounts cannot be merged, so its work stays with it under the placeholder."
+          "detail": "Cat (new) (Cat@NewCo.com), which holds the target, has product access (jira-software, confluence): accounts cannot be merged: if it is moved aside, its work stays with it under the placeholder."
         }
       ]
     },

@@ -142,7 +142,7 @@ func rowFlags(row Row, a rowAddrs, org orgView, h steps.Hints) []Flag {
 		}
 	}
 	if hd := row.Holder; hd != nil && len(hd.ProductAccess) > 0 {
-		flags = append(flags, Flag{FlagHolderProductAccess, fmt.Sprintf("%s, which holds the target, has product access (%s): accounts cannot be merged, so its work stays with it under the placeholder.",
+		flags = append(flags, Flag{FlagHolderProductAccess, fmt.Sprintf("%s, which holds the target, has product access (%s): accounts cannot be merged: if it is moved aside, its work stays with it under the placeholder.",
 			wording.Account(hd.Name, hd.Email, hd.AccountID), strings.Join(hd.ProductAccess, ", "))})
 	}
 	if a.targetOK {
