@@ -103,7 +103,7 @@ func (c *Client) attempt(ctx context.Context, r *request) outcome {
 	if resp.StatusCode >= 300 {
 		limit = min(limit, maxErrorBytes)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	body, err := readBody(resp, limit)
 	o := outcome{status: resp.StatusCode, header: resp.Header, body: body, sent: true}
 	switch {
 	case err != nil:
@@ -118,6 +118,22 @@ func (c *Client) attempt(ctx context.Context, r *request) outcome {
 		}
 	}
 	return o
+}
+
+// readBody reads an answer's body, up to limit+1 bytes (one more than is
+// allowed, so that a larger body shows). When the server says how long the
+// body is, the buffer is made that size at once rather than grown: a page
+// of users is tens of kilobytes, and a large lookup reads thousands.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= limit {
+		buf := make([]byte, n)
+		k, err := io.ReadFull(resp.Body, buf)
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF // the body ended before its length
+		}
+		return buf[:k], err
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, limit+1))
 }
 
 func (c *Client) newRequest(ctx context.Context, r *request) (*http.Request, error) {
