@@ -81,3 +81,28 @@ func BenchmarkPlanBulk(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPlanBulkGoogleWorkspace is BenchmarkPlanBulk in the Google
+// Workspace setup, where each managed account's privileges are read too
+// (one call per account: nothing else tells a Google-linked one).
+func BenchmarkPlanBulkGoogleWorkspace(b *testing.B) {
+	org, err := benchOrg()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1_000, 10_000} {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			rows := benchRows(org.snap, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				p, err := bulk.PlanRows(context.Background(), org.client, rows, bulk.Options{Setup: bulk.SetupGoogleWorkspace})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(p.Rows) != n {
+					b.Fatalf("%d rows planned, want %d", len(p.Rows), n)
+				}
+			}
+		})
+	}
+}
