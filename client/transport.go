@@ -12,6 +12,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -67,6 +68,7 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 		}
 		return c.badSuccess(r, o.status, "wrong shape: "+err.Error())
 	}
+	releaseBody(o.body) // decoded: out holds copies, never the bytes
 	return nil
 }
 
@@ -122,11 +124,12 @@ func (c *Client) attempt(ctx context.Context, r *request) outcome {
 
 // readBody reads an answer's body, up to limit+1 bytes (one more than is
 // allowed, so that a larger body shows). When the server says how long the
-// body is, the buffer is made that size at once rather than grown: a page
-// of users is tens of kilobytes, and a large lookup reads thousands.
+// body is, it is read into a buffer of that size at once rather than grown,
+// and the buffer is one of bodyBuffers: a page of users is tens of
+// kilobytes, and a large lookup reads thousands of them.
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	if n := resp.ContentLength; n > 0 && n <= limit {
-		buf := make([]byte, n)
+		buf := bodyBuffer(int(n))
 		k, err := io.ReadFull(resp.Body, buf)
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF // the body ended before its length
@@ -134,6 +137,28 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 		return buf[:k], err
 	}
 	return io.ReadAll(io.LimitReader(resp.Body, limit+1))
+}
+
+// bodyBuffers keep the buffers of decoded answers for the next ones.
+var bodyBuffers sync.Pool // of *[]byte
+
+// maxPooledBody: larger buffers are left to the garbage collector.
+const maxPooledBody = 1 << 20
+
+// bodyBuffer is a buffer of n bytes, from bodyBuffers when one is big enough.
+func bodyBuffer(n int) []byte {
+	if p, ok := bodyBuffers.Get().(*[]byte); ok && cap(*p) >= n {
+		return (*p)[:n]
+	}
+	return make([]byte, n)
+}
+
+// releaseBody gives a body's buffer back once nothing refers to its bytes.
+func releaseBody(b []byte) {
+	if c := cap(b); c > 0 && c <= maxPooledBody {
+		b = b[:0]
+		bodyBuffers.Put(&b)
+	}
 }
 
 func (c *Client) newRequest(ctx context.Context, r *request) (*http.Request, error) {
