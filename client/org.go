@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"iter"
@@ -26,6 +27,12 @@ func (c *Client) orgRequest(op, method, path string, body any, safe bool) *reque
 type userPage struct {
 	Data  []User    `json:"data"`
 	Links pageLinks `json:"links"`
+}
+
+// presize makes Data as large as the page's users, counted by their
+// accountId keys (a hint: a page with fewer or more still decodes).
+func (p *userPage) presize(body []byte) {
+	p.Data = make([]User, 0, bytes.Count(body, []byte(`"accountId"`)))
 }
 
 // SearchUsersPage reads one page of POST /admin/v2/orgs/{orgId}/directories/-/users/search

@@ -61,6 +61,9 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 	if len(bytes.TrimSpace(o.body)) == 0 {
 		return c.badSuccess(r, o.status, "empty body where JSON was expected")
 	}
+	if p, ok := out.(presizer); ok {
+		p.presize(o.body)
+	}
 	if err := json.Unmarshal(o.body, out); err != nil {
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
@@ -71,6 +74,11 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 	releaseBody(o.body) // decoded: out holds copies, never the bytes
 	return nil
 }
+
+// presizer is an answer that makes room for its items from the raw body
+// before the body is decoded into it, so that the decoder fills a slice made
+// once instead of growing it item by item.
+type presizer interface{ presize(body []byte) }
 
 // badSuccess reports a 2xx answer that cannot be used. For a change the
 // server accepted it, but without its answer (the id of a created user, say)
