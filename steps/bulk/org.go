@@ -41,7 +41,7 @@ func readBulkOrg(ctx context.Context, c *client.Client, addrs []rowAddrs, setup 
 	// Every address is looked up once. Only a holder's product access is
 	// read beyond the account itself (never its groups), and only targets
 	// can have holders: the addresses that are no row's target are looked
-	// up without it, which makes their answers a third smaller.
+	// up without it, which makes their answers a quarter smaller.
 	targets := make([]string, 0, len(addrs))
 	isTarget := make(map[string]bool, len(addrs))
 	for _, a := range addrs {
