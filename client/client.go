@@ -128,6 +128,20 @@ func (c *Client) redact(s string) string {
 	return s
 }
 
+// defaultTransport is Go's default transport keeping as many idle
+// connections to the API as the client has calls in flight (Go keeps two):
+// otherwise most of a large lookup's searches would each open, and over
+// TLS handshake, a connection of their own.
+func defaultTransport() http.RoundTripper {
+	def, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport // replaced by the program: its choice
+	}
+	tr := def.Clone()
+	tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, searchesInFlight)
+	return tr
+}
+
 // errRedirectRefused stops a redirect that would carry a key to another host.
 var errRedirectRefused = errors.New("redirect to another host or scheme refused: the API key is never sent elsewhere")
 
@@ -137,7 +151,7 @@ var errRedirectRefused = errors.New("redirect to another host or scheme refused:
 // another port of the same host, and Atlassian's APIs have no reason to
 // redirect at all.
 func withRedirectPolicy(hc *http.Client) *http.Client {
-	var out http.Client
+	out := http.Client{Transport: defaultTransport()}
 	if hc != nil {
 		out = *hc
 	}

@@ -1,12 +1,15 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"iter"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // The Organizations REST API (org key), api-facts.md §1. Only the v2
@@ -26,6 +29,12 @@ type userPage struct {
 	Links pageLinks `json:"links"`
 }
 
+// presize makes Data as large as the page's users, counted by their
+// accountId keys (a hint: a page with fewer or more still decodes).
+func (p *userPage) presize(body []byte) {
+	p.Data = make([]User, 0, bytes.Count(body, []byte(`"accountId"`)))
+}
+
 // SearchUsersPage reads one page of POST /admin/v2/orgs/{orgId}/directories/-/users/search
 // (q.Cursor selects the page) and returns the cursor of the next one, "" at the end.
 func (c *Client) SearchUsersPage(ctx context.Context, q UserSearch) (users []User, next string, err error) {
@@ -34,8 +43,8 @@ func (c *Client) SearchUsersPage(ctx context.Context, q UserSearch) (users []Use
 	if err := c.call(ctx, r, &page); err != nil {
 		return nil, "", err
 	}
-	for i, u := range page.Data {
-		if u.AccountID == "" {
+	for i := range page.Data {
+		if page.Data[i].AccountID == "" {
 			return nil, "", c.unexpected(r, 200, fmt.Sprintf("user %d of the page has no accountId", i+1))
 		}
 	}
@@ -55,11 +64,29 @@ func (c *Client) SearchUsers(ctx context.Context, q UserSearch) iter.Seq2[User, 
 
 // UsersByEmail finds the accounts holding these addresses (exact matches,
 // case-insensitive on the server), with their groups and product access.
-// Addresses are searched 100 at a time, the API's limit; duplicates and
-// blanks are dropped first. No addresses, no call.
+// See UsersByEmailExpand for how the addresses are searched.
 func (c *Client) UsersByEmail(ctx context.Context, emails ...string) ([]User, error) {
+	return c.UsersByEmailExpand(ctx, emails, ExpandGroups, ExpandProductAccess)
+}
+
+// searchesInFlight bounds the email searches UsersByEmailExpand runs at
+// once: enough to keep a large lookup moving while one answer is on the
+// wire, few enough to stay well inside the org API's rate limit (a 429 is
+// waited out as on any call).
+const searchesInFlight = 8
+
+// UsersByEmailExpand finds the accounts holding these addresses (exact
+// matches, case-insensitive on the server), each with the expansions named
+// (ExpandGroups, ExpandProductAccess; none for the accounts alone: a large
+// lookup that needs less of each account reads and decodes less).
+// Duplicates (case aside) and blanks are dropped first; the rest are
+// searched 100 at a time, the API's limit, with up to searchesInFlight
+// searches in flight. The accounts come in the order of the addresses that
+// found them. No addresses, no call. The first search that fails stops the
+// others, and its error is the answer.
+func (c *Client) UsersByEmailExpand(ctx context.Context, emails []string, expand ...string) ([]User, error) {
 	var uniq []string
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(emails))
 	for _, e := range emails {
 		e = strings.TrimSpace(e)
 		if k := strings.ToLower(e); e != "" && !seen[k] {
@@ -67,21 +94,77 @@ func (c *Client) UsersByEmail(ctx context.Context, emails ...string) ([]User, er
 			uniq = append(uniq, e)
 		}
 	}
-	var users []User
-	for start := 0; start < len(uniq); start += maxEmailsPerSearch {
+	if len(uniq) == 0 {
+		return nil, nil
+	}
+	batches := make([][]User, (len(uniq)+maxEmailsPerSearch-1)/maxEmailsPerSearch)
+	tmpl := c.orgRequest("search users", "POST", pathf("/admin/v2/orgs/%s/directories/-/users/search", c.orgID), nil, true)
+	search := func(ctx context.Context, b int) error {
+		start := b * maxEmailsPerSearch
 		q := UserSearch{
 			Emails: uniq[start:min(start+maxEmailsPerSearch, len(uniq))],
-			Expand: []string{ExpandGroups, ExpandProductAccess},
-			Limit:  100,
+			Expand: expand,
+			Limit:  maxSearchLimit,
 		}
-		for u, err := range c.SearchUsers(ctx, q) {
-			if err != nil {
-				return nil, err
-			}
-			users = append(users, u)
-		}
+		users, err := collectPages(ctx, tmpl, c, "", func(ctx context.Context, cursor string) ([]User, string, error) {
+			page := q
+			page.Cursor = cursor
+			return c.SearchUsersPage(ctx, page)
+		})
+		batches[b] = users
+		return err
+	}
+	if err := inParallel(ctx, len(batches), searchesInFlight, search); err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, b := range batches {
+		n += len(b)
+	}
+	users := make([]User, 0, n)
+	for _, b := range batches {
+		users = append(users, b...)
 	}
 	return users, nil
+}
+
+// maxSearchLimit is the largest page the v2 user search serves.
+const maxSearchLimit = 100
+
+// inParallel runs job(0) … job(n-1) with at most workers of them at once.
+// The first job to fail cancels the context of the others and no job starts
+// after it; its error is returned. When the caller's context ends first, no
+// more jobs start and the error is the one of a job it stopped, or the
+// context's own.
+func inParallel(ctx context.Context, n, workers int, job func(ctx context.Context, i int) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		failOnce sync.Once
+		failed   error
+	)
+	for range min(workers, n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				if err := job(ctx, i); err != nil {
+					failOnce.Do(func() { failed = err })
+					cancel()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if failed != nil {
+		return failed
+	}
+	return ctx.Err()
 }
 
 // GetUser reads one account: GET /admin/v2/orgs/{orgId}/directories/-/users/{accountId}.

@@ -2,10 +2,12 @@ package client
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -160,22 +162,127 @@ func TestUsersByEmailChunks(t *testing.T) {
 	if len(users) != 25 {
 		t.Errorf("%d users, want 25", len(users))
 	}
+	// The chunks run side by side, yet the accounts come in the order of
+	// the addresses that found them.
+	for i, u := range users {
+		if want := fmt.Sprintf("id-user%d@acme.com", 10*i+7); u.AccountID != want {
+			t.Errorf("user %d is %s, want %s", i, u.AccountID, want)
+		}
+	}
 	reqs := srv.requests()
 	if len(reqs) != 3 {
 		t.Fatalf("%d requests, want 3 chunks", len(reqs))
 	}
-	for i, want := range []int{100, 100, 50} {
+	var asked []string
+	var sizes []int
+	for i, r := range reqs {
 		var q UserSearch
-		if err := json.Unmarshal(reqs[i].Body, &q); err != nil {
+		if err := json.Unmarshal(r.Body, &q); err != nil {
 			t.Fatal(err)
 		}
-		if len(q.Emails) != want || q.Limit != 100 || !slices.Equal(q.Expand, []string{ExpandGroups, ExpandProductAccess}) || q.SearchTerm != "" {
-			t.Errorf("chunk %d: %d emails, limit %d, expand %v", i, len(q.Emails), q.Limit, q.Expand)
+		if q.Limit != 100 || !slices.Equal(q.Expand, []string{ExpandGroups, ExpandProductAccess}) || q.SearchTerm != "" {
+			t.Errorf("chunk %d: limit %d, expand %v, searchTerm %q", i, q.Limit, q.Expand, q.SearchTerm)
 		}
+		sizes = append(sizes, len(q.Emails))
+		asked = append(asked, q.Emails...)
+	}
+	slices.Sort(sizes)
+	if !slices.Equal(sizes, []int{50, 100, 100}) {
+		t.Errorf("chunks of %v emails, want 100, 100 and 50", sizes)
+	}
+	slices.Sort(asked)
+	if len(asked) != 250 || len(slices.Compact(asked)) != 250 {
+		t.Errorf("%d addresses asked (%d distinct), want 250 once each", len(asked), len(slices.Compact(asked)))
 	}
 	none, err := c.UsersByEmail(t.Context())
 	if err != nil || none != nil || srv.count() != 3 {
 		t.Errorf("no addresses: %v, %v after %d requests", none, err, srv.count())
+	}
+}
+
+// TestUsersByEmailExpand: only the expansions asked for are asked of the
+// server; none leaves expand out of the body.
+func TestUsersByEmailExpand(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"data": []User{}, "links": map[string]any{}})
+	})
+	c, _ := newTestClient(t, srv.URL)
+	if _, err := c.UsersByEmailExpand(t.Context(), []string{"a@acme.com"}, ExpandProductAccess); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UsersByEmailExpand(t.Context(), []string{"b@acme.com"}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests, want 2", len(reqs))
+	}
+	var q UserSearch
+	if err := json.Unmarshal(reqs[0].Body, &q); err != nil || !slices.Equal(q.Expand, []string{ExpandProductAccess}) {
+		t.Errorf("expand %v (%v), want productAccess alone", q.Expand, err)
+	}
+	if strings.Contains(string(reqs[1].Body), "expand") {
+		t.Errorf("no expansion asked, yet the body is %s", reqs[1].Body)
+	}
+}
+
+// TestUsersByEmailInFlight: a large lookup runs several searches at once,
+// never more than searchesInFlight.
+func TestUsersByEmailInFlight(t *testing.T) {
+	t.Parallel()
+	var now, peak atomic.Int32
+	release := make(chan struct{})
+	var opened sync.Once
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		n := now.Add(1)
+		defer now.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		if n == searchesInFlight {
+			opened.Do(func() { close(release) }) // every worker is in: let them all go
+		}
+		select {
+		case <-release:
+		case <-time.After(10 * time.Second): // fewer workers than that: the peak below says so
+		}
+		writeJSON(w, 200, map[string]any{"data": []User{}, "links": map[string]any{}})
+	})
+	c, _ := newTestClient(t, srv.URL)
+	emails := make([]string, 0, 3*searchesInFlight*maxEmailsPerSearch)
+	for i := range cap(emails) {
+		emails = append(emails, fmt.Sprintf("u%d@acme.com", i))
+	}
+	if _, err := c.UsersByEmail(t.Context(), emails...); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.count(); got != 3*searchesInFlight {
+		t.Errorf("%d searches, want %d", got, 3*searchesInFlight)
+	}
+	if got := peak.Load(); got != searchesInFlight {
+		t.Errorf("at most %d searches in flight, want %d", got, searchesInFlight)
+	}
+}
+
+// TestUsersByEmailFirstErrorStops: a refused search is the lookup's error,
+// and the searches not yet started never start.
+func TestUsersByEmailFirstErrorStops(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		writeRaw(w, 403, "application/json", `{"errors":[{"id":"e1","status":"403","code":"ADMIN-403-3","title":"Forbidden","detail":"no"}]}`)
+	})
+	c, _ := newTestClient(t, srv.URL)
+	emails := make([]string, 0, 50*maxEmailsPerSearch)
+	for i := range cap(emails) {
+		emails = append(emails, fmt.Sprintf("u%d@acme.com", i))
+	}
+	users, err := c.UsersByEmail(t.Context(), emails...)
+	var apiErr *OrgError
+	if users != nil || !errors.As(err, &apiErr) || apiErr.HTTPStatus != 403 {
+		t.Fatalf("users %v, error %v; want the 403", users, err)
+	}
+	if got := srv.count(); got > searchesInFlight {
+		t.Errorf("%d searches after the first refusal, want at most %d", got, searchesInFlight)
 	}
 }
 
@@ -552,5 +659,26 @@ func TestDirectoriesRetriesTransientFailures(t *testing.T) {
 	}
 	if waits := rec.recorded(); len(waits) != 2 || waits[1] != 2*time.Second {
 		t.Errorf("waits = %v, want a backoff then Retry-After's 2s", waits)
+	}
+}
+
+// TestDefaultTransportKeepsConnections: without an HTTP client of the
+// caller's, the client keeps as many idle connections as it has searches in
+// flight (Go's default keeps two, so most searches of a large lookup would
+// each open a connection, and against Atlassian shake hands over TLS).
+func TestDefaultTransportKeepsConnections(t *testing.T) {
+	t.Parallel()
+	c, _ := newTestClient(t, "http://127.0.0.1:1")
+	tr, ok := c.http.Transport.(*http.Transport)
+	switch {
+	case !ok || tr == http.DefaultTransport:
+		t.Errorf("transport %T, want one of its own", c.http.Transport)
+	case tr.MaxIdleConnsPerHost < searchesInFlight:
+		t.Errorf("%d idle connections kept per host, want %d", tr.MaxIdleConnsPerHost, searchesInFlight)
+	}
+	own := &http.Client{Transport: &http.Transport{}}
+	c, _ = newTestClient(t, "http://127.0.0.1:1", func(cfg *Config) { cfg.HTTPClient = own })
+	if c.http.Transport != own.Transport {
+		t.Error("the caller's transport was replaced")
 	}
 }

@@ -68,6 +68,35 @@ func cursorPages[T any](ctx context.Context, r *request, c *Client, start string
 	}
 }
 
+// collectPages reads every page of a cursor-paged listing from start and
+// returns all their items, without copying when there is one page (the
+// usual case for a search by at most 100 emails). Like cursorPages, it
+// reports a server whose cursor does not advance.
+func collectPages[T any](ctx context.Context, r *request, c *Client, start string, fetch fetchPage[T]) ([]T, error) {
+	var all []T
+	cursor := start
+	seen := map[string]bool{cursor: true}
+	for {
+		items, next, err := fetch(ctx, cursor)
+		if err != nil {
+			return nil, err
+		}
+		if all == nil {
+			all = items
+		} else {
+			all = append(all, items...)
+		}
+		if next == "" {
+			return all, nil
+		}
+		if seen[next] {
+			return nil, c.unexpected(r, 0, fmt.Sprintf("paging does not advance: cursor %q came back", next))
+		}
+		seen[next] = true
+		cursor = next
+	}
+}
+
 // pathf builds an escaped path: each argument is one path segment, escaped
 // so that ids with "/", "?", "#" or spaces stay inside their segment.
 func pathf(format string, segments ...string) string {

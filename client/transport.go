@@ -12,6 +12,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -60,6 +61,9 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 	if len(bytes.TrimSpace(o.body)) == 0 {
 		return c.badSuccess(r, o.status, "empty body where JSON was expected")
 	}
+	if p, ok := out.(presizer); ok {
+		p.presize(o.body)
+	}
 	if err := json.Unmarshal(o.body, out); err != nil {
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
@@ -67,8 +71,14 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 		}
 		return c.badSuccess(r, o.status, "wrong shape: "+err.Error())
 	}
+	releaseBody(o.body) // decoded: out holds copies, never the bytes
 	return nil
 }
+
+// presizer is an answer that makes room for its items from the raw body
+// before the body is decoded into it, so that the decoder fills a slice made
+// once instead of growing it item by item.
+type presizer interface{ presize(body []byte) }
 
 // badSuccess reports a 2xx answer that cannot be used. For a change the
 // server accepted it, but without its answer (the id of a created user, say)
@@ -103,7 +113,7 @@ func (c *Client) attempt(ctx context.Context, r *request) outcome {
 	if resp.StatusCode >= 300 {
 		limit = min(limit, maxErrorBytes)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	body, err := readBody(resp, limit)
 	o := outcome{status: resp.StatusCode, header: resp.Header, body: body, sent: true}
 	switch {
 	case err != nil:
@@ -118,6 +128,45 @@ func (c *Client) attempt(ctx context.Context, r *request) outcome {
 		}
 	}
 	return o
+}
+
+// readBody reads an answer's body, up to limit+1 bytes (one more than is
+// allowed, so that a larger body shows). When the server says how long the
+// body is, it is read into a buffer of that size at once rather than grown,
+// and the buffer is one of bodyBuffers: a page of users is tens of
+// kilobytes, and a large lookup reads thousands of them.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= limit {
+		buf := bodyBuffer(int(n))
+		k, err := io.ReadFull(resp.Body, buf)
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF // the body ended before its length
+		}
+		return buf[:k], err
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, limit+1))
+}
+
+// bodyBuffers keep the buffers of decoded answers for the next ones.
+var bodyBuffers sync.Pool // of *[]byte
+
+// maxPooledBody: larger buffers are left to the garbage collector.
+const maxPooledBody = 1 << 20
+
+// bodyBuffer is a buffer of n bytes, from bodyBuffers when one is big enough.
+func bodyBuffer(n int) []byte {
+	if p, ok := bodyBuffers.Get().(*[]byte); ok && cap(*p) >= n {
+		return (*p)[:n]
+	}
+	return make([]byte, n)
+}
+
+// releaseBody gives a body's buffer back once nothing refers to its bytes.
+func releaseBody(b []byte) {
+	if c := cap(b); c > 0 && c <= maxPooledBody {
+		b = b[:0]
+		bodyBuffers.Put(&b)
+	}
 }
 
 func (c *Client) newRequest(ctx context.Context, r *request) (*http.Request, error) {

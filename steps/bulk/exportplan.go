@@ -59,14 +59,16 @@ func newExportOrg(ex *Export) *exportOrg {
 	return o
 }
 
-func (o *exportOrg) account(email string) (client.User, bool) {
-	u, ok := o.users[email]
-	return u, ok
+func (o *exportOrg) account(email string) *client.User {
+	if u, ok := o.users[email]; ok {
+		return &u
+	}
+	return nil
 }
 
 // lock is always none: an export does not show provisioning or Google
 // Workspace links (the provisioning-not-checked note says so).
-func (o *exportOrg) lock(client.User) accountLock { return lockNone }
+func (o *exportOrg) lock(*client.User) accountLock { return lockNone }
 
 func (o *exportOrg) domain(name string) domainState {
 	if o.verified[name] {

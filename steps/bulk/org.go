@@ -17,16 +17,16 @@ const privilegeWorkers = 8
 
 // bulkOrg is what a bulk plan needs to know of the org.
 type bulkOrg struct {
-	users    map[string]client.User // accounts by lower-cased email
-	verified map[string]bool        // lower-cased domains this org has verified
-	listed   map[string]bool        // lower-cased domains listed for this org, in any state
-	locks    map[string]accountLock // by account id; read only for Google Workspace
+	users    map[string]*client.User // accounts by lower-cased email
+	verified map[string]bool         // lower-cased domains this org has verified
+	listed   map[string]bool         // lower-cased domains listed for this org, in any state
+	locks    map[string]accountLock  // by account id; read only for Google Workspace
 }
 
 // lock says what owns an account's email. Provisioning shows in the
 // account itself (managementSource synced); the Google Workspace link shows
 // only in the privilege check's restriction reason.
-func (o *bulkOrg) lock(u client.User) accountLock {
+func (o *bulkOrg) lock(u *client.User) accountLock {
 	if l, ok := o.locks[u.AccountID]; ok && l != lockNone {
 		return l
 	}
@@ -37,27 +37,44 @@ func (o *bulkOrg) lock(u client.User) accountLock {
 }
 
 func readBulkOrg(ctx context.Context, c *client.Client, addrs []rowAddrs, setup OrgSetup) (*bulkOrg, error) {
-	org := &bulkOrg{users: map[string]client.User{}, verified: map[string]bool{}, listed: map[string]bool{}, locks: map[string]accountLock{}}
-	var emails []string
-	seen := map[string]bool{}
+	org := &bulkOrg{verified: map[string]bool{}, listed: map[string]bool{}, locks: map[string]accountLock{}}
+	// Every address is looked up once. Only a holder's product access is
+	// read beyond the account itself (never its groups), and only targets
+	// can have holders: the addresses that are no row's target are looked
+	// up without it, which makes their answers a quarter smaller.
+	targets := make([]string, 0, len(addrs))
+	isTarget := make(map[string]bool, len(addrs))
 	for _, a := range addrs {
-		for _, e := range []string{a.current, a.target} {
-			if e != "" && !seen[e] {
-				seen[e] = true
-				emails = append(emails, e)
-			}
+		if a.target != "" && !isTarget[a.target] {
+			isTarget[a.target] = true
+			targets = append(targets, a.target)
 		}
 	}
-	if len(emails) == 0 {
+	others := make([]string, 0, len(addrs))
+	seen := make(map[string]bool, len(addrs))
+	for _, a := range addrs {
+		if a.current != "" && !isTarget[a.current] && !seen[a.current] {
+			seen[a.current] = true
+			others = append(others, a.current)
+		}
+	}
+	if len(targets)+len(others) == 0 {
 		return org, nil // every row is invalid: nothing to look up
 	}
-	users, err := c.UsersByEmail(ctx, emails...)
-	if err != nil {
-		return nil, fmt.Errorf("look up %d accounts by email: %w", len(emails), err)
+	holders, err := c.UsersByEmailExpand(ctx, targets, client.ExpandProductAccess)
+	var accounts []client.User
+	if err == nil {
+		accounts, err = c.UsersByEmailExpand(ctx, others)
 	}
-	for _, u := range users {
-		if u.Email != "" { // an account can hide its email; it then matches no row
-			org.users[strings.ToLower(u.Email)] = u
+	if err != nil {
+		return nil, fmt.Errorf("look up %d accounts by email: %w", len(targets)+len(others), err)
+	}
+	org.users = make(map[string]*client.User, len(holders)+len(accounts))
+	for _, users := range [2][]client.User{holders, accounts} {
+		for i := range users {
+			if u := &users[i]; u.Email != "" { // an account can hide its email; it then matches no row
+				org.users[strings.ToLower(u.Email)] = u
+			}
 		}
 	}
 	for d, err := range c.Domains(ctx) {

@@ -2,8 +2,6 @@ package bulk
 
 import (
 	"bytes"
-	"context"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -145,37 +143,6 @@ func TestBulkCSVEscapesFormulas(t *testing.T) {
 `
 	if buf.String() != want {
 		t.Errorf("CSV:\n%s\nwant:\n%s", buf.String(), want)
-	}
-}
-
-// BenchmarkPlanBulk plans a 10,000-row rebranding against an org of 10,000
-// accounts, one in ten targets already taken, over real HTTP.
-func BenchmarkPlanBulk(b *testing.B) {
-	f := &bulkFakeOrg{domains: map[string]string{"acme.com": "verified", "newco.com": "verified"}}
-	rows := make([]Target, 0, 10_000)
-	for i := range 10_000 {
-		n := "user" + strconv.Itoa(i)
-		u := bulkUser("id-"+strconv.Itoa(i), n+"@acme.com", n, "jira-software")
-		if i%2 == 0 {
-			u = bulkSynced(u)
-		}
-		f.users = append(f.users, u)
-		if i%10 == 0 {
-			f.users = append(f.users, bulkUser("held-"+strconv.Itoa(i), n+"@newco.com", n+" (new)"))
-		}
-		rows = append(rows, Target{Line: i + 2, Current: n + "@acme.com", Target: n + "@newco.com"})
-	}
-	c := f.start(b)
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		p, err := PlanRows(ctx, c, rows, Options{Setup: SetupSamlScim})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if p.Summary[RowConflict] != 1000 || p.Summary[RowReady] != 9000 {
-			b.Fatalf("summary %v", p.Summary)
-		}
 	}
 }
 

@@ -24,10 +24,12 @@ type Options struct {
 // PlanRows checks every target row against the org and says, per row,
 // whether its change can go ahead and how (contract §3), with the warnings
 // an operator needs before applying it. It changes nothing. The org is read
-// in as few calls as the API allows: one batched account search over every
-// current and target email, the domain list once, and, only for the Google
-// Workspace setup (where no other field tells a Google-linked account), one
-// privilege check per managed account.
+// in as few calls as the API allows: account searches of a hundred emails
+// each over every current and target email (several in flight at once), the
+// domain list once, and, only for the Google Workspace setup (where no other
+// field tells a Google-linked account), one privilege check per managed
+// account (also several at once). Its memory grows with the rows, not with
+// the org.
 func PlanRows(ctx context.Context, c *client.Client, rows []Target, opts Options) (*Plan, error) {
 	setup := opts.Setup
 	if !setup.valid() {
@@ -91,20 +93,21 @@ func planWith(rows []Target, addrs []rowAddrs, org orgView, opts Options) *Plan 
 // whether another account holds the row's target, whatever the status.
 func judgeRow(r Target, a rowAddrs, wanted map[string]int, org orgView, setup OrgSetup) (row Row, held bool) {
 	row = Row{Line: r.Line, CurrentEmail: r.Current, TargetEmail: r.Target, Path: []EmailPath{}}
-	acct, found := client.User{}, false
+	var acct, holder *client.User
 	if a.currentOK {
-		acct, found = org.account(a.current)
+		acct = org.account(a.current)
 	}
+	found := acct != nil
 	if found {
 		if acct.AccountID != "" { // an export may have no id column
-			row.AccountID = &acct.AccountID
+			id := acct.AccountID // the row's own: the org read is dropped after planning
+			row.AccountID = &id
 		}
 		row.Path = emailPath(setup, org.lock(acct))
 	}
-	var holder client.User
 	if a.targetOK {
-		holder, held = org.account(a.target)
-		held = held && (!found || !sameAccount(holder, acct))
+		holder = org.account(a.target)
+		held = holder != nil && (!found || !sameAccount(holder, acct))
 	}
 	switch {
 	case !a.currentOK || !a.targetOK:
@@ -154,7 +157,7 @@ func rowFlags(row Row, a rowAddrs, org orgView, h steps.Hints) []Flag {
 	return flags
 }
 
-func newBulkHolder(u client.User) *Holder {
+func newBulkHolder(u *client.User) *Holder {
 	h := &Holder{AccountID: u.AccountID, Email: u.Email, Name: u.Name, ProductAccess: make([]string, 0, len(u.ProductAccess)), Provisioned: u.Synced()}
 	for _, pa := range u.ProductAccess {
 		h.ProductAccess = append(h.ProductAccess, pa.Key)

@@ -82,11 +82,11 @@ func verifyRow(a rowAddrs, org *bulkOrg, byID map[string]client.User, knownID st
 	if !a.currentOK || !a.targetOK {
 		return VerifyFailed, "not an email address", nil
 	}
-	cur, hasCur := org.users[a.current]
-	tgt, hasTgt := org.users[a.target]
+	cur, tgt := org.users[a.current], org.users[a.target]
+	hasTgt := tgt != nil
 	acct, found := byID[knownID]
-	if !found && hasCur {
-		acct, found = cur, true
+	if !found && cur != nil {
+		acct, found = *cur, true
 	}
 	switch {
 	case found && address.Same(acct.Email, a.target):
@@ -99,10 +99,10 @@ func verifyRow(a rowAddrs, org *bulkOrg, byID map[string]client.User, knownID st
 		if !address.Same(acct.Email, a.current) {
 			return VerifyFailed, fmt.Sprintf("the account has %s, neither address of the row", acct.Email), &id
 		}
-		if why := blockedRow(a, org, wanted); why != "" {
+		if why := blockedRow(a, &acct, org, wanted); why != "" {
 			return VerifyFailed, why, &id
 		}
-		st, why := pendingOrFailed(emailPath(setup, org.lock(acct)), setup)
+		st, why := pendingOrFailed(emailPath(setup, org.lock(&acct)), setup)
 		return st, why, &id
 	case hasTgt:
 		// The account that had the current address cannot be told apart
@@ -115,8 +115,7 @@ func verifyRow(a rowAddrs, org *bulkOrg, byID map[string]client.User, knownID st
 
 // blockedRow says why a row's change cannot happen, even through the IdP:
 // what made its plan status other than ready or conflict.
-func blockedRow(a rowAddrs, org *bulkOrg, wanted map[string]int) string {
-	u := org.users[a.current]
+func blockedRow(a rowAddrs, u *client.User, org *bulkOrg, wanted map[string]int) string {
 	switch {
 	case wanted[a.target] > 1:
 		return "another row of the list wants the same target (duplicate-target)"

@@ -12,10 +12,10 @@ import (
 // which cannot tell everything the APIs can; domainState says so where it
 // matters, so the export's gaps show in the plan instead of being guessed.
 type orgView interface {
-	// account is the account holding email (lower-cased), if any.
-	account(email string) (client.User, bool)
+	// account is the account holding email (lower-cased), nil when none.
+	account(email string) *client.User
 	// lock is what, besides the org, owns the account's email.
-	lock(u client.User) accountLock
+	lock(u *client.User) accountLock
 	// domain says whether the org verified a lower-cased domain.
 	domain(name string) domainState
 	// lookalike is the verified domain a target domain is probably a typo
@@ -35,7 +35,7 @@ const (
 // sameAccount tells whether two accounts are one. An export may have no
 // account ids: its accounts are then told apart by email, which Atlassian
 // keeps unique.
-func sameAccount(a, b client.User) bool {
+func sameAccount(a, b *client.User) bool {
 	if a.AccountID == "" || b.AccountID == "" {
 		return strings.EqualFold(a.Email, b.Email)
 	}
@@ -45,10 +45,7 @@ func sameAccount(a, b client.User) bool {
 // The org read through its APIs knows every domain's state and every
 // account's lock.
 
-func (o *bulkOrg) account(email string) (client.User, bool) {
-	u, ok := o.users[email]
-	return u, ok
-}
+func (o *bulkOrg) account(email string) *client.User { return o.users[email] }
 
 func (o *bulkOrg) domain(name string) domainState {
 	if o.verified[name] {
