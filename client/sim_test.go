@@ -1452,3 +1452,14 @@ func TestSimWrongKeys(t *testing.T) {
 		t.Error("refused calls changed the org")
 	}
 }
+
+func TestSimCountUsers(t *testing.T) {
+	env := newSimEnv(t, envOpts{direct: true})
+	n, err := env.c.CountUsers(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(env.sim.Snapshot().Accounts); n != want || n == 0 {
+		t.Errorf("CountUsers = %d, want %d", n, want)
+	}
+}

@@ -129,9 +129,11 @@ func TestLoadOrgPageByPage(t *testing.T) {
 	if err := LoadOrg(context.Background(), c, ix, 100, func(p LoadProgress) { seen = append(seen, p) }); err != nil {
 		t.Fatal(err)
 	}
+	// Groups first (a few pages, and a group lists its members as they
+	// arrive), then the accounts. This fake org gives no user count.
 	want := []LoadProgress{
-		{Accounts: 100, Page: 1}, {Accounts: 200, Page: 2}, {Accounts: 230, Page: 3},
-		{Accounts: 230, Groups: 40, Page: 4},
+		{Groups: 40, Page: 1},
+		{Accounts: 100, Groups: 40, Page: 2}, {Accounts: 200, Groups: 40, Page: 3}, {Accounts: 230, Groups: 40, Page: 4},
 		{Accounts: 230, Groups: 40, Page: 4, Done: true},
 	}
 	if !slices.Equal(seen, want) {
@@ -213,7 +215,7 @@ func TestLoadOrgErrorsSayWhatFailed(t *testing.T) {
 		}, 10},
 		{"groups rate limited", func(f *loadFakeOrg) {
 			f.onGroup = func(w http.ResponseWriter, _ *http.Request, _ int) bool { tooMany(w); return true }
-		}, "load groups (page 1): ", func(err error) bool { var e *client.RateLimitError; return errors.As(err, &e) }, 45},
+		}, "load groups (page 1): ", func(err error) bool { var e *client.RateLimitError; return errors.As(err, &e) }, 0},
 		{"paging does not advance", func(f *loadFakeOrg) { f.sameCursor = true }, "load accounts (page 3): ", func(err error) bool {
 			return strings.Contains(err.Error(), "paging does not advance")
 		}, 11}, // page 1, then 1..10 twice
@@ -244,7 +246,7 @@ func TestLoadOrgStopsWhenCancelled(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		err := LoadOrg(ctx, f.serve(t), NewIndex(), 10, func(p LoadProgress) {
-			if p.Page == 2 {
+			if p.Accounts == 20 {
 				cancel()
 			}
 		})
@@ -318,8 +320,19 @@ func TestLoadOrgDemoOverTheSimulator(t *testing.T) {
 	if !last.Done || last.Accounts != len(snap.Accounts) || last.Groups != len(snap.Groups) {
 		t.Fatalf("last progress %+v, want %d accounts and %d groups", last, len(snap.Accounts), len(snap.Groups))
 	}
-	if seen[0].Accounts != 50 || seen[0].Page != 1 || seen[0].Done {
-		t.Errorf("first progress %+v, want the first page of 50", seen[0])
+	if seen[0].Groups != len(snap.Groups) || seen[0].Accounts != 0 || seen[1].Accounts != 50 || seen[0].Done {
+		t.Errorf("first progress %+v then %+v, want the groups, then the first page of 50", seen[0], seen[1])
+	}
+	for _, p := range seen {
+		if p.Total != len(snap.Accounts) {
+			t.Fatalf("progress %+v: the total is not the org's user count %d", p, len(snap.Accounts))
+		}
+	}
+	if f, known := seen[1].Fraction(); !known || f != 50.0/float64(len(snap.Accounts)) {
+		t.Errorf("fraction after the first page: %v (known %v)", f, known)
+	}
+	if f, known := (LoadProgress{Accounts: 10}).Fraction(); known || f != 0 {
+		t.Errorf("with no count the fraction is %v (known %v), want unknown", f, known)
 	}
 
 	for _, c := range []struct{ query, want string }{
@@ -349,5 +362,48 @@ func TestLoadOrgDemoOverTheSimulator(t *testing.T) {
 		if len(hits) == 0 || hits[0].Entry.Group.ID != g.ID || hits[0].Entry.Members != len(ix.Members(g.ID)) {
 			t.Errorf("group %s (%s): %v", g.ID, g.Name, hitIDs(hits))
 		}
+	}
+}
+
+// After a run changed an account, Refresh shows it as the org does now.
+func TestRefreshReadsAccountsAgain(t *testing.T) {
+	t.Parallel()
+	snap := fixtures.Demo()
+	sim, err := fixtures.NewSimulator(snap, fixtures.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := fixtures.Start(sim, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = run.Close() })
+	c, err := client.New(client.Config{BaseURL: run.URL, OrgID: snap.Org.ID, OrgKey: client.Secret(sim.OrgKey())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := NewIndex()
+	if err := LoadOrg(context.Background(), c, ix, 100, nil); err != nil {
+		t.Fatal(err)
+	}
+	users, err := c.UsersByEmail(context.Background(), "kofi@acme.com")
+	if err != nil || len(users) != 1 {
+		t.Fatalf("kofi: %v %v", users, err)
+	}
+	id := users[0].AccountID
+	if err := c.SetEmail(context.Background(), id, "kofi.boateng@acme.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := Refresh(context.Background(), c, ix, []string{id, id}); err != nil {
+		t.Fatal(err)
+	}
+	if u, ok := ix.Account(id); !ok || u.Email != "kofi.boateng@acme.com" {
+		t.Errorf("after Refresh the index has %+v", u)
+	}
+	if hits := ix.Search("kofi.boateng@acme.com", 5); len(hits) == 0 || hits[0].Entry.Account.AccountID != id {
+		t.Errorf("the new email is not found: %+v", hits)
+	}
+	if n, _ := ix.Counts(); n != len(snap.Accounts) {
+		t.Errorf("%d accounts after Refresh, want %d", n, len(snap.Accounts))
 	}
 }
