@@ -60,3 +60,19 @@ func IDs(plan []PlanStep) []StepID {
 	}
 	return out
 }
+
+// Accounts lists, once each, the accounts a plan's steps act on: what a
+// screen that shows the org must read again once the plan has run.
+func Accounts(plan []PlanStep) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range plan {
+		for _, id := range []string{s.Params.AccountID, s.Params.DuplicateAccountID, s.Params.HolderAccountID} {
+			if id != "" && !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}

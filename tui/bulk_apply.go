@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/bulk"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
@@ -130,7 +131,13 @@ func (m Model) bulkDone(msg bulkDoneMsg) (Model, tea.Cmd) {
 		return m.quit()
 	}
 	m.phase = phaseBulkSummary
-	return m, nil
+	var changes []steps.PlanStep
+	if msg.res != nil {
+		for _, c := range msg.res.Changes {
+			changes = append(changes, c.Step)
+		}
+	}
+	return m, m.refreshAccounts(changes)
 }
 
 // bulkApplyPage follows the run; its state is m.bulk.

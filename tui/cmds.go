@@ -81,6 +81,13 @@ func loadOrgCmd(ctx context.Context, c *client.Client, ix *search.Index, seq int
 	}
 }
 
+// refreshIndexCmd reads the accounts again into the index.
+func refreshIndexCmd(ctx context.Context, c *client.Client, ix *search.Index, ids []string) tea.Cmd {
+	return func() tea.Msg {
+		return indexRefreshedMsg{err: search.Refresh(ctx, c, ix, ids)}
+	}
+}
+
 func debounceCmd(seq int) tea.Cmd {
 	return tea.Tick(searchDebounce, func(time.Time) tea.Msg { return searchTickMsg{seq: seq} })
 }

@@ -51,7 +51,7 @@ func DefaultKeyMap() KeyMap {
 		PageDown:  key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
 
 		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
-		RetryLoad:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "retry loading")),
+		RetryLoad:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload the org")),
 		ClearPaste:  key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "forget the pasted error")),
 		Verify:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "I have done it: verify")),
 		SimulateIdP: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "let the simulated IdP do it")),

@@ -68,7 +68,22 @@ func (m Model) footer(w int) string {
 	if m.showHelp {
 		return m.help.FullHelpView(hv.full)
 	}
-	return ansi.Truncate(m.help.ShortHelpView(hv.short), w, "…")
+	return m.shortHelpFitting(hv.short, w)
+}
+
+// shortHelpFitting is the help line in w cells: when all the keys do not
+// fit, the screen's last ones give way (the full help, ?, lists them),
+// never quitting and ? itself, which come last.
+func (m Model) shortHelpFitting(keys []key.Binding, w int) string {
+	h := m.help
+	h.SetWidth(0) // measure whole lines: help's own cut would hide keys silently
+	for len(keys) > 2 {
+		if line := h.ShortHelpView(keys); lipgloss.Width(line) <= w {
+			return line
+		}
+		keys = append(keys[:len(keys)-3:len(keys)-3], keys[len(keys)-2:]...)
+	}
+	return ansi.Truncate(m.help.ShortHelpView(keys), w, "…")
 }
 
 // helpKeys are the bindings that work on the screen on show: the short

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -23,6 +24,7 @@ type loadingScreen struct {
 	done    bool
 	err     error          // opening or loading failed
 	ch      <-chan tea.Msg // the loader's progress
+	stop    func()         // ends this load (a reload starts another)
 }
 
 func newLoadingScreen() loadingScreen {
@@ -46,10 +48,14 @@ func (m Model) onOrgOpened(msg orgOpenedMsg) (Model, tea.Cmd) {
 // startLoad loads the org into a fresh index (a retry starts over, so no
 // page is indexed twice).
 func (m Model) startLoad() (Model, tea.Cmd) {
+	if m.loading.stop != nil {
+		m.loading.stop() // a reload: the earlier load's pages are not wanted
+	}
 	m, seq := m.nextSeq()
 	ch := make(chan tea.Msg, 8)
-	m.loading = loadingScreen{seq: seq, ix: search.NewIndex(), ch: ch}
-	return m, tea.Batch(loadOrgCmd(m.ctx, m.org.Client, m.loading.ix, seq, ch), listen(ch), m.refreshSearch())
+	ctx, stop := context.WithCancel(m.ctx)
+	m.loading = loadingScreen{seq: seq, ix: search.NewIndex(), ch: ch, stop: stop}
+	return m, tea.Batch(loadOrgCmd(ctx, m.org.Client, m.loading.ix, seq, ch), listen(ch), m.refreshSearch())
 }
 
 // retryLoad starts over after a failure: opening again if the org never
@@ -128,22 +134,22 @@ func (loadingPage) view(m Model, w, _ int) string {
 		b.WriteString(m.spinner() + " Opening the org…")
 		return b.String()
 	}
-	bar := progress.New(progress.WithColors(s.BarFull, s.BarEmpty), progress.WithWidth(min(w, 60)))
-	b.WriteString(bar.ViewAs(loadFraction(l.p, l.done)) + "\n\n")
+	if f, known := l.p.Fraction(); known {
+		bar := progress.New(progress.WithColors(s.BarFull, s.BarEmpty), progress.WithWidth(min(w, 60)))
+		b.WriteString(bar.ViewAs(f) + "\n\n")
+	} else {
+		b.WriteString(m.spinner() + " ")
+	}
 	b.WriteString(loadCounts(l.p) + "\n\n")
 	b.WriteString(s.Muted.Render("Start typing to search what has arrived so far."))
 	return b.String()
 }
 
-// loadFraction: the directory API gives no total, so the bar fills by
-// pages, approaching but never reaching the end until the last one.
-func loadFraction(p search.LoadProgress, done bool) float64 {
-	if done || p.Done {
-		return 1
-	}
-	return 1 - 1/float64(p.Page+2)
-}
-
+// loadCounts says what has arrived, against the org's user count when the
+// org API gave one.
 func loadCounts(p search.LoadProgress) string {
-	return fmt.Sprintf("%d accounts, %d groups (page %d)", p.Accounts, p.Groups, p.Page)
+	if p.Total > 0 {
+		return fmt.Sprintf("%d of %d accounts, %d groups", p.Accounts, p.Total, p.Groups)
+	}
+	return fmt.Sprintf("%d accounts, %d groups (the org's total is not known)", p.Accounts, p.Groups)
 }

@@ -171,6 +171,9 @@ func (m Model) asyncResult(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, cmd, true
 	case scimReadMsg:
 		return m.onScimRead(msg), nil, true
+	case indexRefreshedMsg:
+		m, cmd := m.onIndexRefreshed(msg)
+		return m, cmd, true
 	case evidenceMsg, diagnosisMsg:
 		m, cmd := m.onDiagnosisAsync(msg)
 		return m, cmd, true

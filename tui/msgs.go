@@ -37,6 +37,9 @@ type loadDoneMsg struct {
 type searchTickMsg struct{ seq int }
 
 // searchResultsMsg: the index answered a query.
+// indexRefreshedMsg: the accounts a run acted on were read again.
+type indexRefreshedMsg struct{ err error }
+
 type searchResultsMsg struct {
 	seq  int
 	hits []search.Hit

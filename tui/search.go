@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	"charm.land/bubbles/v2/key"
@@ -18,13 +19,15 @@ const searchLimit = 50
 // searchScreen finds the user: one text box, fuzzy over accounts (name,
 // email, account id) and groups (name). A group lists its members.
 type searchScreen struct {
-	input   textinput.Model
-	seq     int // of the latest query: older answers are dropped
-	hits    []search.Hit
-	cursor  int
-	group   *client.Group // when its members are listed
-	members []client.User
-	mcursor int
+	input    textinput.Model
+	seq      int // of the latest query: older answers are dropped
+	answered int // the seq of the hits shown: behind seq while a search runs
+	hits     []search.Hit
+	cursor   int
+	stale    string        // why the index may show an old state
+	group    *client.Group // when its members are listed
+	members  []client.User
+	mcursor  int
 }
 
 func newSearchScreen(st Styles) searchScreen {
@@ -104,7 +107,8 @@ func (m Model) searchKey(k tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		s.hits, s.cursor = nil, 0
 		m.seq++ // answers to the cleared query are dropped
 		s.seq = m.seq
-	case key.Matches(k, m.keys.RetryLoad) && m.loading.err != nil:
+	case key.Matches(k, m.keys.RetryLoad) && m.org != nil && !m.loading.opening:
+		// Reload the org: after a fix outside the wizard, or a failed load.
 		m, cmd := m.retryLoad()
 		return m, cmd, true
 	case key.Matches(k, m.keys.Bulk) && m.org != nil:
@@ -208,7 +212,7 @@ func (m Model) onSearchAsync(msg tea.Msg) (Model, tea.Cmd) {
 		}
 	case searchResultsMsg:
 		if msg.seq == m.search.seq {
-			m.search.hits = msg.hits
+			m.search.hits, m.search.answered = msg.hits, msg.seq
 			m.search.cursor = min(m.search.cursor, max(len(m.searchRows())-1, 0))
 		}
 	}
@@ -234,8 +238,28 @@ func (searchPage) keys(m Model) []key.Binding {
 	if m.org != nil && m.width >= 110 { // narrower, the hint under the box says it
 		keys = append(keys, k.Bulk)
 	}
-	if m.loading.err != nil {
+	if m.org != nil {
 		keys = append(keys, k.RetryLoad)
 	}
 	return keys
+}
+
+// refreshAccounts reads again the accounts a run acted on and puts them in
+// the index, so that the next search shows them as the org does now.
+func (m Model) refreshAccounts(plan []steps.PlanStep) tea.Cmd {
+	ids := steps.Accounts(plan)
+	if len(ids) == 0 || m.org == nil || m.loading.ix == nil || m.runOrg != nil {
+		return nil // a resumed run's org may not be the one loaded
+	}
+	return refreshIndexCmd(m.ctx, m.org.Client, m.loading.ix, ids)
+}
+
+// onIndexRefreshed searches again: the hits may show the old state.
+func (m Model) onIndexRefreshed(msg indexRefreshedMsg) (Model, tea.Cmd) {
+	if msg.err != nil {
+		m.search.stale = "The accounts this run changed could not be read again (" + msg.err.Error() + "): ctrl+r reloads the org."
+		return m, nil
+	}
+	m.search.stale = ""
+	return m, m.refreshSearch()
 }

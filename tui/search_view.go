@@ -57,6 +57,8 @@ func (m Model) searchHint() string {
 				s.Accent.Render("ctrl+b") + s.Muted.Render(" reads them from a CSV.")
 		}
 		return hint
+	case m.search.answered != m.search.seq:
+		return s.Muted.Render(m.spinner() + " searching…")
 	case !m.loading.done:
 		return s.Muted.Render("Nothing matches yet: more accounts are still loading.")
 	}
@@ -68,6 +70,8 @@ func (m Model) loadStatus() string {
 	s := m.styles
 	l := m.loading
 	switch {
+	case m.search.stale != "":
+		return s.Warn.Render(m.search.stale)
 	case l.err != nil:
 		return s.Error.Render("Loading stopped: ") + s.Muted.Render("search covers what arrived; ctrl+r tries again")
 	case !l.done:

@@ -242,11 +242,12 @@ func (m Model) runDone(msg runDoneMsg) (Model, tea.Cmd) {
 	if m.quitting != nil && m.quitting.stopping {
 		return m.quit()
 	}
+	refresh := m.refreshAccounts(r.plan)
 	if r.res != nil && r.res.Status == journal.StatusDeclined && !changedAnything(r.res) && m.diag.d != nil && m.runOrg == nil {
 		m.plan = planScreen{note: "Stopped before any change: nothing was done."}
 		m.phase = phasePlan
 	}
-	return m, nil
+	return m, refresh
 }
 
 // changedAnything: a step that changes the org finished in this run.

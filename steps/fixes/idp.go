@@ -115,8 +115,9 @@ func externalIDOf(ctx context.Context, env *run.Env, s steps.PlanStep, links []c
 	return "", nil
 }
 
-// resumeLine ends every operator instruction.
-const resumeLine = "Then run `syncdoctor resume`: it checks the change and goes on."
+// resumeLine ends every operator instruction (run.ResumeHint: the wizard
+// takes it off, as it verifies on enter).
+const resumeLine = run.ResumeHint
 
 // domainStatus is the claim status of a domain in the org's list, and
 // whether it is listed at all.

@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps"
 )
@@ -96,6 +97,16 @@ var ErrOperatorAction = errors.New("waiting for the operator")
 // stops the run as waiting-operator; resume verifies the step later.
 type OperatorActionError struct {
 	Instructions string
+}
+
+// ResumeHint ends every instruction to the operator: what to do once it
+// is done, on the command line.
+const ResumeHint = "Then run `syncdoctor resume`: it checks the change and goes on."
+
+// WithoutResumeHint is instructions without ResumeHint, for a screen that
+// verifies the step itself when the operator says it is done.
+func WithoutResumeHint(instructions string) string {
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(instructions), ResumeHint))
 }
 
 func (e *OperatorActionError) Error() string {
