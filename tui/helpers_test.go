@@ -113,7 +113,7 @@ type snap struct {
 func takeSnap(m Model) snap {
 	s := snap{
 		phase: m.phase, loaded: m.loading.done, cursor: m.search.cursor,
-		target: m.target.input.Value(), pasted: m.target.info != nil,
+		target: m.target.effective(), pasted: m.target.info != nil,
 		diagDone: m.diag.d != nil, diagErr: m.diag.err,
 		ask: m.run.ask, hands: m.run.hands != nil, waiting: m.run.waiting != nil, running: m.run.running,
 		res: m.run.res, runErr: m.run.err, runID: m.run.runID, note: m.summary.note,

@@ -37,6 +37,10 @@ type loadDoneMsg struct {
 type searchTickMsg struct{ seq int }
 
 // searchResultsMsg: the index answered a query.
+// targetSettleMsg: the enter on the target waited pasteSettle and no key
+// followed it.
+type targetSettleMsg struct{ seq int }
+
 // indexRefreshedMsg: the accounts a run acted on were read again.
 type indexRefreshedMsg struct{ err error }
 

@@ -86,11 +86,13 @@ func (m Model) startRun() (Model, tea.Cmd) {
 		Tool: m.deps.Version, OrgState: m.org.StatePath,
 	}
 	if d.User != nil {
-		h.UserAccountID = d.User.AccountID
+		h.User, h.UserAccountID = firstOf(d.User.Email, h.User), d.User.AccountID
 	}
+	note := d.NoteInput()
+	h.Note = &note // the note of a resumed run is as complete
 	m.runOrg = nil
 	m.run = newStepsScreen(m.org, h, nil)
-	m.run.note = d.NoteInput()
+	m.run.note = note
 	m.phase = phaseSteps
 	return m.launch(runRequest{header: &h})
 }

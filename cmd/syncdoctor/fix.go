@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -99,7 +100,7 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 		return nil
 	}
 	header := journal.RunHeader{
-		RunID: runID, Org: org.Client.OrgID(), Mode: org.Mode, User: req.User, UserAccountID: d.User.AccountID,
+		RunID: runID, Org: org.Client.OrgID(), Mode: org.Mode, User: cmp.Or(d.User.Email, req.User), UserAccountID: d.User.AccountID,
 		Target: d.Target, Verdict: d.Verdict, Plan: d.Plan, Tool: strings.TrimPrefix(versionString(), "syncdoctor "), OrgState: org.StatePath,
 	}
 	note := d.NoteInput()
