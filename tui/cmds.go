@@ -157,23 +157,21 @@ func readJournalCmd(path string) tea.Cmd {
 		if err != nil {
 			return journalReadMsg{err: err}
 		}
-		return journalReadMsg{run: worthResuming(runs)}
+		return journalReadMsg{run: journal.Offered(runs)}
 	}
 }
 
-// worthResuming is the last unfinished run, unless it is one the operator
-// stopped before anything was done: resuming that would only ask again.
-func worthResuming(runs []*journal.RunLog) *journal.RunLog {
-	run := journal.LastUnfinished(runs)
-	if run == nil || run.Status != journal.StatusDeclined {
-		return run
-	}
-	for i := range run.Steps {
-		if run.Done(i) {
-			return run
+// dismissRunCmd records in the journal that the run is not to be offered
+// again; it stays there, and `syncdoctor resume --run` still takes it.
+func dismissRunCmd(path, runID string) tea.Cmd {
+	return func() tea.Msg {
+		j, err := journal.Open(path, nil)
+		if err != nil {
+			return runDismissedMsg{err: err}
 		}
+		defer j.Close()
+		return runDismissedMsg{err: j.Dismiss(runID, "dismissed in the wizard")}
 	}
-	return nil
 }
 
 // saveNoteCmd writes the ticket note beside the journal, owner-only like it.

@@ -26,6 +26,7 @@ type KeyMap struct {
 	NewCase     key.Binding
 	Resume      key.Binding
 	Fresh       key.Binding
+	Dismiss     key.Binding // resume offer: never offer this run again
 	Yes         key.Binding
 	No          key.Binding
 
@@ -60,6 +61,7 @@ func DefaultKeyMap() KeyMap {
 		NewCase:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new case")),
 		Resume:      key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter", "resume it")),
 		Fresh:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "start a new case")),
+		Dismiss:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "never offer it again")),
 		Yes:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 

@@ -171,6 +171,8 @@ func (m Model) asyncResult(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, cmd, true
 	case scimReadMsg:
 		return m.onScimRead(msg), nil, true
+	case runDismissedMsg:
+		return m.onRunDismissed(msg), nil, true
 	case indexRefreshedMsg:
 		m, cmd := m.onIndexRefreshed(msg)
 		return m, cmd, true

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
 
 	tea "charm.land/bubbletea/v2"
@@ -50,23 +49,6 @@ func TestLoadErrorSaysWhatToDo(t *testing.T) {
 	w.typeText("r")
 	w.waitFor("another attempt", func(snap) bool { return calls.Load() > before })
 	w.final()
-}
-
-// TestWorthResuming: a run stopped before anything was done is not offered
-// again; one that did something is.
-func TestWorthResuming(t *testing.T) {
-	t.Parallel()
-	plan := []steps.PlanStep{{ID: "a", Kind: steps.KindAPI}, {ID: "b", Kind: steps.KindAPI}}
-	stoppedAtOnce := &journal.RunLog{Header: journal.RunHeader{RunID: "r1", Plan: plan}, Status: journal.StatusDeclined,
-		Steps: []journal.StepState{{Status: journal.StepDeclined}, {Status: journal.StepPending}}}
-	stoppedLater := &journal.RunLog{Header: journal.RunHeader{RunID: "r2", Plan: plan}, Status: journal.StatusDeclined, LastSeq: 9,
-		Steps: []journal.StepState{{Status: journal.StepDone}, {Status: journal.StepDeclined}}}
-	if got := worthResuming([]*journal.RunLog{stoppedAtOnce}); got != nil {
-		t.Errorf("offered %s, a run that did nothing", got.Header.RunID)
-	}
-	if got := worthResuming([]*journal.RunLog{stoppedAtOnce, stoppedLater}); got == nil || got.Header.RunID != "r2" {
-		t.Errorf("offered %v, want r2", got)
-	}
 }
 
 // TestAccessibleFormsArePlainPrompts: in accessible mode a step's question

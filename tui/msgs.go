@@ -37,6 +37,9 @@ type loadDoneMsg struct {
 type searchTickMsg struct{ seq int }
 
 // searchResultsMsg: the index answered a query.
+// runDismissedMsg: the offered run was marked as not to be offered again.
+type runDismissedMsg struct{ err error }
+
 // targetSettleMsg: the enter on the target waited pasteSettle and no key
 // followed it.
 type targetSettleMsg struct{ seq int }

@@ -46,12 +46,29 @@ func (resumePage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 		m.resume.seq, m.resume.opening, m.resume.err = seq, true, nil
 		return m, openRunOrgCmd(m.ctx, m.deps.Open, m.resume.run, seq)
 	case key.Matches(k, m.keys.Fresh):
-		m.phase = m.resume.back
-		if m.phase == phaseLoading && m.loading.done {
-			m.phase = phaseSearch
-		}
+		return m.leaveResume(), nil
+	case key.Matches(k, m.keys.Dismiss):
+		// It stays in the journal; the next start offers the one before.
+		return m.leaveResume(), dismissRunCmd(m.deps.JournalPath, m.resume.run.Header.RunID)
 	}
 	return m, nil
+}
+
+// leaveResume goes to where a new case starts.
+func (m Model) leaveResume() Model {
+	m.phase = m.resume.back
+	if m.phase == phaseLoading && m.loading.done {
+		m.phase = phaseSearch
+	}
+	return m
+}
+
+// onRunDismissed: a journal that cannot be written is said on the search.
+func (m Model) onRunDismissed(msg runDismissedMsg) Model {
+	if msg.err != nil {
+		m.search.stale = "The run could not be dismissed: " + msg.err.Error()
+	}
+	return m
 }
 
 func (m Model) onRunOrgOpened(msg runOrgOpenedMsg) (Model, tea.Cmd) {
@@ -71,7 +88,7 @@ func (m Model) onRunOrgOpened(msg runOrgOpenedMsg) (Model, tea.Cmd) {
 }
 
 func (resumePage) keys(m Model) []key.Binding {
-	return []key.Binding{m.keys.Resume, m.keys.Fresh}
+	return []key.Binding{m.keys.Resume, m.keys.Fresh, m.keys.Dismiss}
 }
 
 func (resumePage) view(m Model, w, _ int) string {
@@ -88,18 +105,18 @@ func (resumePage) view(m Model, w, _ int) string {
 		row("Targets", search.DisplayText(h.Bulk.Targets))
 		row("Changes", bulkEnded(r))
 		row("Org", h.Org+" ("+string(h.Mode)+")")
-		row("Stopped", string(r.Status))
+		row("Stopped", r.Status.Words())
 		b.WriteString("\n" + wrap("Going on checks each remaining change against the org right before it is made: a change "+
 			"already made (its answer lost in the interruption) is found made, not made twice.", w) + "\n\n")
 	} else {
 		b.WriteString(s.Title.Render("An unfinished fix is in the journal") + "\n\n")
 		row("Run", h.RunID+", started "+h.Started.Local().Format("2006-01-02 15:04"))
-		row("User", h.User+" → "+h.Target)
+		row("User", search.DisplayText(h.User)+" → "+search.DisplayText(h.Target))
 		row("Verdict", string(h.Verdict))
 		row("Org", h.Org+" ("+string(h.Mode)+")")
 		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", "Stopped")) + hang("", stoppedAt(r), w-12) + "\n")
 		b.WriteString("\n" + wrap("Going on re-checks the org before every remaining step: nothing already done is done again, "+
-			"and a step that waited for you in the IdP is verified.", w) + "\n\n")
+			"and a step that waited for you in the IdP is verified. d never offers this run again (it stays in the journal).", w) + "\n\n")
 	}
 	switch {
 	case m.resume.opening:
@@ -132,8 +149,8 @@ func bulkEnded(r *journal.RunLog) string {
 func stoppedAt(r *journal.RunLog) string {
 	for i, st := range r.Steps {
 		if !st.Status.Finished() {
-			return fmt.Sprintf("at step %d of %d, %s: %s", i+1, len(r.Steps), r.Status, r.Header.Plan[i].Title)
+			return fmt.Sprintf("%s, at step %d of %d: %s", r.Status.Words(), i+1, len(r.Steps), search.DisplayText(r.Header.Plan[i].Title))
 		}
 	}
-	return string(r.Status)
+	return r.Status.Words()
 }
