@@ -47,7 +47,7 @@ func (m Model) ask(msg confirmAskMsg) (Model, tea.Cmd) {
 	a.form = huh.NewForm(huh.NewGroup(a.field)).
 		WithShowHelp(false).
 		WithWidth(w - 4).
-		WithTheme(huh.ThemeFunc(huh.ThemeCharm))
+		WithTheme(huh.ThemeFunc(formTheme))
 	m.run.ask = a
 	if i := m.run.current; i >= 0 && i < len(m.run.rows) {
 		m.run.rows[i].stage = stageAsking
@@ -110,9 +110,22 @@ func (m Model) askField(st steps.PlanStep) huh.Field {
 	}
 	c := huh.NewConfirm().Key("ok").Title(title).Affirmative("Do it").Negative("Stop here")
 	if st.Kind == steps.KindIdP || st.Kind == steps.KindConsole {
-		c.Affirmative("Go on")
+		// Going on only shows what to do: enter goes on. A change through
+		// the API keeps "Stop here" focused, so enter alone never makes it.
+		yes := true
+		c.Affirmative("Go on").Value(&yes)
 	}
 	return c
+}
+
+// formTheme is huh's Charm theme with a focused button that shows without
+// colour (NO_COLOR, a monochrome terminal): reversed, bold and underlined,
+// where colour alone told the two buttons apart.
+func formTheme(isDark bool) *huh.Styles {
+	t := huh.ThemeCharm(isDark)
+	t.Focused.FocusedButton = t.Focused.FocusedButton.Reverse(true).Bold(true).Underline(true)
+	t.Focused.Next = t.Focused.FocusedButton
+	return t
 }
 
 // accessibleTitle is the whole question as one prompt: the step, what it

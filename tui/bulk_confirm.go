@@ -35,7 +35,7 @@ func (m Model) openBulkConfirm() (Model, tea.Cmd) {
 	m.bulk.form = huh.NewForm(huh.NewGroup(m.bulkConfirmField())).
 		WithShowHelp(false).
 		WithWidth(w - 4).
-		WithTheme(huh.ThemeFunc(huh.ThemeCharm))
+		WithTheme(huh.ThemeFunc(formTheme))
 	m.bulk.confirmPager = pager{}
 	m.phase = phaseBulkConfirm
 	form := m.bulk.form

@@ -196,8 +196,11 @@ func TestFlowLiveIdPStepWaitsForTheOperator(t *testing.T) {
 	s := w.waitFor("the IdP step's question", func(s snap) bool { return s.ask != nil })
 	w.answer(s)
 	s = w.waitFor("the run to wait for the operator", func(s snap) bool { return s.waiting && !s.running })
-	if !strings.Contains(s.view, "Provision on demand") || !strings.Contains(s.view, "Press enter when you have done it") {
+	if !strings.Contains(s.view, "Provision on demand") || !strings.Contains(s.view, "When it is done, press enter") {
 		t.Fatalf("the waiting screen does not say what to do:\n%s", s.view)
+	}
+	if strings.Contains(s.view, "syncdoctor resume") {
+		t.Errorf("the waiting screen gives two instructions (enter, and resume):\n%s", s.view)
 	}
 	// The operator runs provisioning on demand in the IdP. (Saying "done"
 	// before that would poll the org for up to verifyTimeout: too slow here.)

@@ -54,7 +54,7 @@ func DefaultKeyMap() KeyMap {
 		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 		RetryLoad:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload the org")),
 		ClearPaste:  key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "forget the pasted error")),
-		Verify:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "I have done it: verify")),
+		Verify:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "I've done it, verify now")),
 		SimulateIdP: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "let the simulated IdP do it")),
 		Copy:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy note")),
 		Save:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save note")),

@@ -33,6 +33,9 @@ type stepsScreen struct {
 	ask     *askState  // a step waits for the operator's yes
 	hands   *handsMsg  // a step waits for the operator to act (simulated org)
 	waiting *waitState // the run stopped until the operator acts in the IdP
+	// verifying is the waiting step the operator said is done, while the
+	// resumed run reads the org until it shows it.
+	verifying *waitState
 
 	res  *run.Result
 	text string // the ticket note
@@ -233,7 +236,7 @@ func joinReason(reason string, err error) string {
 func (m Model) runDone(msg runDoneMsg) (Model, tea.Cmd) {
 	r := &m.run
 	r.cancel() // the run is over: release its context
-	r.running, r.ask, r.hands = false, nil, nil
+	r.running, r.ask, r.hands, r.verifying = false, nil, nil, nil
 	r.res, r.err, r.text = msg.res, msg.err, msg.note
 	if msg.noteErr != nil && r.err == nil {
 		r.err = fmt.Errorf("the ticket note could not be read back from the journal: %w", msg.noteErr)
@@ -282,6 +285,7 @@ func (stepsPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 		return m.handsDone(false)
 	case r.running:
 	case r.waiting != nil && key.Matches(k, m.keys.Verify):
+		m.run.verifying = r.waiting
 		return m.launch(runRequest{resumeID: r.runID})
 	case r.res != nil && key.Matches(k, m.keys.Select):
 		m.summary = newRunSummary(m.run, m.diag.d, m.deps.JournalPath)

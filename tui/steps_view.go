@@ -63,6 +63,9 @@ func (m Model) stepsBox(w int) string {
 		return m.viewAsk(w)
 	case r.hands != nil:
 		return m.viewHands(w)
+	case r.running && r.verifying != nil:
+		return paint(m.styles.Muted, wrap(fmt.Sprintf("%s Verifying step %d: reading the org until it shows the change, for up to %s…",
+			m.spinner(), r.verifying.index+1, run.DefaultPatience().Timeout), w))
 	case r.running:
 		return m.styles.Muted.Render(m.spinner() + " working…")
 	case r.waiting != nil:
@@ -99,12 +102,12 @@ func (m Model) viewWaiting(w int) string {
 		where = "in admin.atlassian.com"
 	}
 	body := s.Title.Render(fmt.Sprintf("Step %d is yours to do %s", wt.index+1, where)) + "\n" +
-		wrap(wt.instructions, w-4) + "\n"
+		wrap(run.WithoutResumeHint(wt.instructions), w-4) + "\n"
 	if wt.notYet != "" {
 		body += "\n" + paint(s.Warn, wrap("Not done yet: "+wt.notYet, w-4)) + "\n"
 	}
-	body += "\n" + paint(s.Muted, wrap("Press enter when you have done it: the wizard verifies it, then goes on. "+
-		"You may also quit: "+m.resumeCmd+" verifies it later.", w-4))
+	body += "\n" + s.Accent.Render("When it is done, press enter:") + " " + wrap("the wizard verifies it now, then goes on.", w-4) + "\n" +
+		paint(s.Muted, wrap("Not now? Quit: the run waits in the journal, and the next start offers it.", w-4))
 	return s.Box.Width(w).Render(body)
 }
 
