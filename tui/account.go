@@ -14,12 +14,14 @@ import (
 // accountScreen shows the chosen account at a glance, with its SCIM links
 // read from the org (the index does not hold them).
 type accountScreen struct {
-	seq     int
-	user    client.User
-	known   bool // from the loaded accounts; false: typed, diagnosis looks it up
-	reading bool
-	links   []scimLinkView
-	err     error
+	seq       int
+	user      client.User
+	known     bool // read from the org (loaded, or looked up); false: not found or not yet
+	lookingUp bool // a typed address or id is being looked up in the org
+	missing   bool // the org has no such account
+	reading   bool
+	links     []scimLinkView
+	err       error
 }
 
 // openAccount shows an account and starts reading its SCIM links.
@@ -28,11 +30,38 @@ func (m Model) openAccount(u client.User, known bool) (Model, tea.Cmd) {
 	m.account = accountScreen{seq: seq, user: u, known: known}
 	m.target = m.target.reset()
 	m.phase = phaseAccount
-	if !known || u.AccountID == "" {
+	if !known {
+		// Typed, not among the accounts loaded so far: the org may well
+		// have it (a big org loads for a while). Ask it directly.
+		m.account.lookingUp = true
+		return m, lookupUserCmd(m.ctx, m.org.Client, seq, u)
+	}
+	if u.AccountID == "" {
 		return m, nil
 	}
 	m.account.reading = true
 	return m, readScimCmd(m.ctx, m.org.Client, seq, u.AccountID)
+}
+
+// onUserLookedUp shows the account the org has for what was typed, and
+// reads its links; or says the org has none.
+func (m Model) onUserLookedUp(msg userLookedUpMsg) (Model, tea.Cmd) {
+	if msg.seq != m.account.seq {
+		return m, nil
+	}
+	a := &m.account
+	a.lookingUp = false
+	switch {
+	case msg.err != nil:
+		a.err = msg.err
+		return m, nil
+	case msg.user == nil:
+		a.missing = true
+		return m, nil
+	}
+	m.loading.ix.AddAccounts([]client.User{*msg.user}) // the next search finds it at once
+	a.user, a.known, a.reading = *msg.user, true, true
+	return m, readScimCmd(m.ctx, m.org.Client, a.seq, msg.user.AccountID)
 }
 
 func (m Model) onScimRead(msg scimReadMsg) Model {
@@ -71,8 +100,15 @@ func (accountPage) view(m Model, w, _ int) string {
 	var b strings.Builder
 	if !m.account.known {
 		b.WriteString(s.Title.Render(firstOf(a.Email, a.AccountID)) + "\n\n")
-		b.WriteString(wrap("This user is not among the accounts loaded from the org. The diagnosis looks it up "+
-			"directly, and says so if no account matches.", w) + "\n")
+		switch {
+		case m.account.lookingUp:
+			b.WriteString(m.spinner() + " Not loaded yet: looking it up in the org…\n")
+		case m.account.missing:
+			b.WriteString(paint(s.Warn, wrap("No account in the org has "+firstOf(a.Email, a.AccountID)+
+				". Check the spelling, or search by name: tickets often carry an old address. The diagnosis can still go on (and say not-found).", w)) + "\n")
+		case m.account.err != nil:
+			b.WriteString(paint(s.Error, wrap("It could not be looked up: "+m.account.err.Error()+". The diagnosis looks it up again.", w)) + "\n")
+		}
 		return b.String()
 	}
 	b.WriteString(s.Title.Render(firstOf(a.Name, a.Email)) + "\n\n")

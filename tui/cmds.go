@@ -99,6 +99,36 @@ func searchCmd(ix *search.Index, seq int, q string, limit int) tea.Cmd {
 	}
 }
 
+// lookupUserCmd asks the org for a user typed as an address or an id that
+// the loaded accounts do not hold.
+func lookupUserCmd(ctx context.Context, c *client.Client, seq int, u client.User) tea.Cmd {
+	return func() tea.Msg {
+		if u.Email == "" {
+			found, err := c.GetUser(ctx, u.AccountID)
+			if client.IsNotFound(err) {
+				return userLookedUpMsg{seq: seq}
+			}
+			if err != nil {
+				return userLookedUpMsg{seq: seq, err: err}
+			}
+			u.Email = found.Email // the search by email brings its groups and product access
+			if u.Email == "" {
+				return userLookedUpMsg{seq: seq, user: &found}
+			}
+		}
+		users, err := c.UsersByEmail(ctx, u.Email)
+		if err != nil {
+			return userLookedUpMsg{seq: seq, err: err}
+		}
+		for i := range users {
+			if strings.EqualFold(users[i].Email, u.Email) {
+				return userLookedUpMsg{seq: seq, user: &users[i]}
+			}
+		}
+		return userLookedUpMsg{seq: seq}
+	}
+}
+
 // readScimCmd reads an account's SCIM links and the SCIM user behind each.
 func readScimCmd(ctx context.Context, c *client.Client, seq int, accountID string) tea.Cmd {
 	return func() tea.Msg {

@@ -171,6 +171,9 @@ func (m Model) asyncResult(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, cmd, true
 	case scimReadMsg:
 		return m.onScimRead(msg), nil, true
+	case userLookedUpMsg:
+		m, cmd := m.onUserLookedUp(msg)
+		return m, cmd, true
 	case runDismissedMsg:
 		return m.onRunDismissed(msg), nil, true
 	case indexRefreshedMsg:

@@ -37,6 +37,13 @@ type loadDoneMsg struct {
 type searchTickMsg struct{ seq int }
 
 // searchResultsMsg: the index answered a query.
+// userLookedUpMsg: the org's account for what was typed (nil: none).
+type userLookedUpMsg struct {
+	seq  int
+	user *client.User
+	err  error
+}
+
 // runDismissedMsg: the offered run was marked as not to be offered again.
 type runDismissedMsg struct{ err error }
 
