@@ -99,8 +99,14 @@ func (m Model) helpKeys() helpView {
 		quit = k.ForceQuit
 	}
 	hk := k.Help
+	name := "?"
+	if m.freeText() {
+		name = "f1"
+	}
 	if m.showHelp {
-		hk = withHelp(hk, "?", "fewer keys")
+		hk = withHelp(hk, name, "fewer keys")
+	} else {
+		hk = withHelp(hk, name, "more keys")
 	}
 	s := m.screens[m.phase]
 	own := s.keys(m)

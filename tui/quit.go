@@ -42,12 +42,16 @@ func (m Model) globalKey(msg tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	case key.Matches(msg, m.keys.Quit) && !m.typing():
 		m, cmd := m.askQuit()
 		return m, cmd, true
-	case key.Matches(msg, m.keys.Help) && !m.formOpen():
+	case key.Matches(msg, m.keys.Help) && (msg.Code != '?' || !m.freeText()):
 		m.showHelp = !m.showHelp
 		return m, nil, true
 	}
 	return m, nil, false
 }
+
+// freeText reports whether the focused box takes any text, ? included:
+// the IdP error pasted as keys may hold one. Help is on f1 there.
+func (m Model) freeText() bool { return m.phase == phaseTarget }
 
 // typing reports whether keys are text: a text box or a form has focus.
 func (m Model) typing() bool {
