@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/search"
@@ -27,6 +28,7 @@ type searchScreen struct {
 	stale    string        // why the index may show an old state
 	group    *client.Group // when its members are listed
 	members  []client.User
+	mfilter  string // typed over the members: part of a name or an email
 	mcursor  int
 }
 
@@ -177,7 +179,7 @@ func (m Model) choose() (Model, tea.Cmd) {
 		return m.openAccount(u, false)
 	case r.hit.Entry.Kind == search.EntryGroup:
 		g := r.hit.Entry.Group
-		m.search.group, m.search.mcursor = &g, 0
+		m.search.group, m.search.mcursor, m.search.mfilter = &g, 0, ""
 		m.search.members = m.loading.ix.Members(g.ID)
 		return m, nil
 	}
@@ -190,17 +192,46 @@ func (m Model) updateMembers(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	s := &m.search
+	shown := m.shownMembers()
+	n := len(shown)
 	switch {
 	case key.Matches(k, m.keys.Up):
-		s.mcursor = wrapIndex(s.mcursor-1, len(s.members))
+		s.mcursor = wrapIndex(s.mcursor-1, n)
 	case key.Matches(k, m.keys.Down):
-		s.mcursor = wrapIndex(s.mcursor+1, len(s.members))
+		s.mcursor = wrapIndex(s.mcursor+1, n)
+	case key.Matches(k, m.keys.PageUp):
+		s.mcursor = max(s.mcursor-10, 0)
+	case key.Matches(k, m.keys.PageDown):
+		s.mcursor = max(min(s.mcursor+10, n-1), 0)
+	case key.Matches(k, m.keys.Back) && s.mfilter != "":
+		s.mfilter, s.mcursor = "", 0
 	case key.Matches(k, m.keys.Back):
 		s.group = nil
-	case key.Matches(k, m.keys.Select) && s.mcursor < len(s.members):
-		return m.openAccount(s.members[s.mcursor], true)
+	case key.Matches(k, m.keys.Select) && s.mcursor < n:
+		return m.openAccount(shown[s.mcursor], true)
+	case k.Code == tea.KeyBackspace && s.mfilter != "":
+		_, size := utf8.DecodeLastRuneInString(s.mfilter)
+		s.mfilter, s.mcursor = s.mfilter[:len(s.mfilter)-size], 0
+	case k.Text != "":
+		s.mfilter, s.mcursor = s.mfilter+k.Text, 0
 	}
 	return m, nil
+}
+
+// shownMembers are the group's members that the filter keeps: those whose
+// name or email holds it, case and accents aside.
+func (m Model) shownMembers() []client.User {
+	f := strings.TrimSpace(m.search.mfilter)
+	if f == "" {
+		return m.search.members
+	}
+	var out []client.User
+	for _, u := range m.search.members {
+		if search.Contains(u.Name, f) || search.Contains(u.Email, f) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // onSearchAsync takes the debounce tick (ask the index) and its answer.
@@ -232,7 +263,11 @@ func (m Model) refreshSearch() tea.Cmd {
 func (searchPage) keys(m Model) []key.Binding {
 	k := m.keys
 	if m.search.group != nil {
-		return []key.Binding{withHelp(k.Select, "enter", "choose this user"), withHelp(k.Back, "esc", "back to the search")}
+		back := withHelp(k.Back, "esc", "back to the search")
+		if m.search.mfilter != "" {
+			back = withHelp(k.Back, "esc", "clear the filter")
+		}
+		return []key.Binding{withHelp(k.Select, "enter", "choose this user"), k.Up, k.Down, withHelp(k.PageDown, "pgdn", "page"), back}
 	}
 	keys := []key.Binding{withHelp(k.Select, "enter", "choose"), k.Up, k.Down, withHelp(k.Back, "esc", "clear")}
 	if m.org != nil && m.width >= 110 { // narrower, the hint under the box says it

@@ -158,16 +158,23 @@ func products(a client.User) string {
 func (m Model) viewMembers(w, h int) string {
 	s := m.styles
 	g := m.search.group
+	shown := m.shownMembers()
 	var b strings.Builder
-	b.WriteString(s.Accent.Render("group "+g.Name) + s.Muted.Render(fmt.Sprintf("  %d members loaded", len(m.search.members))) + "\n")
-	if len(m.search.members) == 0 {
-		b.WriteString(s.Muted.Render("No member of this group has been loaded."))
+	b.WriteString(s.Accent.Render("group "+search.DisplayText(g.Name)) + s.Muted.Render(fmt.Sprintf("  %d members loaded", len(m.search.members))) + "\n")
+	if f := m.search.mfilter; f != "" {
+		b.WriteString(s.Muted.Render(fmt.Sprintf("  filter %q: %d shown", search.DisplayText(f), len(shown))) + "\n")
+		h--
+	} else {
+		b.WriteString(s.Muted.Render("  type to filter by name or email") + "\n")
+		h--
+	}
+	if len(shown) == 0 {
+		b.WriteString(s.Muted.Render("No member of this group matches, among those loaded."))
 		return b.String()
 	}
-	first := scrollStart(m.search.mcursor, len(m.search.members), h-1)
-	for i := first; i < len(m.search.members) && i < first+h-1; i++ {
-		a := m.search.members[i]
-		hit := search.Hit{Entry: search.Entry{Kind: search.EntryAccount, Account: a}}
+	first := scrollStart(m.search.mcursor, len(shown), h-1)
+	for i := first; i < len(shown) && i < first+h-1; i++ {
+		hit := search.Hit{Entry: search.Entry{Kind: search.EntryAccount, Account: shown[i]}}
 		b.WriteString(m.viewRow(searchRow{hit: &hit}, i == m.search.mcursor, w) + "\n")
 	}
 	return b.String()

@@ -187,3 +187,9 @@ func runeIndexes(s string, byteOffsets []int) []int {
 	}
 	return out
 }
+
+// Contains reports whether s holds part, folded alike (case and accents
+// aside): a filter over a short list, such as a group's members.
+func Contains(s, part string) bool {
+	return strings.Contains(fold(norm.NFC.String(s)), foldQuery(part))
+}
