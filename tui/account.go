@@ -9,6 +9,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/search"
 )
 
 // accountScreen shows the chosen account at a glance, with its SCIM links
@@ -148,14 +149,19 @@ func claimText(a client.User) string {
 	case "managed":
 		return "managed by this org"
 	case "unmanaged":
-		return "unmanaged: this org cannot change it"
+		return "unmanaged: this org cannot change it until it claims it"
 	}
 	return "unknown"
 }
 
+// provisioningText says who can change the account's email: an unmanaged
+// account's is not this org's to change, whoever provisions it.
 func (m Model) provisioningText(a client.User) string {
-	if a.Synced() {
+	switch {
+	case a.Synced():
 		return m.styles.Locked.Render("provisioned (locked)") + ": only the IdP can change its email"
+	case !a.Managed():
+		return "not provisioned"
 	}
 	return "not provisioned: an admin can change its email"
 }
@@ -166,7 +172,7 @@ func groupsText(a client.User) string {
 	}
 	names := make([]string, 0, len(a.Groups))
 	for _, g := range a.Groups {
-		names = append(names, g.Name)
+		names = append(names, search.DisplayText(g.Name))
 	}
 	return strings.Join(names, ", ")
 }

@@ -334,7 +334,7 @@ func (p planner) duplicatePlan() []steps.PlanStep {
 		{
 			ID: steps.StepIdpRemoveGroups, Kind: steps.KindIdP,
 			Title:  fmt.Sprintf("Remove %s from all groups in %s", label(u), p.idpName()),
-			Detail: "Remove the user from every group assigned to the Atlassian app; for a dynamic group, exclude the user from the group's scope.",
+			Detail: "Remove the user from every group assigned to the Atlassian app; for a dynamic group, exclude the user from the group's scope." + groupList(person.Groups),
 			Params: person,
 		},
 		{
@@ -368,7 +368,7 @@ func (p planner) duplicatePlan() []steps.PlanStep {
 		steps.PlanStep{
 			ID: steps.StepIdpAddGroups, Kind: steps.KindIdP,
 			Title:  fmt.Sprintf("Add %s back to their groups in %s", label(u), p.idpName()),
-			Detail: "Put the user back in every group removed before (for a dynamic group, take the exclusion out of its scope).",
+			Detail: "Put the user back in every group removed before (for a dynamic group, take the exclusion out of its scope)." + groupList(person.Groups),
 			Params: person,
 		},
 		p.provisionUser(),
@@ -380,6 +380,16 @@ func (p planner) duplicatePlan() []steps.PlanStep {
 			Params: steps.Params{AccountID: u.AccountID, Name: u.Name, DuplicateAccountID: h.AccountID},
 		},
 	)
+}
+
+// groupList names the SCIM groups a groups step is about, as a sentence
+// ("" when they could not be read).
+func groupList(groups string) string {
+	names := steps.List(groups)
+	if len(names) == 0 {
+		return " Its groups could not be read here: the record-memberships step lists them in the journal."
+	}
+	return " Its groups: " + strings.Join(names, ", ") + "."
 }
 
 // scimGroups are the SCIM group names of the person's record, when read.
