@@ -12,7 +12,6 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -169,8 +168,7 @@ func (bulkApplyPage) view(m Model, w, _ int) string {
 	}
 	b.WriteString(s.Muted.Render("run "+bs.runID+" · journal "+m.deps.JournalPath) + "\n\n")
 	p := bs.progress
-	bar := progress.New(progress.WithColors(s.BarFull, s.BarEmpty), progress.WithWidth(min(w, 60)))
-	b.WriteString(bar.ViewAs(float64(p.Done)/float64(max(p.Total, 1))) + "\n")
+	b.WriteString(m.bar(float64(p.Done)/float64(max(p.Total, 1)), min(w, 60)) + "\n")
 	counts := fmt.Sprintf("%d of %d changes ended", p.Done, p.Total)
 	failed := s.Muted.Render(fmt.Sprintf(" · %d failed", p.Failed))
 	if p.Failed > 0 {

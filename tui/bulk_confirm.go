@@ -94,7 +94,22 @@ func (m Model) bulkCountLead() string {
 		return fmt.Sprintf("Nothing changes in Atlassian: the apply only writes the IdP admin's worksheet (%d lines) and journals the run.",
 			len(m.bulk.prep.Worksheet))
 	}
-	return fmt.Sprintf("To make these changes, type %d, the number of changes.", n)
+	lead := fmt.Sprintf("To make these changes, type %d, the number of changes.", n)
+	if !m.deps.Accessible {
+		return lead // the review above the form lists them
+	}
+	// A plain prompt is all an accessible run shows: it lists the changes.
+	const most = 50
+	var b strings.Builder
+	b.WriteString("The changes, in order:")
+	for i, st := range m.bulk.prep.Changes.Steps {
+		if i == most {
+			fmt.Fprintf(&b, " ... and %d more (the journal lists them all).", n-most)
+			break
+		}
+		fmt.Fprintf(&b, " %d. %s.", i+1, search.DisplayText(st.Title))
+	}
+	return b.String() + " " + lead
 }
 
 func (m Model) onBulkConfirmed(msg bulkConfirmedMsg) (Model, tea.Cmd) {

@@ -135,14 +135,22 @@ func (loadingPage) view(m Model, w, _ int) string {
 		return b.String()
 	}
 	if f, known := l.p.Fraction(); known {
-		bar := progress.New(progress.WithColors(s.BarFull, s.BarEmpty), progress.WithWidth(min(w, 60)))
-		b.WriteString(bar.ViewAs(f) + "\n\n")
+		b.WriteString(m.bar(f, min(w, 60)) + "\n\n")
 	} else {
 		b.WriteString(m.spinner() + " ")
 	}
 	b.WriteString(loadCounts(l.p) + "\n\n")
 	b.WriteString(s.Muted.Render("Start typing to search what has arrived so far."))
 	return b.String()
+}
+
+// bar draws a progress bar; in accessible mode, the percentage in words.
+func (m Model) bar(f float64, w int) string {
+	if m.deps.Accessible {
+		return fmt.Sprintf("%d percent", int(f*100))
+	}
+	s := m.styles
+	return progress.New(progress.WithColors(s.BarFull, s.BarEmpty), progress.WithWidth(w)).ViewAs(f)
 }
 
 // loadCounts says what has arrived, against the org's user count when the

@@ -43,7 +43,11 @@ func (m Model) stepLine(i, w int) string {
 		stageWaiting: s.Warn.Render("…"), stageAsking: s.Cursor.Render("▸"), stageYourTurn: s.Cursor.Render("▸"),
 		stageByWord: s.OK.Render("✓"), stageHandedOff: s.Warn.Render("→"),
 	}[row.stage]
-	if mark == "" {
+	switch {
+	case m.deps.Accessible:
+		// A screen reader says words, not glyphs.
+		mark = "[" + row.stage + "]"
+	case mark == "":
 		mark = m.spinner()
 	}
 	tag := m.kindTag(steps.PlanStep{Kind: st.Kind}) // the question says when it is destructive
