@@ -98,6 +98,7 @@ type snap struct {
 	note       string
 	quitDialog bool
 	view       string // the whole screen, without colours
+	loadSeq    int    // of the load under way or done
 
 	bulkLoading bool
 	bulkErr     string   // why the target list could not be used
@@ -112,7 +113,7 @@ type snap struct {
 
 func takeSnap(m Model) snap {
 	s := snap{
-		phase: m.phase, loaded: m.loading.done, cursor: m.search.cursor,
+		phase: m.phase, loaded: m.loading.done, loadSeq: m.loading.seq, cursor: m.search.cursor,
 		target: m.target.effective(), pasted: m.target.info != nil,
 		diagDone: m.diag.d != nil, diagErr: m.diag.err,
 		ask: m.run.ask, hands: m.run.hands != nil, waiting: m.run.waiting != nil, running: m.run.running,

@@ -1,0 +1,188 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/syncdoctor/syncdoctor/fixtures"
+	"github.com/syncdoctor/syncdoctor/steps/search"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/syncdoctor/syncdoctor/client"
+)
+
+// The wizard on a live ticket (issue 11): after the first fix, on a big
+// org, with a pasted error.
+
+// After a fix, a new case finds the user by the new email, and choosing
+// it shows the account as the org has it now.
+func TestNewCaseShowsTheUpdatedEmail(t *testing.T) {
+	t.Parallel()
+	d := startDemo(t, false)
+	w := startWizard(t, testDeps(d.org, t.TempDir()), 100, 30)
+	w.searchAndPick("zofia.kaminska@acme.com")
+	w.enterTarget("zofia.lewandowska@acme.com", "")
+	s := w.diagnose()
+	w.runPlan(s.planLen)
+	w.typeText("n")
+	w.waitFor("the search again", func(s snap) bool { return s.phase == phaseSearch && len(s.rows) == 0 })
+	w.typeText("zofia")
+	s = w.waitFor("Zofia under her new email", func(s snap) bool { return slices.Contains(s.rows, "zofia.lewandowska@acme.com") })
+	if slices.Contains(s.rows, "zofia.kaminska@acme.com") {
+		t.Errorf("the old email is still listed: %v", s.rows)
+	}
+	i := slices.Index(s.rows, "zofia.lewandowska@acme.com")
+	for range i {
+		w.key(tea.KeyDown)
+	}
+	w.waitFor("the cursor on her", func(s snap) bool { return s.cursor == i })
+	w.enter()
+	s = w.waitFor("the account", func(s snap) bool { return s.phase == phaseAccount && strings.Contains(s.view, "zofia.lewandowska@acme.com") })
+	if strings.Contains(s.view, "zofia.kaminska@acme.com") {
+		t.Errorf("the account screen shows the old email:\n%s", s.view)
+	}
+	w.final()
+}
+
+// The IdP's error arrives as keys (a terminal without bracketed paste, or
+// typed): one line with an enter, or several lines each ending in one. The
+// address is read, and the diagnosis starts once the keys stop.
+func TestTargetReadsAnErrorSentAsKeys(t *testing.T) {
+	t.Parallel()
+	i := slices.IndexFunc(fixtures.Scenarios(), func(sc fixtures.Scenario) bool { return sc.IdpError != "" && sc.Snapshot == "" })
+	sc := fixtures.Scenarios()[i]
+	lines := strings.Split(sc.IdpError, ". ")
+	for _, tc := range []struct {
+		name  string
+		lines []string
+	}{
+		{"one line", []string{sc.IdpError}},
+		{"several lines, as a terminal sends a paste without brackets", lines},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d := startDemo(t, false)
+			w := startWizard(t, testDeps(d.org, t.TempDir()), 100, 30)
+			w.searchAndPick(sc.User)
+			for _, l := range tc.lines {
+				w.typeText(l)
+				w.enter()
+			}
+			s := w.diagnose()
+			if !strings.EqualFold(s.target, sc.Target) || string(s.verdict) != sc.Verdict {
+				t.Fatalf("diagnosed %s with target %q, want %s with %s\n%s", s.verdict, s.target, sc.Verdict, sc.Target, s.view)
+			}
+			w.final()
+		})
+	}
+}
+
+// An address typed that is not loaded yet (a big org still loading) is
+// looked up in the org at once.
+func TestTypedAddressIsLookedUpInTheOrg(t *testing.T) {
+	t.Parallel()
+	d := startDemo(t, false)
+	m := New(testDeps(d.org, t.TempDir()))
+	m.width, m.height = 100, 30
+	m.org, m.loading.ix = d.org, search.NewIndex() // nothing loaded yet
+	m, cmd := m.openAccount(client.User{Email: "Kofi@acme.com"}, false)
+	if !m.account.lookingUp || !strings.Contains(ansiView(m), "looking it up in the org") {
+		t.Fatalf("not looking it up:\n%s", ansiView(m))
+	}
+	next, cmd := m.Update(cmd())
+	m = next.(Model)
+	if !m.account.known || m.account.user.AccountID == "" || !strings.EqualFold(m.account.user.Email, "kofi@acme.com") || cmd == nil {
+		t.Fatalf("after the look-up: %+v", m.account)
+	}
+	if _, ok := m.loading.ix.Account(m.account.user.AccountID); !ok {
+		t.Error("the account looked up is not in the index for the next search")
+	}
+
+	m, cmd = m.openAccount(client.User{Email: "nobody.here@acme.com"}, false)
+	next, _ = m.Update(cmd())
+	m = next.(Model)
+	if !m.account.missing || !strings.Contains(ansiView(m), "No account in the org has nobody.here@acme.com") {
+		t.Errorf("an address no account has:\n%s", ansiView(m))
+	}
+}
+
+func ansiView(m Model) string { return m.View().Content }
+
+// ctrl+r reloads the org from the search, any time.
+func TestCtrlRReloads(t *testing.T) {
+	t.Parallel()
+	d := startDemo(t, false)
+	w := startWizard(t, testDeps(d.org, t.TempDir()), 100, 30)
+	before := w.waitFor("the org to load", func(s snap) bool { return s.phase == phaseSearch && s.loaded }).loadSeq
+	w.tm.Send(tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
+	w.waitFor("a new load, finished", func(s snap) bool { return s.loaded && s.loadSeq != before })
+	if s := w.p.now(); !strings.Contains(s.view, "200 accounts") {
+		t.Errorf("after the reload:\n%s", s.view)
+	}
+	w.final()
+}
+
+// The loading screen measures against the org's user count; it never
+// shows a percentage it does not know.
+func TestLoadingShowsRealProgress(t *testing.T) {
+	t.Parallel()
+	m := New(Deps{})
+	m.width, m.height = 100, 30
+	m.phase = phaseLoading
+	m.loading = loadingScreen{ix: search.NewIndex(), p: search.LoadProgress{Accounts: 3200, Total: 100000}}
+	if v := ansiView(m); !strings.Contains(v, "3200 of 100000 accounts") || !strings.Contains(v, "3%") {
+		t.Errorf("with a total:\n%s", v)
+	}
+	m.loading.p = search.LoadProgress{Accounts: 3200}
+	if v := ansiView(m); strings.Contains(v, "%") || !strings.Contains(v, "not known") {
+		t.Errorf("without a total:\n%s", v)
+	}
+}
+
+// A run offered on start can be dismissed: the next start does not offer
+// it, and it stays in the journal.
+func TestDismissedRunIsNotOfferedAgain(t *testing.T) {
+	t.Parallel()
+	d := startDemo(t, false)
+	deps := testDeps(d.org, t.TempDir())
+	w := startWizard(t, deps, 100, 30)
+	w.searchAndPick("zofia.kaminska@acme.com")
+	w.enterTarget("zofia.lewandowska@acme.com", "")
+	w.diagnose()
+	w.enter()
+	w.waitFor("the plan", func(s snap) bool { return s.phase == phasePlan })
+	w.enter()
+	for { // make the first change (parking the holder), then quit
+		s := w.waitFor("a question", func(s snap) bool { return s.ask != nil })
+		if s.askKind != askTyped {
+			w.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+			break
+		}
+		w.answer(s)
+		w.waitFor("the answer taken", func(n snap) bool { return n.ask != s.ask })
+	}
+	w.waitFor("the quit dialog", func(s snap) bool { return s.quitDialog })
+	w.typeText("y")
+	w.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
+
+	again := startWizard(t, deps, 100, 30)
+	s := again.waitFor("the offer", func(s snap) bool { return s.phase == phaseResume })
+	if strings.Contains(s.view, "waiting-operator") || strings.Contains(s.view, "declined") && !strings.Contains(s.view, "you declined") {
+		t.Errorf("raw status words on the offer:\n%s", s.view)
+	}
+	again.typeText("d")
+	again.waitFor("the search", func(s snap) bool { return s.phase == phaseSearch || s.phase == phaseLoading })
+	again.final()
+
+	third := startWizard(t, deps, 100, 30)
+	third.waitFor("the search, with no offer", func(s snap) bool { return s.phase == phaseSearch && s.loaded })
+	time.Sleep(100 * time.Millisecond) // the journal is read at start: let its answer land
+	if third.p.now().phase == phaseResume {
+		t.Error("the dismissed run is offered again")
+	}
+	third.final()
+}
