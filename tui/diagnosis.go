@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -105,7 +106,8 @@ func (diagnosisPage) text(m Model, w int) string {
 	s := m.styles
 	dg := m.diag
 	var b strings.Builder
-	b.WriteString(s.Title.Render("Diagnosis: "+dg.req.User+" → "+dg.req.Target) + "\n\n")
+	who := firstOf(m.account.user.Email, dg.req.User) // asked by id, shown by address
+	b.WriteString(s.Title.Render("Diagnosis: "+search.DisplayText(who)+" → "+search.DisplayText(dg.req.Target)) + "\n\n")
 	switch {
 	case dg.err != nil:
 		b.WriteString(s.Error.Render("The diagnosis could not be made.") + "\n")

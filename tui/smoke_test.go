@@ -184,3 +184,95 @@ func TestSmokeBulkInTmux(t *testing.T) {
 	tm.send("q")
 	tm.waitExit()
 }
+
+// TestSmokeLiveTicketInTmux carries a live ticket in a real terminal: an
+// IdP error pasted without bracketed paste (the terminal sends its lines as
+// keys, each with an enter) is read; then a fix carried to its summary,
+// and a new case that finds the user under the new email.
+func TestSmokeLiveTicketInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "syncdoctor")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/syncdoctor").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	tm := newTmux(t, dir, bin+" --journal "+filepath.Join(dir, "journal.jsonl"), 110, 34)
+	tm.waitFor("200 accounts")
+
+	var sc fixtures.Scenario
+	for _, s := range fixtures.Scenarios() {
+		if s.IdpError != "" && s.Snapshot == "" {
+			sc = s
+			break
+		}
+	}
+	tm.pick(sc.User)
+	// One send-keys: the lines arrive as a burst, as a paste does.
+	keys := []string{}
+	for _, line := range strings.SplitAfter(sc.IdpError, ". ") {
+		keys = append(keys, strings.TrimSpace(line), "Enter")
+	}
+	tm.send(keys...)
+	screen := tm.waitFor("Verdict")
+	if !strings.Contains(screen, sc.Verdict) || !strings.Contains(screen, sc.Target) {
+		t.Fatalf("the pasted error was not read (want %s for %s):\n%s", sc.Verdict, sc.Target, screen)
+	}
+	tm.send("Escape") // back to the search, a screen at a time
+	tm.waitFor("What should the email become?")
+	tm.send("Escape")
+	tm.waitFor("Account id")
+	tm.send("Escape")
+	tm.waitFor("esc clear")
+	tm.send("Escape") // the query goes
+	tm.waitFor("Type part of a name")
+
+	// A fix to its summary, then a new case.
+	tm.pick("zofia.kaminska@acme.com")
+	tm.send("-l", "zofia.lewandowska@acme.com")
+	tm.send("Enter")
+	tm.waitFor("Verdict")
+	tm.send("Enter")
+	tm.waitFor("The plan")
+	tm.send("Enter")
+	for {
+		screen := tm.settle()
+		switch {
+		case strings.Contains(screen, "To confirm, type"):
+			tm.send("-l", "zofia.lewandowska@acme.com")
+			tm.send("Enter")
+		case strings.Contains(screen, "Who does it?"), strings.Contains(screen, "Press enter for the summary"):
+			tm.send("Enter")
+		case strings.Contains(screen, "Ticket note"):
+			tm.send("n")
+			tm.waitFor("Type part of a name")
+			tm.send("-l", "zofia")
+			screen = tm.waitFor("zofia.lewandowska@acme.com")
+			if strings.Contains(screen, "zofia.kaminska@acme.com") {
+				t.Errorf("the new case lists the old email:\n%s", screen)
+			}
+			tm.send("C-c")
+			tm.waitExit()
+			return
+		default:
+			t.Fatalf("an unexpected screen:\n%s", screen)
+		}
+	}
+}
+
+// pick searches for an address and opens its account, then the target.
+func (tm *tmux) pick(email string) {
+	tm.t.Helper()
+	tm.send("-l", email)
+	tm.waitFor("<" + email + ">")
+	screen := tm.settle()
+	for range rowOf(screen, "<"+email+">") {
+		tm.send("Down")
+	}
+	tm.send("Enter")
+	tm.waitFor("Account id")
+	tm.send("Enter")
+	tm.waitFor("What should the email become?")
+}
