@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/syncdoctor/syncdoctor/steps"
 )
@@ -268,27 +269,50 @@ func (m Model) askKeys() []key.Binding {
 }
 
 // viewAsk shows the step, what its check found and the question.
-func (m Model) viewAsk(w int) string {
+// viewAsk draws the question in w×h: on a small terminal the step's
+// detail, then the check's words, then the destructive warning's
+// explanation give way, so that the answer's field always shows.
+func (m Model) viewAsk(w, h int) string {
 	s := m.styles
 	a := m.run.ask
 	st := a.step
-	var b strings.Builder
-	b.WriteString(s.Title.Render(fmt.Sprintf("Step %d: %s", m.run.current+1, st.Title)) + "\n")
+	title := s.Title.Render(fmt.Sprintf("Step %d: %s", m.run.current+1, st.Title))
+	var destructive, detail, checked string
 	if st.Destructive {
-		b.WriteString(s.Danger.Render("Destructive: ") + s.Muted.Render("journaled before and after; this tool does not undo it.") + "\n")
+		destructive = s.Danger.Render("Destructive: ") + s.Muted.Render("journaled before and after; this tool does not undo it.")
 	}
 	if st.Detail != "" {
-		b.WriteString(wrap(st.Detail, w-4) + "\n")
+		detail = wrap(st.Detail, w-4)
 	}
 	if c := m.run.rows[m.run.current].checked; c != "" {
 		style := s.Muted
 		if strings.Contains(c, "WARNING") {
 			style = s.Warn
 		}
-		b.WriteString(paint(style, wrap("Checked just now: "+strings.TrimPrefix(c, "ready: "), w-4)) + "\n")
+		checked = paint(style, wrap("Checked just now: "+strings.TrimPrefix(c, "ready: "), w-4))
 	}
-	b.WriteString("\n" + wrap(m.askLead(st), w-4) + "\n" + a.form.View())
-	return s.Box.Width(w).Render(strings.TrimRight(b.String(), "\n"))
+	question := wrap(m.askLead(st), w-4) + "\n" + a.form.View()
+	box := func(parts ...string) string {
+		var kept []string
+		for _, p := range parts {
+			if p != "" {
+				kept = append(kept, p)
+			}
+		}
+		return s.Box.Width(w).Render(strings.TrimRight(strings.Join(kept, "\n"), "\n"))
+	}
+	tries := [][]string{
+		{title, destructive, detail, checked, "", question},
+		{title, destructive, checked, "", question},
+		{title, destructive, question},
+		{title, s.Danger.Render("Destructive."), question},
+	}
+	for _, parts := range tries {
+		if out := box(parts...); lipgloss.Height(out) <= h || h <= 0 {
+			return out
+		}
+	}
+	return box(tries[len(tries)-1]...)
 }
 
 // formExec runs a huh form in accessible mode, outside the TUI: plain

@@ -64,7 +64,11 @@ func (planPage) text(m Model, w int) string {
 		b.WriteString(wrap(diagnose.Explain(d).Situation, w) + "\n")
 		return b.String()
 	}
-	b.WriteString(s.Title.Render(fmt.Sprintf("The plan: %d steps", len(d.Plan))) + "\n")
+	count := fmt.Sprintf("%d steps", len(d.Plan))
+	if len(d.Plan) == 1 {
+		count = "1 step"
+	}
+	b.WriteString(s.Title.Render("The plan: "+count) + "\n")
 	if m.plan.note != "" {
 		b.WriteString(s.Warn.Render(m.plan.note) + "\n")
 	}

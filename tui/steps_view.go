@@ -17,7 +17,7 @@ import (
 
 func (stepsPage) view(m Model, w, h int) string {
 	s := m.styles
-	box := m.stepsBox(w)
+	box := m.stepsBox(w, h-3) // the title and the current step's row stay
 	title := s.Title.Render("The fix") + s.Muted.Render("  run "+m.run.runID)
 	rowsH := h - 2 - lipgloss.Height(box)
 	return title + "\n" + m.stepRows(w, rowsH) + "\n" + box
@@ -60,11 +60,11 @@ func (m Model) stepLine(i, w int) string {
 
 // stepsBox is the part under the list: the question, the operator's
 // turn, or how the run ended.
-func (m Model) stepsBox(w int) string {
+func (m Model) stepsBox(w, h int) string {
 	r := m.run
 	switch {
 	case r.ask != nil:
-		return m.viewAsk(w)
+		return m.viewAsk(w, h)
 	case r.hands != nil:
 		return m.viewHands(w)
 	case r.running && r.verifying != nil:
