@@ -110,8 +110,18 @@ func runBulkApply(ctx context.Context, a *app, f bulkApplyFlags) error {
 	if err != nil {
 		return err
 	}
+	outs := []output{{"--out-snapshot", f.outSnapshot}}
+	if !f.dryRun { // a dry run writes no worksheet
+		outs = append(outs, output{"--worksheet", f.worksheetPath()})
+	}
+	if err := checkOutputs(outs...); err != nil {
+		return err
+	}
 	journalPath, err := journalPathOrDefault(f.journal)
 	if err != nil {
+		return err
+	}
+	if err := checkJournalPath(journalPath); err != nil {
 		return err
 	}
 	runID := run.NewRunID()
@@ -119,7 +129,7 @@ func runBulkApply(ctx context.Context, a *app, f bulkApplyFlags) error {
 	if f.dryRun {
 		statePath = ""
 	}
-	org, err := openOrgWith(ctx, a.getenv, f.snapshot, statePath)
+	org, err := openOrgWith(ctx, a, f.snapshot, statePath)
 	if err != nil {
 		return err
 	}
@@ -170,6 +180,7 @@ func carryOutBulk(ctx context.Context, a *app, org *run.Org, journalPath string,
 		return err
 	}
 	defer j.Close()
+	printNotices(progressWriter(a, asJSON), j)
 	pr := newBulkProgress(progressWriter(a, asJSON))
 	applier := &bulk.Applier{Client: org.Client, Journal: j, Progress: pr.show}
 	res, runErr := act(applier)
@@ -253,7 +264,7 @@ func runBulkVerify(ctx context.Context, a *app, f bulkVerifyFlags) error {
 	if err != nil {
 		return err
 	}
-	org, err := openOrg(ctx, a.getenv, f.snapshot)
+	org, err := openOrg(ctx, a, f.snapshot)
 	if err != nil {
 		return err
 	}

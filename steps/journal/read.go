@@ -45,12 +45,12 @@ type StepState struct {
 // TornLine is a final line cut short by a killed process. It is reported on
 // the run it names (or the journal's last run when it names none).
 type TornLine struct {
-	Line   int   // 1-based line number
-	Bytes  int   // its length
-	Offset int64 // where it starts: the length of the journal's sound part
+	Line   int   `json:"line"`   // 1-based line number
+	Bytes  int   `json:"bytes"`  // its length
+	Offset int64 `json:"offset"` // where it starts: the length of the journal's sound part
 	// Kept is the side file Open copied the line to before cutting it off
 	// ("" when it was only read, not cut).
-	Kept string
+	Kept string `json:"kept,omitempty"`
 }
 
 // CorruptError is a journal line that cannot be read back, not at the end.
