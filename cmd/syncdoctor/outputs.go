@@ -33,29 +33,20 @@ func checkOutputs(outs ...output) error {
 // and removed again. Devices and pipes (/dev/stdout) are left to the write.
 func checkWritable(path string) error {
 	fi, err := os.Stat(path)
-	switch {
-	case err == nil && fi.IsDir():
-		return errors.New("is a folder: give a file name")
-	case err == nil && !fi.Mode().IsRegular():
-		return nil
-	case err == nil:
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return fmt.Errorf("cannot be written: %w", bareError(err))
-		}
-		return f.Close()
-	case !errors.Is(err, fs.ErrNotExist):
-		return bareError(err)
+	if err == nil {
+		return checkExisting(path, fi)
 	}
 	dir := filepath.Dir(path)
-	di, err := os.Stat(dir)
+	di, derr := os.Stat(dir)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(derr, fs.ErrNotExist):
 		return fmt.Errorf("its folder %s does not exist", dir)
-	case err != nil:
-		return bareError(err)
+	case derr != nil:
+		return bareError(derr)
 	case !di.IsDir():
 		return fmt.Errorf("%s is not a folder", dir)
+	case !errors.Is(err, fs.ErrNotExist):
+		return bareError(err)
 	}
 	probe, err := os.CreateTemp(dir, ".syncdoctor-probe-*")
 	if err != nil {
@@ -63,6 +54,21 @@ func checkWritable(path string) error {
 	}
 	probe.Close()
 	return os.Remove(probe.Name())
+}
+
+// checkExisting: a file that is there must be no folder, and writable.
+func checkExisting(path string, fi fs.FileInfo) error {
+	switch {
+	case fi.IsDir():
+		return errors.New("is a folder: give a file name")
+	case !fi.Mode().IsRegular():
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("cannot be written: %w", bareError(err))
+	}
+	return f.Close()
 }
 
 // checkJournalPath refuses a --journal that names a folder before anything
