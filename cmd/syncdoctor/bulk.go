@@ -264,15 +264,15 @@ func runBulkVerify(ctx context.Context, a *app, f bulkVerifyFlags) error {
 	if err != nil {
 		return err
 	}
+	known, err := knownAccounts(f.journal, f.targets)
+	if err != nil {
+		return err
+	}
 	org, err := openOrg(ctx, a, f.snapshot)
 	if err != nil {
 		return err
 	}
 	defer org.Close()
-	known, err := knownAccounts(f.journal, f.targets)
-	if err != nil {
-		return err
-	}
 	rep, err := bulk.Verify(ctx, org.Client, rows, bulk.Options{Setup: setup(org), Hints: org.Hints}, known)
 	if err != nil {
 		return err
@@ -292,8 +292,11 @@ func knownAccounts(journalFlag, targets string) (map[int]string, error) {
 		return nil, err
 	}
 	runs, err := journal.ReadRuns(path)
+	if errors.Is(err, os.ErrNotExist) && journalFlag == "" {
+		return map[int]string{}, nil // no journal yet: no apply to learn from
+	}
 	if errors.Is(err, os.ErrNotExist) {
-		return map[int]string{}, nil
+		return nil, badInput(fmt.Errorf("journal %s does not exist (name another with --journal, or leave it out)", path))
 	}
 	if err != nil {
 		return nil, err

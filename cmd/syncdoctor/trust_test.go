@@ -161,12 +161,14 @@ func TestAPIURLWithSecretsIsRefusedWithoutEcho(t *testing.T) {
 func TestMissingJournalIsBadInput(t *testing.T) {
 	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "nope.jsonl")
+	_, targets := writeBulkFiles(t, t.TempDir(), 1)
 	for _, args := range [][]string{
 		{"resume", "--journal", missing, "--yes"},
 		{"resume", "--journal", missing, "--dry-run", "--run", "abc"},
 		{"journal", "--journal", missing},
 		{"journal", "--journal", missing, "--json"},
 		{"journal", "--journal", missing, "abc"},
+		{"bulk", "verify", "--targets", targets, "--journal", missing},
 	} {
 		code, _, stderr := runCLI(t, nil, args...)
 		if code != exitBadInput || !strings.Contains(stderr, missing+" does not exist") {
