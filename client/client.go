@@ -8,12 +8,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/syncdoctor/syncdoctor/client/redact"
 )
 
 // Body size limits: larger answers are refused rather than read into memory
@@ -39,6 +42,9 @@ type Client struct {
 	sleep   func(ctx context.Context, d time.Duration) error
 	now     func() time.Time // clock for X-RateLimit-Reset and Retry-After dates
 	maxBody int64
+	keys    *redact.Keys // every key, in every spelling redact looks for
+	log     *slog.Logger // nil: no log
+	onWait  func(Wait)   // nil: waits are not told
 
 	mu   sync.Mutex
 	rate RateLimit
@@ -68,10 +74,15 @@ func New(cfg Config) (*Client, error) {
 		sleep:   cfg.Sleep,
 		now:     time.Now,
 		maxBody: maxBodyBytes,
+		log:     cfg.Logger,
+		onWait:  cfg.OnWait,
 	}
+	keys := []string{cfg.OrgKey.Reveal()}
 	for _, d := range cfg.Directories {
 		c.dirKey[d.ID] = d.Key
+		keys = append(keys, d.Key.Reveal())
 	}
+	c.keys = redact.New(keys...)
 	return c, nil
 }
 
@@ -113,20 +124,11 @@ func (c *Client) String() string {
 func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
 // redact removes every configured key from text that came from a server, in
-// case one echoes the Authorization header back. Very short keys are left
-// alone: replacing them would mangle ordinary words and they are not real.
-func (c *Client) redact(s string) string {
-	keys := []Secret{c.orgKey}
-	for _, d := range c.dirs {
-		keys = append(keys, d.Key)
-	}
-	for _, k := range keys {
-		if len(k) >= 6 {
-			s = strings.ReplaceAll(s, k.Reveal(), redacted)
-		}
-	}
-	return s
-}
+// case one echoes the Authorization header back: as it was sent, or
+// base64-, URL-, hex- or JSON-encoded (see package redact). Very short keys
+// are left alone: replacing them would mangle ordinary words and they are
+// not real.
+func (c *Client) redact(s string) string { return c.keys.String(s) }
 
 // defaultTransport is Go's default transport keeping as many idle
 // connections to the API as the client has calls in flight (Go keeps two):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -54,6 +55,14 @@ type Config struct {
 	// Sleep waits between attempts; tests inject one that records waits.
 	// The default sleeps and returns ctx.Err() when ctx ends first.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Logger, when set, gets a Debug record of every attempt (method, path,
+	// status, duration, attempt) and of every wait before a retry. Keys
+	// never reach it: no header is logged, and server text is redacted.
+	Logger *slog.Logger
+	// OnWait, when set, is told of every wait before a retry, before it
+	// starts, so that a program can say why nothing seems to happen (a
+	// rate limit's reset can be a minute away). It must not block.
+	OnWait func(Wait)
 }
 
 // maxSCIMPair is the last suffix ConfigFromEnv scans: _2 … _99.
@@ -190,33 +199,43 @@ func directoryIDFrom(name, v string) (string, error) {
 
 // parseBaseURL checks the API base URL: https anywhere, plain http only to a
 // loopback host (the simulator), since the keys travel in every request.
+// Credentials, a query or a fragment are refused, and no message repeats
+// the URL as given: whatever sits there may be a key, and messages reach
+// the screen and the logs. They show scheme and host at most.
 func parseBaseURL(raw string) (*url.URL, error) {
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("API URL %q is not a URL", raw)
+		return nil, fmt.Errorf("%s is not a URL (its value is not repeated here: it may hold a key)", EnvAPIURL)
 	}
 	switch {
-	case u.Host == "" || u.Hostname() == "":
-		return nil, fmt.Errorf("API URL %q has no host", raw)
 	case u.User != nil:
 		// Credentials in the URL would end up in error messages.
-		return nil, fmt.Errorf("API URL must not carry credentials (user:password@); keys go in %s and %s", EnvOrgAPIKey, EnvSCIMAPIKey)
-	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("API URL %s must not have a query or fragment", u.Redacted())
+		return nil, fmt.Errorf("%s must not carry credentials (user:password@): keys go in %s and %s", EnvAPIURL, EnvOrgAPIKey, EnvSCIMAPIKey)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(raw, "?#"):
+		return nil, fmt.Errorf("%s must not have a query or fragment (what follows ? or #): give scheme, host and path only, keys go in %s and %s", EnvAPIURL, EnvOrgAPIKey, EnvSCIMAPIKey)
+	case u.Host == "" || u.Hostname() == "":
+		return nil, fmt.Errorf("%s has no host: want https://HOST[/PATH]", EnvAPIURL)
 	case u.Scheme == "https":
 	case u.Scheme == "http":
 		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("API URL %s: plain http is refused except on loopback (127.0.0.1, ::1, localhost); use https", u.Redacted())
+			return nil, fmt.Errorf("%s %s: plain http is refused except on loopback (127.0.0.1, ::1, localhost); use https", EnvAPIURL, shownURL(u))
 		}
 	default:
-		return nil, fmt.Errorf("API URL %s: scheme must be https", u.Redacted())
+		return nil, fmt.Errorf("%s %s: scheme must be https", EnvAPIURL, shownURL(u))
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u, nil
+}
+
+// shownURL is the part of a checked URL a message may show: scheme and
+// host, never credentials, a path (someone may paste a key there too), a
+// query or a fragment.
+func shownURL(u *url.URL) string {
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
 }
 
 func isLoopback(host string) bool {

@@ -332,6 +332,16 @@ func TestNewBaseURL(t *testing.T) {
 		{raw: "https://user:hunter2-password@api.atlassian.com", errPart: "must not carry credentials"},
 		{raw: "https://api.atlassian.com/?x=1", errPart: "query"},
 		{raw: "https://a b", errPart: "not a URL"},
+		// None of these may come back in the message: a key pasted into
+		// the URL would reach the screen and the logs.
+		{raw: "https://api.atlassian.com/admin?token=hunter2", errPart: "must not have a query"},
+		{raw: "https://api.atlassian.com?", errPart: "must not have a query"},
+		{raw: "https://api.atlassian.com/#hunter2", errPart: "must not have a query or fragment"},
+		{raw: "https://:hunter2@api.atlassian.com", errPart: "must not carry credentials"},
+		{raw: "https://u:hunter2@a b/?k=hunter2", errPart: "not a URL"},
+		{raw: "http://evil.example/hunter2", errPart: "http://evil.example: plain http is refused"},
+		{raw: "ftp://api.atlassian.com/hunter2", errPart: "ftp://api.atlassian.com: scheme must be https"},
+		{raw: "//hunter2@", errPart: "must not carry credentials"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {

@@ -68,7 +68,7 @@ func (c *Client) apiError(r *request, status int, header http.Header, body []byt
 		if status == http.StatusUnauthorized {
 			return &AuthError{Op: r.op, HTTPStatus: status, API: r.api, Directory: r.directory}
 		}
-		return c.unexpected(r, status, describeNonJSON(header, body))
+		return c.unexpected(r, status, c.describeNonJSON(header, body))
 	}
 	text := func(v flexString) string { return oneLine(c.redact(string(v))) }
 	switch {
@@ -156,8 +156,10 @@ func firstFlex(vs ...flexString) flexString {
 	return ""
 }
 
-// describeNonJSON says what came back instead of JSON, briefly.
-func describeNonJSON(header http.Header, body []byte) string {
+// describeNonJSON says what came back instead of JSON, briefly. The body is
+// redacted whole before it is cut short: cut first, a key running past the
+// cut would be only partly there, and no longer recognised.
+func (c *Client) describeNonJSON(header http.Header, body []byte) string {
 	ct := header.Get("Content-Type")
 	if ct == "" {
 		ct = "no content type"
@@ -165,7 +167,7 @@ func describeNonJSON(header http.Header, body []byte) string {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return "empty body (" + ct + ")"
 	}
-	return fmt.Sprintf("not JSON (%s): %s", ct, snippet(string(body)))
+	return fmt.Sprintf("not JSON (%s): %s", c.redact(ct), snippet(c.redact(string(body))))
 }
 
 // snippet shortens server text for an error message.

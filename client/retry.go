@@ -34,7 +34,9 @@ func (c *Client) do(ctx context.Context, r *request) (outcome, error) {
 		if err := ctx.Err(); err != nil {
 			return outcome{}, ctxError(r, err)
 		}
+		start := time.Now()
 		o := c.attempt(ctx, r)
+		c.logAttempt(ctx, r, attempt, o, time.Since(start))
 		if o.err != nil {
 			if err := c.failed(ctx, r, o, attempt); err != nil {
 				return o, err
@@ -48,20 +50,21 @@ func (c *Client) do(ctx context.Context, r *request) (outcome, error) {
 		case o.status >= 200 && o.status < 300:
 			return o, nil
 		case o.status == http.StatusTooManyRequests:
-			wait := c.rateLimitWait(o.header, attempt)
+			wait, source := c.rateLimitWait(o.header, attempt)
 			if attempt > c.retries || wait > c.maxWait {
 				return o, &RateLimitError{Op: r.op, Attempts: attempt, RetryAfter: wait, RateLimit: parseRateLimit(o.header)}
 			}
-			if err := c.sleep(ctx, wait); err != nil {
+			if err := c.wait(ctx, r, attempt, wait, "rate-limited", source); err != nil {
 				return o, ctxError(r, err)
 			}
 			continue
 		case r.safe && retryableStatus(o.status) && attempt <= c.retries:
-			wait, _ := c.retryAfter(o.header)
-			if wait <= 0 || wait > c.maxWait {
-				wait = backoff(attempt)
+			wait, ok := c.retryAfter(o.header)
+			source := "Retry-After"
+			if !ok || wait <= 0 || wait > c.maxWait {
+				wait, source = backoff(attempt), "backoff"
 			}
-			if err := c.sleep(ctx, wait); err != nil {
+			if err := c.wait(ctx, r, attempt, wait, fmt.Sprintf("server error %d", o.status), source); err != nil {
 				return o, ctxError(r, err)
 			}
 			continue
@@ -98,7 +101,7 @@ func (c *Client) failed(ctx context.Context, r *request, o outcome, attempt int)
 		}
 		return err
 	}
-	if serr := c.sleep(ctx, backoff(attempt)); serr != nil {
+	if serr := c.wait(ctx, r, attempt, backoff(attempt), "network error", "backoff"); serr != nil {
 		return ctxError(r, serr)
 	}
 	return nil
@@ -112,18 +115,19 @@ func retryableStatus(s int) bool {
 	return false
 }
 
-// rateLimitWait is how long to wait after a 429: Retry-After if the server
-// sent one, else until X-RateLimit-Reset, else backoff.
-func (c *Client) rateLimitWait(h http.Header, attempt int) time.Duration {
+// rateLimitWait is how long to wait after a 429, and which header said so:
+// Retry-After if the server sent one, else until X-RateLimit-Reset, else
+// backoff.
+func (c *Client) rateLimitWait(h http.Header, attempt int) (time.Duration, string) {
 	if d, ok := c.retryAfter(h); ok {
-		return d
+		return d, "Retry-After"
 	}
 	if reset, ok := parseReset(h.Get("X-RateLimit-Reset")); ok {
 		if d := reset.Sub(c.now()) + resetSlack; d > 0 {
-			return d
+			return d, "X-RateLimit-Reset"
 		}
 	}
-	return backoff(attempt)
+	return backoff(attempt), "backoff"
 }
 
 // retryAfter reads Retry-After: delay-seconds or an HTTP date.

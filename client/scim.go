@@ -225,7 +225,7 @@ func (s *SCIM) PatchUser(ctx context.Context, id string, ops ...PatchOperation) 
 	}
 	var u ScimUser
 	if err := json.Unmarshal(o.body, &u); err != nil {
-		return ScimUser{}, s.c.badSuccess(r, o.status, describeNonJSON(o.header, o.body))
+		return ScimUser{}, s.c.badSuccess(r, o.status, s.c.describeNonJSON(o.header, o.body))
 	}
 	if err := checkUser(u); err != nil {
 		return ScimUser{}, s.c.badSuccess(r, o.status, err.Error())

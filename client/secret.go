@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+
+	"github.com/syncdoctor/syncdoctor/client/redact"
 )
 
 // redacted is what every printed form of a Secret shows.
-const redacted = "[redacted]"
+const redacted = redact.Placeholder
 
 // Secret is an API key. Every way Go prints or encodes a value (fmt verbs,
 // %#v, JSON, text, slog) shows "[redacted]", so a key that ends up in a log

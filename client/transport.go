@@ -67,7 +67,7 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 	if err := json.Unmarshal(o.body, out); err != nil {
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
-			return c.badSuccess(r, o.status, describeNonJSON(o.header, o.body))
+			return c.badSuccess(r, o.status, c.describeNonJSON(o.header, o.body))
 		}
 		return c.badSuccess(r, o.status, "wrong shape: "+err.Error())
 	}

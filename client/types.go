@@ -3,7 +3,8 @@ package client
 import "time"
 
 // The wire shapes of Atlassian's admin, user-management and SCIM APIs, as the
-// published OpenAPI documents describe them (../shared/atlassian/openapi/).
+// published OpenAPI documents describe them (fixtures/testdata/openapi/, where
+// a test validates every request the client sends against them).
 // Field names follow the wire; only what diagnosis and fixes need is typed.
 
 // User is one account as the v2 directory search and details endpoints return it

@@ -110,8 +110,18 @@ func runBulkApply(ctx context.Context, a *app, f bulkApplyFlags) error {
 	if err != nil {
 		return err
 	}
+	outs := []output{{"--out-snapshot", f.outSnapshot}}
+	if !f.dryRun { // a dry run writes no worksheet
+		outs = append(outs, output{"--worksheet", f.worksheetPath()})
+	}
+	if err := checkOutputs(outs...); err != nil {
+		return err
+	}
 	journalPath, err := journalPathOrDefault(f.journal)
 	if err != nil {
+		return err
+	}
+	if err := checkJournalPath(journalPath); err != nil {
 		return err
 	}
 	runID := run.NewRunID()
@@ -119,7 +129,7 @@ func runBulkApply(ctx context.Context, a *app, f bulkApplyFlags) error {
 	if f.dryRun {
 		statePath = ""
 	}
-	org, err := openOrgWith(ctx, a.getenv, f.snapshot, statePath)
+	org, err := openOrgWith(ctx, a, f.snapshot, statePath)
 	if err != nil {
 		return err
 	}
@@ -170,6 +180,7 @@ func carryOutBulk(ctx context.Context, a *app, org *run.Org, journalPath string,
 		return err
 	}
 	defer j.Close()
+	printNotices(progressWriter(a, asJSON), j)
 	pr := newBulkProgress(progressWriter(a, asJSON))
 	applier := &bulk.Applier{Client: org.Client, Journal: j, Progress: pr.show}
 	res, runErr := act(applier)
@@ -253,15 +264,15 @@ func runBulkVerify(ctx context.Context, a *app, f bulkVerifyFlags) error {
 	if err != nil {
 		return err
 	}
-	org, err := openOrg(ctx, a.getenv, f.snapshot)
-	if err != nil {
-		return err
-	}
-	defer org.Close()
 	known, err := knownAccounts(f.journal, f.targets)
 	if err != nil {
 		return err
 	}
+	org, err := openOrg(ctx, a, f.snapshot)
+	if err != nil {
+		return err
+	}
+	defer org.Close()
 	rep, err := bulk.Verify(ctx, org.Client, rows, bulk.Options{Setup: setup(org), Hints: org.Hints}, known)
 	if err != nil {
 		return err
@@ -281,8 +292,11 @@ func knownAccounts(journalFlag, targets string) (map[int]string, error) {
 		return nil, err
 	}
 	runs, err := journal.ReadRuns(path)
+	if errors.Is(err, os.ErrNotExist) && journalFlag == "" {
+		return map[int]string{}, nil // no journal yet: no apply to learn from
+	}
 	if errors.Is(err, os.ErrNotExist) {
-		return map[int]string{}, nil
+		return nil, badInput(fmt.Errorf("journal %s does not exist (name another with --journal, or leave it out)", path))
 	}
 	if err != nil {
 		return nil, err

@@ -53,7 +53,7 @@ func newDiagnoseCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			org, err := openOrg(cmd.Context(), a.getenv, f.snapshot)
+			org, err := openOrg(cmd.Context(), a, f.snapshot)
 			if err != nil {
 				return err
 			}

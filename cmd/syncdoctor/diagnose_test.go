@@ -30,8 +30,16 @@ func TestUnreadableOrgSaysWhatToCheck(t *testing.T) {
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d: %s", code, exitFailed, stderr)
 	}
-	if !strings.Contains(stderr, "Check the network connection, and ATLASSIAN_API_URL") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+	// The reason is one line, the last; before it, each retry's wait is
+	// told as it starts.
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if !strings.Contains(lines[len(lines)-1], "Check the network connection, and ATLASSIAN_API_URL") {
 		t.Errorf("stderr %q", stderr)
+	}
+	for _, l := range lines[:len(lines)-1] {
+		if !strings.HasPrefix(l, "network error: retrying in ") {
+			t.Errorf("stderr line %q is neither the reason nor a wait", l)
+		}
 	}
 	if strings.Contains(stderr, "key-0123456789") {
 		t.Errorf("the key reached stderr: %q", stderr)

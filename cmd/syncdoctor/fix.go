@@ -69,8 +69,14 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := checkOutputs(output{"--note", f.note}, output{"--out-snapshot", f.outSnapshot}); err != nil {
+		return err
+	}
 	journalPath, err := journalPathOrDefault(f.journal)
 	if err != nil {
+		return err
+	}
+	if err := checkJournalPath(journalPath); err != nil {
 		return err
 	}
 	runID := run.NewRunID()
@@ -78,7 +84,7 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 	if f.dryRun {
 		statePath = "" // a dry run writes nothing, not even the simulated org's state
 	}
-	org, err := openOrgWith(ctx, a.getenv, f.snapshot, statePath)
+	org, err := openOrgWith(ctx, a, f.snapshot, statePath)
 	if err != nil {
 		return err
 	}

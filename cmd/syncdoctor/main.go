@@ -20,7 +20,7 @@ func main() {
 
 // runMain is main without the process: tests call it with their own streams.
 func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	a := &app{stdin: stdin, stdout: stdout, stderr: &lockedWriter{w: stderr}, getenv: getenv, stderrTerminal: isTerminal(stderr)}
 	root := newRootCommand(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -30,6 +30,8 @@ func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if !a.started {
 		err = badInput(err)
 	}
-	fmt.Fprintln(stderr, "syncdoctor: "+oneLine(err.Error()))
+	// The environment's keys are taken out as a last net: the client and
+	// the journal already redact what they pass on.
+	fmt.Fprintln(a.stderr, "syncdoctor: "+envSecrets(getenv).Redact(oneLine(err.Error())))
 	return exitCode(err)
 }

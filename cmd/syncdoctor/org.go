@@ -19,32 +19,33 @@ import (
 // openOrg picks the org: --snapshot, else the live org from the environment,
 // else the embedded demo org. A simulated org is served in-process over
 // loopback HTTP so that every mode takes the same code path through client/.
-func openOrg(ctx context.Context, getenv func(string) string, snapshotPath string) (*run.Org, error) {
-	return openOrgWith(ctx, getenv, snapshotPath, "")
+func openOrg(ctx context.Context, a *app, snapshotPath string) (*run.Org, error) {
+	return openOrgWith(ctx, a, snapshotPath, "")
 }
 
 // openOrgWith is openOrg where a simulated org writes its state to
 // statePath after every change ("" keeps it in memory only).
-func openOrgWith(_ context.Context, getenv func(string) string, snapshotPath, statePath string) (*run.Org, error) {
+func openOrgWith(_ context.Context, a *app, snapshotPath, statePath string) (*run.Org, error) {
 	if snapshotPath != "" {
 		snap, err := fixtures.Load(snapshotPath)
 		if err != nil {
 			return nil, badInput(err)
 		}
-		return openSimulated(snap, steps.ModeSimulated, statePath)
+		return openSimulated(snap, steps.ModeSimulated, statePath, a.tuneClient)
 	}
-	cfg, ok, err := client.ConfigFromEnv(getenv)
+	cfg, ok, err := client.ConfigFromEnv(a.getenv)
 	if err != nil {
 		return nil, badInput(err)
 	}
 	if !ok {
-		return openSimulated(fixtures.Demo(), steps.ModeDemo, statePath)
+		return openSimulated(fixtures.Demo(), steps.ModeDemo, statePath, a.tuneClient)
 	}
+	a.tuneClient(&cfg)
 	c, err := client.New(cfg)
 	if err != nil {
 		return nil, badInput(err)
 	}
-	hints, err := liveHints(getenv)
+	hints, err := liveHints(a.getenv)
 	if err != nil {
 		return nil, badInput(err)
 	}
@@ -64,19 +65,23 @@ func configSecrets(cfg client.Config) *journal.Secrets {
 }
 
 // envSecrets are the keys in the environment, if any, for the commands that
-// print what the journal holds without opening the org.
+// print what the journal holds without opening the org, and for the last
+// line of a failed command. Every key variable counts, whether or not the
+// rest of the configuration holds together: a half-set environment is
+// exactly when an error may quote a key.
 func envSecrets(getenv func(string) string) *journal.Secrets {
-	cfg, ok, err := client.ConfigFromEnv(getenv)
-	if err != nil || !ok {
-		return nil
+	keys := []string{strings.TrimSpace(getenv(client.EnvOrgAPIKey))}
+	for n := 1; n <= maxSCIMPairs; n++ {
+		_, keyVar := client.SCIMEnvNames(n)
+		keys = append(keys, strings.TrimSpace(getenv(keyVar)))
 	}
-	return configSecrets(cfg)
+	return journal.NewSecrets(keys...)
 }
 
 // openSimulated serves a snapshot in-process; a snapshot the simulator
 // refuses is bad input.
-func openSimulated(snap *fixtures.Snapshot, mode steps.Mode, statePath string) (*run.Org, error) {
-	org, err := simorg.Open(snap, mode, statePath)
+func openSimulated(snap *fixtures.Snapshot, mode steps.Mode, statePath string, tune func(*client.Config)) (*run.Org, error) {
+	org, err := simorg.Open(snap, mode, statePath, tune)
 	var bad *simorg.SnapshotError
 	if errors.As(err, &bad) {
 		return nil, badInput(err)

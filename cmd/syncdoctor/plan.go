@@ -105,7 +105,7 @@ func (f planFlags) check() error {
 
 // planFromOrg plans against the live, simulated or demo org.
 func planFromOrg(ctx context.Context, a *app, snapshot string, rows []bulk.Target) (*bulk.Plan, error) {
-	org, err := openOrg(ctx, a.getenv, snapshot)
+	org, err := openOrg(ctx, a, snapshot)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
 
@@ -50,15 +51,24 @@ func runResume(ctx context.Context, a *app, f resumeFlags) error {
 	if f.yes == f.dryRun {
 		return badInput(errors.New("resume changes the org: pass --yes to go on, or --dry-run to list the remaining calls"))
 	}
+	if err := checkOutputs(output{"--note", f.note}, output{"--out-snapshot", f.outSnapshot}); err != nil {
+		return err
+	}
 	journalPath, err := journalPathOrDefault(f.journal)
 	if err != nil {
+		return err
+	}
+	if err := checkJournalPath(journalPath); err != nil {
 		return err
 	}
 	picked, err := pickRun(journalPath, f.run)
 	if err != nil {
 		return err
 	}
-	org, err := openOrgForResume(ctx, a.getenv, picked.Header)
+	if f.outSnapshot != "" && picked.Header.Mode == steps.ModeLive {
+		return badInput(fmt.Errorf("--out-snapshot: run %s works on a live org; only a simulated org can be written out", picked.Header.RunID))
+	}
+	org, err := openOrgForResume(ctx, a, picked.Header)
 	if err != nil {
 		return err
 	}
@@ -74,7 +84,7 @@ func runResume(ctx context.Context, a *app, f resumeFlags) error {
 
 // pickRun finds the run to resume: the one named, or the last unfinished.
 func pickRun(journalPath, id string) (*journal.RunLog, error) {
-	runs, err := journal.ReadRuns(journalPath)
+	runs, err := readRuns(journalPath)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,12 @@ type app struct {
 	// started is set once a command's own code runs: an error before that
 	// came from parsing the command line, so it is bad input (exit 2).
 	started bool
+	// debug is --debug: log every API call to stderr (see debugOn).
+	debug bool
+	// wizard: the wizard owns the terminal, so nothing is printed beside it.
+	wizard bool
+	// stderrTerminal: stderr is a terminal (the wizard then refuses --debug).
+	stderrTerminal bool
 }
 
 func newRootCommand(a *app) *cobra.Command {
@@ -42,6 +48,8 @@ environment it works on an embedded simulated demo org.`,
 		},
 	}
 	wiz.register(root)
+	root.PersistentFlags().BoolVar(&a.debug, "debug", false,
+		"log every API call (method, path, status, duration, attempt) to stderr, keys redacted; also "+EnvDebug+"=1")
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)

@@ -25,9 +25,9 @@ func orgStatePath(journalPath, runID string) string {
 }
 
 // openOrgForResume reopens the org a journaled run worked on.
-func openOrgForResume(ctx context.Context, getenv func(string) string, h journal.RunHeader) (*run.Org, error) {
+func openOrgForResume(ctx context.Context, a *app, h journal.RunHeader) (*run.Org, error) {
 	if h.Mode == steps.ModeLive {
-		org, err := openOrg(ctx, getenv, "")
+		org, err := openOrg(ctx, a, "")
 		if err != nil {
 			return nil, err
 		}
@@ -44,7 +44,7 @@ func openOrgForResume(ctx context.Context, getenv func(string) string, h journal
 	if err != nil {
 		return nil, fmt.Errorf("the simulated org of run %s: %w", h.RunID, err)
 	}
-	return openSimulated(snap, h.Mode, h.OrgState)
+	return openSimulated(snap, h.Mode, h.OrgState, a.tuneClient)
 }
 
 // runOutput is what fix and resume were asked for about a run's output.

@@ -38,13 +38,18 @@ func runWizard(ctx context.Context, a *app, f wizardFlags) error {
 	if !isTerminal(a.stdin) || !isTerminal(a.stdout) {
 		return badInput(errors.New("the wizard needs a terminal; see syncdoctor --help for the commands that do not"))
 	}
+	if a.debugOn() && a.stderrTerminal {
+		// The log lines would land on the wizard's screen.
+		return badInput(errors.New("--debug logs to stderr, which is the wizard's screen: send it elsewhere, e.g. syncdoctor --debug 2>debug.log"))
+	}
+	a.wizard = true
 	journalPath, err := journalPathOrDefault(f.journal)
 	if err != nil {
 		return err
 	}
 	// The session's simulated org keeps its state beside the journal, so a
 	// run the wizard starts on it can be resumed on the org as it was left.
-	session, err := openOrgWith(ctx, a.getenv, f.snapshot, orgStatePath(journalPath, run.NewRunID()))
+	session, err := openOrgWith(ctx, a, f.snapshot, orgStatePath(journalPath, run.NewRunID()))
 	if err != nil {
 		return err
 	}
@@ -56,7 +61,7 @@ func runWizard(ctx context.Context, a *app, f wizardFlags) error {
 				org.Close = func() {} // closed here, once the wizard has ended
 				return &org, nil
 			}
-			return openOrgForResume(ctx, a.getenv, *h)
+			return openOrgForResume(ctx, a, *h)
 		},
 		JournalPath: journalPath,
 		Version:     strings.TrimPrefix(versionString(), "syncdoctor "),

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 )
@@ -30,15 +31,22 @@ type Journal struct {
 	seq    int64 // last sequence number in the file
 	broken error // set after a failed write: appending more would corrupt the middle
 	torn   *TornLine
+	// notices say what Open changed in the file, one sentence each.
+	notices []string
 }
 
-// Open opens (creating it and its directory if missing) the journal at
-// path for appending and takes its lock. No record that holds one of the
+// Open opens (creating it and its directory, 0700, if missing) the journal
+// at path for appending and takes its lock. No record that holds one of the
 // secrets (or credential-shaped text) is ever written. An empty path means
 // DefaultJournalPath. It refuses a journal that is a symlink, not a regular
-// file, or writable by group or others, and one with a corrupt line. A torn
-// final line (a write cut short by a kill) is cut off: its write never
-// returned, so nothing was done on the strength of it; Torn reports it.
+// file, or writable by group or others, and one with a corrupt line. It
+// mends what it can, and Notices says what it did:
+//   - a journal others may read is made 0600 (it names accounts and emails);
+//   - a whole last record that lost only its line end is kept, the line end
+//     added;
+//   - a torn final line (a write cut short by a kill) is copied to a side
+//     file beside the journal (Torn().Kept), then cut off: its write never
+//     returned, so nothing was done on the strength of it.
 func Open(path string, secrets *Secrets) (*Journal, error) {
 	if path == "" {
 		p, err := DefaultPath()
@@ -98,15 +106,87 @@ func openLocked(path string) (*Journal, error) {
 		return fail(err)
 	}
 	j := &Journal{path: path, file: f, seq: data.lastSeq, torn: data.torn}
-	if data.torn != nil {
-		if err := f.Truncate(data.torn.Offset); err != nil {
-			return fail(fmt.Errorf("journal %s: cutting off the torn last line: %w", path, err))
-		}
-		if err := f.Sync(); err != nil {
-			return fail(fmt.Errorf("journal %s: %w", path, err))
-		}
+	if err := j.tighten(fi); err != nil {
+		return fail(err)
+	}
+	if err := j.mendEnd(data); err != nil {
+		return fail(err)
 	}
 	return j, nil
+}
+
+// tighten makes a journal that group or others may read private: it names
+// accounts, emails and the org's state.
+func (j *Journal) tighten(fi os.FileInfo) error {
+	perm := fi.Mode().Perm()
+	if runtime.GOOS == "windows" || perm&0o077 == 0 {
+		return nil
+	}
+	if err := j.file.Chmod(perm &^ 0o077); err != nil {
+		return fmt.Errorf("journal %s is readable by others (mode %04o) and could not be made private: %w", j.path, perm, err)
+	}
+	j.notices = append(j.notices, fmt.Sprintf("The journal %s was readable by others (mode %04o); it is now %04o.", j.path, perm, perm&^0o077))
+	return nil
+}
+
+// mendEnd adds the line end a whole last record lost, or keeps a torn last
+// line aside and cuts it off, so that the next record starts a line of its
+// own.
+func (j *Journal) mendEnd(data *journalData) error {
+	switch {
+	case data.unterminated > 0:
+		if _, err := j.file.Write([]byte{'\n'}); err != nil {
+			return fmt.Errorf("journal %s: adding the line end of line %d: %w", j.path, data.unterminated, err)
+		}
+		if err := j.file.Sync(); err != nil {
+			return fmt.Errorf("journal %s: %w", j.path, err)
+		}
+		j.notices = append(j.notices, fmt.Sprintf("The journal's last record (line %d) had lost its line end; it is kept, and the line end added.", data.unterminated))
+	case data.torn != nil:
+		kept, err := keepAside(j.path, data.tornBytes)
+		if err != nil {
+			return fmt.Errorf("journal %s: keeping the torn last line %d aside: %w; nothing was cut", j.path, data.torn.Line, err)
+		}
+		data.torn.Kept = kept
+		if err := j.file.Truncate(data.torn.Offset); err != nil {
+			return fmt.Errorf("journal %s: cutting off the torn last line: %w", j.path, err)
+		}
+		if err := j.file.Sync(); err != nil {
+			return fmt.Errorf("journal %s: %w", j.path, err)
+		}
+		j.notices = append(j.notices, fmt.Sprintf(
+			"The journal's last line (line %d, %d bytes) was cut off by an interruption; it was never acted on. It is set aside in %s.",
+			data.torn.Line, data.torn.Bytes, kept))
+	}
+	return nil
+}
+
+// keepAside copies a torn line to a new private file beside the journal,
+// named after it and the time (journal.jsonl.torn-20261123T100000Z), so
+// that nothing the journal held is lost without a trace.
+func keepAside(path string, line []byte) (string, error) {
+	base := path + ".torn-" + time.Now().UTC().Format("20060102T150405Z")
+	for n := 1; n < 100; n++ {
+		name := base
+		if n > 1 {
+			name = fmt.Sprintf("%s-%d", base, n)
+		}
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		_, werr := f.Write(line)
+		serr := f.Sync()
+		if err := errors.Join(werr, serr, f.Close()); err != nil {
+			_ = os.Remove(name)
+			return "", err
+		}
+		return name, nil
+	}
+	return "", fmt.Errorf("%s and 98 more names are taken", base)
 }
 
 // checkJournalFile refuses what a journal must not be. Errors are one line
@@ -127,8 +207,13 @@ func checkJournalFile(path string, fi os.FileInfo) error {
 // Path is the journal file's path.
 func (j *Journal) Path() string { return j.path }
 
-// Torn reports the torn final line OpenJournal cut off, or nil.
+// Torn reports the torn final line Open kept aside and cut off, or nil.
 func (j *Journal) Torn() *TornLine { return j.torn }
+
+// Notices say, one sentence each, what Open changed in the journal file:
+// its mode tightened, a line end added, a torn line set aside (naming the
+// side file). Programs show them before anything else.
+func (j *Journal) Notices() []string { return slices.Clone(j.notices) }
 
 // Close closes the file and releases the lock.
 func (j *Journal) Close() error {

@@ -45,9 +45,12 @@ type StepState struct {
 // TornLine is a final line cut short by a killed process. It is reported on
 // the run it names (or the journal's last run when it names none).
 type TornLine struct {
-	Line   int   // 1-based line number
-	Bytes  int   // its length
-	Offset int64 // where it starts: the length of the journal's sound part
+	Line   int   `json:"line"`   // 1-based line number
+	Bytes  int   `json:"bytes"`  // its length
+	Offset int64 `json:"offset"` // where it starts: the length of the journal's sound part
+	// Kept is the side file Open copied the line to before cutting it off
+	// ("" when it was only read, not cut).
+	Kept string `json:"kept,omitempty"`
 }
 
 // CorruptError is a journal line that cannot be read back, not at the end.
@@ -197,6 +200,11 @@ type journalData struct {
 	runs    []*RunLog
 	lastSeq int64
 	torn    *TornLine
+	// tornBytes is the torn line itself, for Open to keep aside.
+	tornBytes []byte
+	// unterminated: the last line is a whole, valid record that only lacks
+	// its line end (kept; Open adds the line end).
+	unterminated int // its 1-based line number, 0 when none
 }
 
 // tornRunID recovers the run id from the start of a torn line: Record
@@ -215,10 +223,7 @@ func parseJournal(r io.Reader, path string) (*journalData, error) {
 		}
 		if errors.Is(err, io.EOF) {
 			if len(line) > 0 {
-				// No newline: the write was cut short, so the record never
-				// counted, even if what is there happens to parse.
-				d.torn = &TornLine{Line: n, Bytes: len(line), Offset: offset}
-				d.attachTorn(line, byID)
+				d.lastLine(line, n, offset, byID, path)
 			}
 			break
 		}
@@ -238,6 +243,21 @@ func parseJournal(r io.Reader, path string) (*journalData, error) {
 		run.derivePending()
 	}
 	return d, nil
+}
+
+// lastLine handles a final line without a line end. A whole record that
+// reads back and fits the journal lost only its line end (the write was cut
+// right before it, or an editor dropped it): it is kept. Anything else is a
+// write cut short, whose record never counted: it is torn.
+func (d *journalData) lastLine(line []byte, n int, offset int64, byID map[string]*RunLog, path string) {
+	var rec Record
+	if len(bytes.TrimSpace(line)) > 0 && json.Unmarshal(line, &rec) == nil && d.add(rec, byID, path) == nil {
+		d.unterminated = n
+		return
+	}
+	d.torn = &TornLine{Line: n, Bytes: len(line), Offset: offset}
+	d.tornBytes = line
+	d.attachTorn(line, byID)
 }
 
 func (d *journalData) attachTorn(line []byte, byID map[string]*RunLog) {
@@ -261,7 +281,6 @@ func (d *journalData) add(rec Record, byID map[string]*RunLog, path string) erro
 	if rec.Seq <= d.lastSeq {
 		return fmt.Errorf("sequence number %d does not follow %d", rec.Seq, d.lastSeq)
 	}
-	d.lastSeq = rec.Seq
 	run := byID[rec.Run]
 	if rec.Type == RecRunStart {
 		if run != nil {
@@ -283,6 +302,9 @@ func (d *journalData) add(rec Record, byID map[string]*RunLog, path string) erro
 	if err := run.apply(rec); err != nil {
 		return err
 	}
+	// Only a record that fits changes anything: a last line that does not
+	// is set aside as torn, and must leave the journal as it was.
+	d.lastSeq = rec.Seq
 	run.Records = append(run.Records, rec)
 	run.LastSeq = rec.Seq
 	return nil

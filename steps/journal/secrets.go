@@ -1,47 +1,40 @@
 package journal
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/client/redact"
 )
 
 // The journal lives on disk for months and is pasted into tickets, so no
 // key may ever reach it. Two nets: the keys the process was given are
-// held (Secrets) and matched exactly, and anything shaped like a credential is
-// matched by pattern (a key we were never told about, e.g. one echoed back
-// inside an error body).
-
-const minSecretLen = 6
+// held (Secrets) and matched in every spelling a server may echo them in
+// (as given, base64 and HTTP Basic, URL, hex, JSON-escaped: package
+// redact), and anything shaped like a credential is matched by pattern (a
+// key we were never told about, e.g. one echoed back inside an error body).
 
 // Secrets are the API keys this process holds: values that must never be
 // written to the journal, a ticket note or a timeline. A nil *Secrets
 // knows no key and still catches credential-shaped text.
 type Secrets struct {
-	list []string
+	keys *redact.Keys
 }
 
 // NewSecrets holds the given keys. As in client's own redaction, values
 // shorter than 6 characters are ignored: they are no real key, and matching
 // them would refuse ordinary words (an empty one, everything).
 func NewSecrets(keys ...string) *Secrets {
-	s := &Secrets{}
-	for _, k := range keys {
-		if len(k) >= minSecretLen && !slices.Contains(s.list, k) {
-			s.list = append(s.list, k)
-		}
-	}
-	return s
+	return &Secrets{keys: redact.New(keys...)}
 }
 
-func (s *Secrets) keys() []string {
+func (s *Secrets) known() *redact.Keys {
 	if s == nil {
 		return nil
 	}
-	return s.list
+	return s.keys
 }
 
 // tokenPatterns match credential-shaped text: an Authorization header value,
@@ -75,13 +68,11 @@ func replaceTokens(text string, repl func(string) string) string {
 // secret. The error never quotes the value.
 var ErrSecretInJournal = errors.New("refusing to write a secret to the journal")
 
-// Check fails when text holds one of the keys (in its plain or
-// JSON-escaped spelling) or credential-shaped text.
+// Check fails when text holds one of the keys (in any spelling package
+// redact knows) or credential-shaped text.
 func (s *Secrets) Check(text string) error {
-	for _, k := range s.keys() {
-		if strings.Contains(text, k) || strings.Contains(text, jsonEscaped(k)) {
-			return fmt.Errorf("%w: a value equals a registered API key", ErrSecretInJournal)
-		}
+	if s.known().Contains(text) {
+		return fmt.Errorf("%w: a value holds a registered API key", ErrSecretInJournal)
 	}
 	found := false
 	replaceTokens(text, func(m string) string { found = true; return m })
@@ -95,13 +86,6 @@ func (s *Secrets) Check(text string) error {
 // Error texts pass through it before they are journaled or shown, because
 // an HTTP error may echo a request header back.
 func (s *Secrets) Redact(text string) string {
-	for _, k := range s.keys() {
-		text = strings.ReplaceAll(text, k, "[redacted]")
-	}
-	return replaceTokens(text, func(string) string { return "[redacted]" })
-}
-
-func jsonEscaped(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b[1 : len(b)-1])
+	text = s.known().String(text)
+	return replaceTokens(text, func(string) string { return redact.Placeholder })
 }

@@ -3,7 +3,6 @@ package run
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/syncdoctor/syncdoctor/client"
@@ -116,7 +115,8 @@ func (s *Session) Note(runID string, in journal.NoteInput) (string, error) {
 }
 
 // carryOut opens the journal (taking its lock), runs act and closes it.
-// A torn last line, set aside on opening, is told as an event first.
+// What opening changed in the journal (a torn last line set aside, its mode
+// tightened) is told as events first.
 func (s *Session) carryOut(act func(*Executor) (*Result, error)) (*Result, error) {
 	if s.Org == nil {
 		return nil, errors.New("no org to work on")
@@ -127,9 +127,8 @@ func (s *Session) carryOut(act func(*Executor) (*Result, error)) (*Result, error
 	}
 	defer j.Close()
 	x := &Executor{Env: s.env(j), Registry: s.Registry, Confirm: s.Hooks.Confirm, Observer: s.Hooks.Observe}
-	if torn := j.Torn(); torn != nil {
-		x.emit(Event{Kind: EvJournalRepaired, Reason: fmt.Sprintf(
-			"The journal's last line (line %d) was cut off by an interruption; it was never acted on and is set aside.", torn.Line)})
+	for _, n := range j.Notices() {
+		x.emit(Event{Kind: EvJournalRepaired, Reason: n})
 	}
 	return act(x)
 }

@@ -29,7 +29,7 @@ const (
 	EvBlocked         EventKind = "blocked"
 	EvWaitingOperator EventKind = "waiting-operator" // Reason: the operator's instructions
 	EvRunEnded        EventKind = "run-ended"        // Reason: the run status
-	EvJournalRepaired EventKind = "journal-repaired" // Reason: what was set aside
+	EvJournalRepaired EventKind = "journal-repaired" // Reason: what opening the journal changed (a torn line set aside, its mode tightened)
 	EvDoneByWord      EventKind = "done-by-word"     // a person's step no API shows: done, by the operator's word
 )
 
