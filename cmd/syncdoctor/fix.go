@@ -31,7 +31,7 @@ func newFixCommand(a *app) *cobra.Command {
 		Short: "Diagnose one user, then carry out the fix plan step by step, verifying each",
 		Long: `fix diagnoses as diagnose does, then carries out the plan: each step re-checks the
 org right before it acts, acts, and verifies. Every change is journaled before it is
-made and after it returns. Against a live org an IdP step stops the run (exit 1) and
+made and after it returns. Against a live org an IdP step stops the run (exit 3) and
 says what to do in the IdP; run "syncdoctor resume" once it is done. On a simulated
 org (--snapshot, or the demo org) the simulated IdP carries IdP steps out.`,
 		Example: `  syncdoctor fix --user yuki.tanaka@acme.com --target yuki.t@acme.com --dry-run
