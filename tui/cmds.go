@@ -191,6 +191,20 @@ func readJournalCmd(path string) tea.Cmd {
 	}
 }
 
+// listenWaits hands on the client's next wait; nil when none are told.
+func listenWaits(ch <-chan client.Wait) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		w, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return waitMsg{w: w}
+	}
+}
+
 // dismissRunCmd records in the journal that the run is not to be offered
 // again; it stays there, and `syncdoctor resume --run` still takes it.
 func dismissRunCmd(path, runID string) tea.Cmd {

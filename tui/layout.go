@@ -2,11 +2,13 @@ package tui
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/syncdoctor/syncdoctor/steps/search"
 )
 
 // minWidth and minHeight: below this the screens cannot say enough.
@@ -65,10 +67,23 @@ func (m Model) body(w, h int) string {
 // footer is the help line, or the full help when asked for.
 func (m Model) footer(w int) string {
 	hv := m.helpKeys()
+	line := m.shortHelpFitting(hv.short, w)
 	if m.showHelp {
-		return m.help.FullHelpView(hv.full)
+		line = m.help.FullHelpView(hv.full)
 	}
-	return m.shortHelpFitting(hv.short, w)
+	if m.wait != nil {
+		// A wait of seconds would otherwise look like a hang.
+		line = m.styles.Warn.Render(ansi.Truncate(search.DisplayText(m.wait.String()), w, "…")) + "\n" + line
+	}
+	return line
+}
+
+// onWait shows the client's wait until it has run its time.
+func (m Model) onWait(msg waitMsg) (Model, tea.Cmd) {
+	m.wait = &msg.w
+	m.waitSeq++
+	seq := m.waitSeq
+	return m, tea.Batch(listenWaits(m.deps.Waits), tea.Tick(msg.w.Delay, func(time.Time) tea.Msg { return waitOverMsg{seq: seq} }))
 }
 
 // shortHelpFitting is the help line in w cells: when all the keys do not

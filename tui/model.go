@@ -9,6 +9,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
 
@@ -26,6 +27,10 @@ type Deps struct {
 	Version     string
 	Accessible  bool             // huh's accessible mode, no animation
 	Now         func() time.Time // nil: time.Now
+	// Waits are the client's waits before a retry (a rate limit, a
+	// backoff): the status line says them, so a minute of 429 does not
+	// look like a hang. Nil: none are told.
+	Waits <-chan client.Wait
 }
 
 type phase int
@@ -65,6 +70,9 @@ type Model struct {
 	help   help.Model
 	spin   spinner.Model
 	seq    int // last sequence number handed out
+
+	wait    *client.Wait // the client is waiting before a retry: said over the help
+	waitSeq int
 
 	phase     phase
 	resumeCmd string     // the command line that goes on with an unfinished run
@@ -118,6 +126,7 @@ func (m Model) Init() tea.Cmd {
 		openOrgCmd(m.ctx, m.deps.Open, m.loading.seq),
 		readJournalCmd(m.deps.JournalPath),
 		m.spinTick(),
+		listenWaits(m.deps.Waits),
 	)
 }
 
@@ -174,6 +183,14 @@ func (m Model) asyncResult(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case userLookedUpMsg:
 		m, cmd := m.onUserLookedUp(msg)
 		return m, cmd, true
+	case waitMsg:
+		m, cmd := m.onWait(msg)
+		return m, cmd, true
+	case waitOverMsg:
+		if msg.seq == m.waitSeq {
+			m.wait = nil
+		}
+		return m, nil, true
 	case runDismissedMsg:
 		return m.onRunDismissed(msg), nil, true
 	case indexRefreshedMsg:

@@ -44,6 +44,12 @@ type userLookedUpMsg struct {
 	err  error
 }
 
+// waitMsg: the client waits before a retry (a rate limit, a backoff).
+type waitMsg struct{ w client.Wait }
+
+// waitOverMsg: the wait of that sequence number has run its time.
+type waitOverMsg struct{ seq int }
+
 // runDismissedMsg: the offered run was marked as not to be offered again.
 type runDismissedMsg struct{ err error }
 

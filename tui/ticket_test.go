@@ -186,3 +186,21 @@ func TestDismissedRunIsNotOfferedAgain(t *testing.T) {
 	}
 	third.final()
 }
+
+// A wait of the client before a retry (a rate limit) shows over the help
+// until it has run its time: a minute of 429 does not look like a hang.
+func TestWaitsAreShown(t *testing.T) {
+	t.Parallel()
+	m := New(Deps{})
+	m.width, m.height = 100, 30
+	m.phase = phaseLoading
+	next, cmd := m.Update(waitMsg{w: client.Wait{Op: "search users", Delay: 12 * time.Second, Reason: "rate-limited", Source: "X-RateLimit-Reset"}})
+	m = next.(Model)
+	if v := ansiView(m); !strings.Contains(v, "retrying in 12 s") || cmd == nil {
+		t.Fatalf("the wait is not shown:\n%s", v)
+	}
+	next, _ = m.Update(waitOverMsg{seq: m.waitSeq})
+	if v := ansiView(next.(Model)); strings.Contains(v, "retrying in") {
+		t.Errorf("the wait is still shown once over:\n%s", v)
+	}
+}

@@ -35,8 +35,16 @@ func (a *app) tuneClient(cfg *client.Config) {
 	if a.debugOn() {
 		cfg.Logger = a.debugLogger()
 	}
-	if !a.wizard {
+	switch {
+	case !a.wizard:
 		cfg.OnWait = a.announceWait
+	case a.waits != nil:
+		cfg.OnWait = func(w client.Wait) {
+			select { // the wizard shows the latest; a full queue drops one
+			case a.waits <- w:
+			default:
+			}
+		}
 	}
 }
 

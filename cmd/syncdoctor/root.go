@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+	"github.com/syncdoctor/syncdoctor/client"
 )
 
 // app carries the process's streams and environment to every subcommand,
@@ -19,6 +20,8 @@ type app struct {
 	debug bool
 	// wizard: the wizard owns the terminal, so nothing is printed beside it.
 	wizard bool
+	// waits carries the client's waits to the wizard's status line.
+	waits chan client.Wait
 	// stderrTerminal: stderr is a terminal (the wizard then refuses --debug).
 	stderrTerminal bool
 }

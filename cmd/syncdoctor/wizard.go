@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/tui"
 )
 
@@ -43,6 +44,7 @@ func runWizard(ctx context.Context, a *app, f wizardFlags) error {
 		return badInput(errors.New("--debug logs to stderr, which is the wizard's screen: send it elsewhere, e.g. syncdoctor --debug 2>debug.log"))
 	}
 	a.wizard = true
+	a.waits = make(chan client.Wait, 16) // the screen's status line tells them
 	journalPath, err := journalPathOrDefault(f.journal)
 	if err != nil {
 		return err
@@ -67,6 +69,7 @@ func runWizard(ctx context.Context, a *app, f wizardFlags) error {
 		Version:     strings.TrimPrefix(versionString(), "syncdoctor "),
 		Accessible:  f.accessible || a.getenv("SYNCDOCTOR_ACCESSIBLE") == "1",
 		Now:         time.Now,
+		Waits:       a.waits,
 	}
 	p := tea.NewProgram(tui.New(deps), tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.stdout))
 	final, err := p.Run()
