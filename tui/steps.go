@@ -36,6 +36,7 @@ type stepsScreen struct {
 	// verifying is the waiting step the operator said is done, while the
 	// resumed run reads the org until it shows it.
 	verifying *waitState
+	notices   []string // what opening the journal repaired
 
 	res  *run.Result
 	text string // the ticket note
@@ -178,6 +179,10 @@ func (m Model) onRunAsync(msg tea.Msg) (Model, tea.Cmd) {
 func (r stepsScreen) apply(ev run.Event) stepsScreen {
 	if ev.RunID != "" {
 		r.runID = ev.RunID
+	}
+	if ev.Kind == run.EvJournalRepaired {
+		r.notices = append(r.notices, ev.Reason) // the journal was mended on opening: say how
+		return r
 	}
 	i := ev.Index - 1
 	if i < 0 || i >= len(r.rows) {

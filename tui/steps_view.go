@@ -6,6 +6,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	"charm.land/lipgloss/v2"
 
@@ -19,7 +20,10 @@ func (stepsPage) view(m Model, w, h int) string {
 	s := m.styles
 	box := m.stepsBox(w, h-3) // the title and the current step's row stay
 	title := s.Title.Render("The fix") + s.Muted.Render("  run "+m.run.runID)
-	rowsH := h - 2 - lipgloss.Height(box)
+	for _, n := range m.run.notices {
+		title += "\n" + paint(s.Warn, wrap(search.DisplayText(n), w))
+	}
+	rowsH := h - 1 - lipgloss.Height(title) - lipgloss.Height(box)
 	return title + "\n" + m.stepRows(w, rowsH) + "\n" + box
 }
 
