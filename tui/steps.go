@@ -37,6 +37,9 @@ type stepsScreen struct {
 	// resumed run reads the org until it shows it.
 	verifying *waitState
 	notices   []string // what opening the journal repaired
+	// startedHere: this session started the run (not a resume from the
+	// journal on start).
+	startedHere bool
 
 	res  *run.Result
 	text string // the ticket note
@@ -96,7 +99,7 @@ func (m Model) startRun() (Model, tea.Cmd) {
 	h.Note = &note // the note of a resumed run is as complete
 	m.runOrg = nil
 	m.run = newStepsScreen(m.org, h, nil)
-	m.run.note = note
+	m.run.note, m.run.startedHere = note, true
 	m.phase = phaseSteps
 	return m.launch(runRequest{header: &h})
 }

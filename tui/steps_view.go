@@ -77,7 +77,7 @@ func (m Model) stepsBox(w, h int) string {
 	case r.running:
 		return m.styles.Muted.Render(m.spinner() + " working…")
 	case r.waiting != nil:
-		return m.viewWaiting(w)
+		return m.viewWaiting(w, h)
 	case r.err != nil && r.res == nil:
 		return paint(m.styles.Error, wrap("The run could not be carried out: "+r.err.Error(), w))
 	case r.res != nil:
@@ -102,7 +102,7 @@ func (m Model) viewHands(w int) string {
 	return s.Box.Width(w).Render(body)
 }
 
-func (m Model) viewWaiting(w int) string {
+func (m Model) viewWaiting(w, h int) string {
 	s := m.styles
 	wt := m.run.waiting
 	where := "in the IdP"
@@ -114,9 +114,12 @@ func (m Model) viewWaiting(w int) string {
 	if wt.notYet != "" {
 		body += "\n" + paint(s.Warn, wrap("Not done yet: "+wt.notYet, w-4)) + "\n"
 	}
-	body += "\n" + s.Accent.Render("When it is done, press enter:") + " " + wrap("the wizard verifies it now, then goes on.", w-4) + "\n" +
-		paint(s.Muted, wrap("Not now? Quit: the run waits in the journal, and the next start offers it.", w-4))
-	return s.Box.Width(w).Render(body)
+	body += "\n" + s.Accent.Render("When it is done, press enter:") + " " + wrap("the wizard verifies it now, then goes on.", w-4)
+	later := "\n" + paint(s.Muted, wrap("Not now? Quit: the run waits in the journal, and the next start offers it.", w-4))
+	if out := s.Box.Width(w).Render(body + later); lipgloss.Height(out) <= h || h <= 0 {
+		return out
+	}
+	return s.Box.Width(w).Render(body) // a small terminal: the one thing to do
 }
 
 func (m Model) viewRunEnd(w int) string {

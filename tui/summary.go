@@ -24,6 +24,9 @@ type summaryScreen struct {
 	user    string              // the run's user and target
 	target  string
 	journal string
+	// here: the run started in this session, so steps done before a wait
+	// were done here too, not "in an earlier session".
+	here    bool
 	note    string
 	noteErr error
 	copied  bool
@@ -33,7 +36,7 @@ type summaryScreen struct {
 }
 
 func newRunSummary(r stepsScreen, d *diagnose.Diagnosis, journal string) summaryScreen {
-	return summaryScreen{d: d, res: r.res, user: r.user, target: r.target, journal: journal, note: r.text, noteErr: r.err}
+	return summaryScreen{d: d, res: r.res, user: r.user, target: r.target, journal: journal, note: r.text, noteErr: r.err, here: r.startedHere}
 }
 
 // newDiagnosisSummary closes a case with nothing to carry out.
@@ -152,7 +155,7 @@ func (m Model) viewChanges(w int) string {
 		if mark == "" {
 			mark = s.Warn.Render("·")
 		}
-		b.WriteString(hang(mark+" ", o.Title+outcomeNote(o), w) + "\n")
+		b.WriteString(hang(mark+" ", o.Title+outcomeNote(o, m.summary.here), w) + "\n")
 	}
 	return b.String() + "\n"
 }
@@ -197,12 +200,12 @@ func diagnosisNote(d *diagnose.Diagnosis, now time.Time) string {
 
 // outcomeNote is what the summary adds to a step's title: nothing for a
 // step done in this session, else its status and why.
-func outcomeNote(o run.StepOutcome) string {
+func outcomeNote(o run.StepOutcome, here bool) string {
 	var parts []string
 	if w := statusWords(o); w != "" {
 		parts = append(parts, w)
 	}
-	if o.Earlier {
+	if o.Earlier && !here {
 		parts = append(parts, "in an earlier session")
 	}
 	if why := joinReason(o.Reason, errorOf(o.Error)); why != "" && o.Status != journal.StepDone && o.Status != journal.StepOperator {
