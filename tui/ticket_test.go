@@ -41,7 +41,9 @@ func TestNewCaseShowsTheUpdatedEmail(t *testing.T) {
 	}
 	w.waitFor("the cursor on her", func(s snap) bool { return s.cursor == i })
 	w.enter()
-	s = w.waitFor("the account", func(s snap) bool { return s.phase == phaseAccount && strings.Contains(s.view, "zofia.lewandowska@acme.com") })
+	s = w.waitFor("the account", func(s snap) bool {
+		return s.phase == phaseAccount && strings.Contains(s.view, "zofia.lewandowska@acme.com")
+	})
 	if strings.Contains(s.view, "zofia.kaminska@acme.com") {
 		t.Errorf("the account screen shows the old email:\n%s", s.view)
 	}
