@@ -191,6 +191,15 @@ func readJournalCmd(path string) tea.Cmd {
 	}
 }
 
+// askOrgCmd asks the org API for a query (search.AskOrg). A failure is
+// quiet: the local search goes on, and the load reports a broken org.
+func askOrgCmd(ctx context.Context, c *client.Client, seq int, q string) tea.Cmd {
+	return func() tea.Msg {
+		users, err := search.AskOrg(ctx, c, q, 20)
+		return orgAnswerMsg{seq: seq, users: users, err: err}
+	}
+}
+
 // listenWaits hands on the client's next wait; nil when none are told.
 func listenWaits(ch <-chan client.Wait) tea.Cmd {
 	if ch == nil {

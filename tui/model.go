@@ -175,7 +175,7 @@ func (m Model) asyncResult(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case runOrgOpenedMsg:
 		m, cmd := m.onRunOrgOpened(msg)
 		return m, cmd, true
-	case searchTickMsg, searchResultsMsg:
+	case searchTickMsg, searchResultsMsg, orgAnswerMsg:
 		m, cmd := m.onSearchAsync(msg)
 		return m, cmd, true
 	case scimReadMsg:

@@ -44,6 +44,13 @@ type userLookedUpMsg struct {
 	err  error
 }
 
+// orgAnswerMsg: what the org API answered for the query of seq.
+type orgAnswerMsg struct {
+	seq   int
+	users []client.User
+	err   error
+}
+
 // waitMsg: the client waits before a retry (a rate limit, a backoff).
 type waitMsg struct{ w client.Wait }
 

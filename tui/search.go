@@ -30,6 +30,9 @@ type searchScreen struct {
 	members  []client.User
 	mfilter  string // typed over the members: part of a name or an email
 	mcursor  int
+	// fromOrg are the accounts the org API gave for a query while the load
+	// had not reached them: shown marked as such.
+	fromOrg map[string]bool
 }
 
 func newSearchScreen(st Styles) searchScreen {
@@ -239,7 +242,11 @@ func (m Model) onSearchAsync(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case searchTickMsg:
 		if msg.seq == m.search.seq {
-			return m, m.refreshSearch()
+			return m, tea.Batch(m.refreshSearch(), m.askOrg())
+		}
+	case orgAnswerMsg:
+		if msg.seq == m.search.seq && msg.err == nil {
+			return m.onOrgAnswer(msg)
 		}
 	case searchResultsMsg:
 		if msg.seq == m.search.seq {
@@ -277,6 +284,38 @@ func (searchPage) keys(m Model) []key.Binding {
 		keys = append(keys, k.RetryLoad)
 	}
 	return keys
+}
+
+// askOrg asks the org API for the query while the load is under way: an
+// account the pages have not reached is found in one round trip.
+func (m Model) askOrg() tea.Cmd {
+	q := strings.TrimSpace(m.search.input.Value())
+	if q == "" || m.loading.done || m.org == nil || m.loading.ix == nil {
+		return nil
+	}
+	return askOrgCmd(m.ctx, m.org.Client, m.search.seq, q)
+}
+
+// onOrgAnswer puts what the org answered in the index, marked, and searches
+// again: the org's answers and the local fuzzy hits come out as one list.
+func (m Model) onOrgAnswer(msg orgAnswerMsg) (Model, tea.Cmd) {
+	var fresh []client.User
+	for _, u := range msg.users {
+		if _, loaded := m.loading.ix.Account(u.AccountID); !loaded {
+			fresh = append(fresh, u)
+		}
+	}
+	if len(fresh) == 0 {
+		return m, nil
+	}
+	if m.search.fromOrg == nil {
+		m.search.fromOrg = map[string]bool{}
+	}
+	for _, u := range fresh {
+		m.search.fromOrg[u.AccountID] = true
+	}
+	m.loading.ix.AddAccounts(fresh)
+	return m, m.refreshSearch()
 }
 
 // refreshAccounts reads again the accounts a run acted on and puts them in

@@ -130,6 +130,9 @@ func (m Model) groupRow(h search.Hit) string {
 func (m Model) badges(a client.User) string {
 	s := m.styles
 	var parts []string
+	if m.search.fromOrg[a.AccountID] && !m.loading.done {
+		parts = append(parts, s.Accent.Render("found in the org"))
+	}
 	if a.ClaimStatus != "" {
 		parts = append(parts, s.Badge.Render(a.ClaimStatus))
 	}

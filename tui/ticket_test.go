@@ -206,3 +206,39 @@ func TestWaitsAreShown(t *testing.T) {
 		t.Errorf("the wait is still shown once over:\n%s", v)
 	}
 }
+
+// While the org loads, a query also asks the org: an account the pages
+// have not reached shows at once, marked as found in the org.
+func TestQueryAsksTheOrgWhileLoading(t *testing.T) {
+	t.Parallel()
+	d := startDemo(t, false)
+	m := New(testDeps(d.org, t.TempDir()))
+	m.width, m.height = 100, 30
+	m.org, m.loading.ix, m.phase = d.org, search.NewIndex(), phaseSearch // nothing loaded yet
+	m.search.input.SetValue("Kofi Boateng")
+	m.search.seq = 7
+	ask := m.askOrg()
+	if ask == nil {
+		t.Fatal("no question to the org while loading")
+	}
+	next, refresh := m.Update(ask())
+	m = next.(Model)
+	if refresh == nil {
+		t.Fatal("the org's answer did not start a search")
+	}
+	next, _ = m.Update(refresh())
+	m = next.(Model)
+	v := ansiView(m)
+	if !strings.Contains(v, "kofi@acme.com") || !strings.Contains(v, "found in the org") {
+		t.Errorf("the org's answer is not among the hits:\n%s", v)
+	}
+	// An answer to an older query is dropped.
+	m.search.seq = 8
+	if _, cmd := m.Update(orgAnswerMsg{seq: 7, users: []client.User{{AccountID: "x", Email: "x@acme.com"}}}); cmd != nil {
+		t.Error("a stale answer was taken")
+	}
+	m.loading.done = true
+	if m.askOrg() != nil {
+		t.Error("the org is asked once everything is loaded")
+	}
+}
