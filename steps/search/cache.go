@@ -1,0 +1,144 @@
+package search
+
+import (
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/syncdoctor/syncdoctor/client"
+)
+
+// The warm start: a live org's accounts and groups, kept on disk after a
+// full load (one file per org, owner-only), are searchable at once on the
+// next start while a fresh load runs behind them. Never for a simulated
+// org: it is rebuilt on every start anyway.
+
+// Cached is a saved org.
+type Cached struct {
+	OrgID    string
+	Saved    time.Time
+	Accounts []client.User
+	Groups   []client.Group
+}
+
+// cacheVersion changes when the file's shape does: an older file is then
+// ignored (and replaced after the next load), never misread.
+const cacheVersion = 1
+
+type cacheFile struct {
+	Version int
+	Cached
+}
+
+// DefaultCacheDir is syncdoctor's folder in the user's cache folder.
+func DefaultCacheDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("find the cache folder: %w", err)
+	}
+	return filepath.Join(dir, "syncdoctor"), nil
+}
+
+var unsafeInName = regexp.MustCompile(`[^A-Za-z0-9._-]`)
+
+// CachePath is the file of one org in dir.
+func CachePath(dir, orgID string) string {
+	return filepath.Join(dir, "org-"+unsafeInName.ReplaceAllString(orgID, "_")+".gob")
+}
+
+// SaveCache writes the org's accounts and groups to path, owner-only, in
+// one rename so that a reader never sees half a file.
+func SaveCache(path string, c Cached) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("cache folder %s: %w", filepath.Dir(path), err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".org-*.tmp")
+	if err != nil {
+		return fmt.Errorf("cache %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // once renamed, this removes nothing
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("cache %s: %w", path, err)
+	}
+	if err := gob.NewEncoder(tmp).Encode(cacheFile{Version: cacheVersion, Cached: c}); err != nil {
+		tmp.Close()
+		return fmt.Errorf("cache %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("cache %s: %w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// LoadCache reads a saved org; nil, nil when there is none (or it is of
+// an older shape, or another org's).
+func LoadCache(path, orgID string) (*Cached, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cache %s: %w", path, err)
+	}
+	defer f.Close()
+	var cf cacheFile
+	if err := gob.NewDecoder(f).Decode(&cf); err != nil || cf.Version != cacheVersion || cf.OrgID != orgID {
+		return nil, nil // unreadable or not this org's: the load rebuilds it
+	}
+	return &cf.Cached, nil
+}
+
+// ClearCache removes every saved org in dir and says which.
+func ClearCache(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "org-*.gob"))
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, f := range files {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, fmt.Errorf("remove %s: %w", f, err)
+		}
+		removed = append(removed, f)
+	}
+	return removed, nil
+}
+
+// IndexFrom builds an index of a saved org.
+func IndexFrom(c *Cached) *Index {
+	ix := NewIndex()
+	ix.AddGroups(c.Groups)
+	for start := 0; start < len(c.Accounts); start += 1000 {
+		ix.AddAccounts(c.Accounts[start:min(start+1000, len(c.Accounts))])
+	}
+	return ix
+}
+
+// Age says how old a saved org is, for people: "3 h", "2 days".
+func Age(saved, now time.Time) string {
+	d := now.Sub(saved)
+	switch {
+	case d < time.Minute:
+		return "less than a minute"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute")
+	case d < 48*time.Hour:
+		return plural(int(d/time.Hour), "hour")
+	}
+	return plural(int(d/(24*time.Hour)), "day")
+}
+
+func plural(n int, unit string) string {
+	s := fmt.Sprintf("%d %s", n, unit)
+	if n != 1 {
+		s += "s"
+	}
+	return strings.TrimSpace(s)
+}

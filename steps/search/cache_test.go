@@ -1,0 +1,59 @@
+package search
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// A saved org comes back whole, owner-only, for its own org only; the
+// cleared folder has none.
+func TestCacheRoundTrip(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "cache")
+	ix := generatedIndex(500)
+	accounts, groups := ix.Export()
+	if len(accounts) != 500 || len(groups) == 0 {
+		t.Fatalf("exported %d accounts and %d groups", len(accounts), len(groups))
+	}
+	path := CachePath(dir, "org/../1")
+	if filepath.Dir(path) != dir {
+		t.Fatalf("the org id escapes the folder: %s", path)
+	}
+	saved := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	if err := SaveCache(path, Cached{OrgID: "org/../1", Saved: saved, Accounts: accounts, Groups: groups}); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" {
+		fi, _ := os.Stat(path)
+		di, _ := os.Stat(dir)
+		if fi.Mode().Perm() != 0o600 || di.Mode().Perm() != 0o700 {
+			t.Errorf("modes %v %v, want 0600 in 0700", fi.Mode().Perm(), di.Mode().Perm())
+		}
+	}
+	c, err := LoadCache(path, "org/../1")
+	if err != nil || c == nil || len(c.Accounts) != 500 || len(c.Groups) != len(groups) || !c.Saved.Equal(saved) {
+		t.Fatalf("loaded %+v, %v", c, err)
+	}
+	back := IndexFrom(c)
+	want := ix.Search("Agniezska Lewandwoska", 5)
+	got := back.Search("Agniezska Lewandwoska", 5)
+	if len(got) != len(want) || len(got) > 0 && got[0].Entry.Account.AccountID != want[0].Entry.Account.AccountID {
+		t.Errorf("the cached index answers differently: %v vs %v", got, want)
+	}
+	if other, _ := LoadCache(path, "another-org"); other != nil {
+		t.Error("another org's cache was taken")
+	}
+	if Age(saved, saved.Add(3*time.Hour+time.Minute)) != "3 hours" || Age(saved, saved.Add(50*time.Hour)) != "2 days" {
+		t.Error("ages read badly")
+	}
+	removed, err := ClearCache(dir)
+	if err != nil || len(removed) != 1 {
+		t.Fatalf("cleared %v, %v", removed, err)
+	}
+	if c, _ := LoadCache(path, "org/../1"); c != nil {
+		t.Error("a cleared cache still loads")
+	}
+}
