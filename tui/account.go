@@ -60,7 +60,7 @@ func (m Model) onUserLookedUp(msg userLookedUpMsg) (Model, tea.Cmd) {
 		a.missing = true
 		return m, nil
 	}
-	m.loading.ix.AddAccounts([]client.User{*msg.user}) // the next search finds it at once
+	m.loading.add([]client.User{*msg.user}) // the next search finds it at once
 	a.user, a.known, a.reading = *msg.user, true, true
 	return m, readScimCmd(m.ctx, m.org.Client, a.seq, msg.user.AccountID)
 }

@@ -81,10 +81,37 @@ func loadOrgCmd(ctx context.Context, c *client.Client, ix *search.Index, seq int
 	}
 }
 
-// refreshIndexCmd reads the accounts again into the index.
-func refreshIndexCmd(ctx context.Context, c *client.Client, ix *search.Index, ids []string) tea.Cmd {
+// refreshIndexCmd reads the accounts again into the index, and into the
+// saved copy when one is being searched.
+func refreshIndexCmd(ctx context.Context, c *client.Client, ix, cached *search.Index, ids []string) tea.Cmd {
 	return func() tea.Msg {
-		return indexRefreshedMsg{err: search.Refresh(ctx, c, ix, ids)}
+		err := search.Refresh(ctx, c, ix, ids)
+		if err == nil && cached != nil {
+			err = search.Refresh(ctx, c, cached, ids)
+		}
+		return indexRefreshedMsg{err: err}
+	}
+}
+
+// readCacheCmd reads the saved org and indexes it. An unreadable cache is
+// no cache: the load goes on.
+func readCacheCmd(path, orgID string, seq int) tea.Cmd {
+	return func() tea.Msg {
+		c, err := search.LoadCache(path, orgID)
+		if err != nil || c == nil {
+			return cacheReadMsg{seq: seq}
+		}
+		return cacheReadMsg{seq: seq, ix: search.IndexFrom(c), saved: c.Saved}
+	}
+}
+
+// saveCacheCmd saves the loaded org for the next start. A failure costs
+// only the warm start: it is not reported.
+func saveCacheCmd(path, orgID string, ix *search.Index, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		accounts, groups := ix.Export()
+		_ = search.SaveCache(path, search.Cached{OrgID: orgID, Saved: now, Accounts: accounts, Groups: groups})
+		return nil
 	}
 }
 

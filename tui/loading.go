@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
@@ -25,6 +27,28 @@ type loadingScreen struct {
 	err     error          // opening or loading failed
 	ch      <-chan tea.Msg // the loader's progress
 	stop    func()         // ends this load (a reload starts another)
+	// cached is the org as saved after the last full load: searched while
+	// the fresh load runs, dropped when it is done.
+	cached  *search.Index
+	savedAt time.Time
+}
+
+// index is what a search reads: the saved copy while a fresh load runs,
+// else what has been loaded.
+func (l loadingScreen) index() *search.Index {
+	if l.cached != nil && !l.done {
+		return l.cached
+	}
+	return l.ix
+}
+
+// add puts accounts in every index a search may read.
+func (l loadingScreen) add(users []client.User) {
+	for _, ix := range []*search.Index{l.ix, l.cached} {
+		if ix != nil {
+			ix.AddAccounts(users)
+		}
+	}
 }
 
 func newLoadingScreen() loadingScreen {
@@ -42,7 +66,38 @@ func (m Model) onOrgOpened(msg orgOpenedMsg) (Model, tea.Cmd) {
 	}
 	m.org = msg.org
 	m.opened = append(m.opened, msg.org)
-	return m.startLoad()
+	m, load := m.startLoad()
+	return m, tea.Batch(load, m.readCache())
+}
+
+// cachePath is the org's warm-start file, "" when none is kept: no cache
+// folder, or a simulated org (rebuilt on every start).
+func (m Model) cachePath() string {
+	if m.deps.CacheDir == "" || m.org == nil || m.org.Simulated() {
+		return ""
+	}
+	return search.CachePath(m.deps.CacheDir, m.org.Client.OrgID())
+}
+
+// readCache reads the saved org, for the search to use at once.
+func (m Model) readCache() tea.Cmd {
+	path := m.cachePath()
+	if path == "" {
+		return nil
+	}
+	return readCacheCmd(path, m.org.Client.OrgID(), m.loading.seq)
+}
+
+// onCacheRead searches the saved org until the fresh load is done.
+func (m Model) onCacheRead(msg cacheReadMsg) (Model, tea.Cmd) {
+	if msg.seq != m.loading.seq || m.loading.done || msg.ix == nil {
+		return m, nil
+	}
+	m.loading.cached, m.loading.savedAt = msg.ix, msg.saved
+	if m.phase == phaseLoading {
+		m.phase = phaseSearch // the whole org is searchable now
+	}
+	return m, m.refreshSearch()
 }
 
 // startLoad loads the org into a fresh index (a retry starts over, so no
@@ -87,10 +142,15 @@ func (m Model) onLoadDone(msg loadDoneMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.loading.done = true
+	m.loading.cached = nil // the fresh load replaces the saved copy
 	if m.phase == phaseLoading {
 		m.phase = phaseSearch
 	}
-	return m, m.refreshSearch()
+	var save tea.Cmd
+	if path := m.cachePath(); path != "" {
+		save = saveCacheCmd(path, m.org.Client.OrgID(), m.loading.ix, m.deps.Now())
+	}
+	return m, tea.Batch(m.refreshSearch(), save)
 }
 
 // loadingPage is the screen of the loading phase; its state is m.loading.

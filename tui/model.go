@@ -31,6 +31,9 @@ type Deps struct {
 	// backoff): the status line says them, so a minute of 429 does not
 	// look like a hang. Nil: none are told.
 	Waits <-chan client.Wait
+	// CacheDir keeps each live org's accounts after a full load, for a
+	// warm start ("" keeps none: --no-cache).
+	CacheDir string
 }
 
 type phase int
@@ -168,6 +171,9 @@ func (m Model) asyncResult(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, cmd, true
 	case loadDoneMsg:
 		m, cmd := m.onLoadDone(msg)
+		return m, cmd, true
+	case cacheReadMsg:
+		m, cmd := m.onCacheRead(msg)
 		return m, cmd, true
 	case journalReadMsg:
 		m, cmd := m.onJournalRead(msg)

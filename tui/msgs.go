@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"time"
+
 	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/bulk"
@@ -49,6 +51,13 @@ type orgAnswerMsg struct {
 	seq   int
 	users []client.User
 	err   error
+}
+
+// cacheReadMsg: the saved org, indexed (nil: none).
+type cacheReadMsg struct {
+	seq   int
+	ix    *search.Index
+	saved time.Time
 }
 
 // waitMsg: the client waits before a retry (a rate limit, a backoff).

@@ -183,7 +183,7 @@ func (m Model) choose() (Model, tea.Cmd) {
 	case r.hit.Entry.Kind == search.EntryGroup:
 		g := r.hit.Entry.Group
 		m.search.group, m.search.mcursor, m.search.mfilter = &g, 0, ""
-		m.search.members = m.loading.ix.Members(g.ID)
+		m.search.members = m.loading.index().Members(g.ID)
 		return m, nil
 	}
 	return m.openAccount(r.hit.Entry.Account, true)
@@ -261,10 +261,11 @@ func (m Model) onSearchAsync(msg tea.Msg) (Model, tea.Cmd) {
 // current sequence number (used when a new page has arrived).
 func (m Model) refreshSearch() tea.Cmd {
 	q := strings.TrimSpace(m.search.input.Value())
-	if q == "" || m.loading.ix == nil {
+	ix := m.loading.index()
+	if q == "" || ix == nil {
 		return nil
 	}
-	return searchCmd(m.loading.ix, m.search.seq, q, searchLimit)
+	return searchCmd(ix, m.search.seq, q, searchLimit)
 }
 
 func (searchPage) keys(m Model) []key.Binding {
@@ -301,7 +302,7 @@ func (m Model) askOrg() tea.Cmd {
 func (m Model) onOrgAnswer(msg orgAnswerMsg) (Model, tea.Cmd) {
 	var fresh []client.User
 	for _, u := range msg.users {
-		if _, loaded := m.loading.ix.Account(u.AccountID); !loaded {
+		if _, loaded := m.loading.index().Account(u.AccountID); !loaded {
 			fresh = append(fresh, u)
 		}
 	}
@@ -314,7 +315,7 @@ func (m Model) onOrgAnswer(msg orgAnswerMsg) (Model, tea.Cmd) {
 	for _, u := range fresh {
 		m.search.fromOrg[u.AccountID] = true
 	}
-	m.loading.ix.AddAccounts(fresh)
+	m.loading.add(fresh)
 	return m, m.refreshSearch()
 }
 
@@ -325,7 +326,7 @@ func (m Model) refreshAccounts(plan []steps.PlanStep) tea.Cmd {
 	if len(ids) == 0 || m.org == nil || m.loading.ix == nil || m.runOrg != nil {
 		return nil // a resumed run's org may not be the one loaded
 	}
-	return refreshIndexCmd(m.ctx, m.org.Client, m.loading.ix, ids)
+	return refreshIndexCmd(m.ctx, m.org.Client, m.loading.ix, m.loading.cached, ids)
 }
 
 // onIndexRefreshed searches again: the hits may show the old state.

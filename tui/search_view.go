@@ -74,6 +74,10 @@ func (m Model) loadStatus() string {
 		return s.Warn.Render(m.search.stale)
 	case l.err != nil:
 		return s.Error.Render("Loading stopped: ") + s.Muted.Render("search covers what arrived; ctrl+r tries again")
+	case !l.done && l.cached != nil:
+		n, _ := l.cached.Counts()
+		return s.Muted.Render(fmt.Sprintf("%s searching the %d accounts saved %s ago; refreshing from the org… %s",
+			m.spinner(), n, search.Age(l.savedAt, m.deps.Now()), loadCounts(l.p)))
 	case !l.done:
 		return s.Muted.Render(m.spinner() + " loading… " + loadCounts(l.p))
 	}

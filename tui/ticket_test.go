@@ -1,12 +1,15 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/syncdoctor/syncdoctor/fixtures"
+	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	tea "charm.land/bubbletea/v2"
@@ -240,5 +243,50 @@ func TestQueryAsksTheOrgWhileLoading(t *testing.T) {
 	m.loading.done = true
 	if m.askOrg() != nil {
 		t.Error("the org is asked once everything is loaded")
+	}
+}
+
+// The warm start: after a full load of a live org its accounts are saved;
+// the next start searches the saved copy at once, saying how old it is,
+// while a fresh load runs behind it. Never for a simulated org.
+func TestWarmStartFromTheCache(t *testing.T) {
+	t.Parallel()
+	cacheDir := filepath.Join(t.TempDir(), "cache")
+	d := startOrg(t, fixtures.Demo(), false)
+	live := *d.org
+	live.Mode = steps.ModeLive
+	deps := testDeps(&live, t.TempDir())
+	deps.CacheDir = cacheDir
+	w := startWizard(t, deps, 100, 30)
+	w.waitFor("the org to load", func(s snap) bool { return s.phase == phaseSearch && s.loaded })
+	path := search.CachePath(cacheDir, live.Client.OrgID())
+	deadline := time.Now().Add(10 * time.Second)
+	for _, err := os.Stat(path); err != nil; _, err = os.Stat(path) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no cache saved at %s", path)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	w.final()
+
+	// The next start: the org answers slowly, the saved copy at once.
+	d.sim.SetFaults(fixtures.Faults{Latency: 300 * time.Millisecond})
+	again := startWizard(t, deps, 100, 30)
+	s := again.waitFor("the saved copy searched", func(s snap) bool { return strings.Contains(s.view, "saved less than a minute ago") })
+	if s.loaded {
+		t.Fatal("the fresh load finished first: the test shows nothing")
+	}
+	again.typeText("Agniezska Lewandwoska")
+	again.waitFor("a hit from the saved copy", func(s snap) bool { return slices.Contains(s.rows, "agnieszka.lewandowska@acme.com") })
+	again.final()
+
+	demoOnly := testDeps(d.org, t.TempDir())
+	demoOnly.CacheDir = filepath.Join(t.TempDir(), "demo-cache")
+	third := startWizard(t, demoOnly, 100, 30)
+	d.sim.SetFaults(fixtures.Faults{})
+	third.waitFor("the demo loaded", func(s snap) bool { return s.loaded })
+	third.final()
+	if _, err := os.Stat(demoOnly.CacheDir); !os.IsNotExist(err) {
+		t.Errorf("a simulated org was cached: %v", err)
 	}
 }

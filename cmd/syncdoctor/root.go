@@ -59,6 +59,6 @@ environment it works on an embedded simulated demo org.`,
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
 	root.AddCommand(newDiagnoseCommand(a), newFixCommand(a), newResumeCommand(a), newJournalCommand(a),
-		newPlanCommand(a), newBulkCommand(a), newSimulateCommand(a), newDocsCommand())
+		newPlanCommand(a), newBulkCommand(a), newSimulateCommand(a), newCacheCommand(a), newDocsCommand())
 	return root
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
@@ -24,6 +25,7 @@ type wizardFlags struct {
 	snapshot   string
 	journal    string
 	accessible bool
+	noCache    bool
 }
 
 func (f *wizardFlags) register(cmd *cobra.Command) {
@@ -31,6 +33,7 @@ func (f *wizardFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.snapshot, "snapshot", "", "the wizard works on a simulated org loaded from this snapshot file")
 	fl.StringVar(&f.journal, "journal", "", "the journal file (default: in your state directory)")
 	fl.BoolVar(&f.accessible, "accessible", false, "plain prompts a screen reader can follow (also SYNCDOCTOR_ACCESSIBLE=1)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "neither read nor save the live org's accounts in the cache folder (the warm start)")
 }
 
 // runWizard opens the org first, so that a bad snapshot or environment is
@@ -70,6 +73,9 @@ func runWizard(ctx context.Context, a *app, f wizardFlags) error {
 		Accessible:  f.accessible || a.getenv("SYNCDOCTOR_ACCESSIBLE") == "1",
 		Now:         time.Now,
 		Waits:       a.waits,
+	}
+	if !f.noCache {
+		deps.CacheDir, _ = search.DefaultCacheDir() // none found: no warm start
 	}
 	p := tea.NewProgram(tui.New(deps), tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.stdout))
 	final, err := p.Run()
