@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // errorProbe holds every field of every error body the four APIs answer
@@ -70,7 +72,7 @@ func (c *Client) apiError(r *request, status int, header http.Header, body []byt
 		}
 		return c.unexpected(r, status, describeNonJSON(header, body))
 	}
-	text := func(v flexString) string { return oneLine(c.redact(string(v))) }
+	text := c.serverText
 	switch {
 	case status == http.StatusUnauthorized,
 		// SCIM answers 401 and 403 with the Failure shape, not SCIM's own.
@@ -101,7 +103,7 @@ func (c *Client) apiError(r *request, status int, header http.Header, body []byt
 }
 
 func (c *Client) manageError(r *request, status int, p *errorProbe) error {
-	text := func(v flexString) string { return oneLine(c.redact(string(v))) }
+	text := c.serverText
 	e := &ManageError{Op: r.op, HTTPStatus: status, Key: text(firstFlex(p.Key, p.ErrorKey))}
 	raw := p.Context
 	if len(raw) == 0 || string(raw) == "null" {
@@ -136,6 +138,18 @@ func (c *Client) manageError(r *request, status int, p *errorProbe) error {
 	return e
 }
 
+// maxServerText bounds each field of an error body quoted in an error:
+// enough for any message Atlassian writes, and no more from a server that
+// answers with megabytes.
+const maxServerText = 500
+
+// serverText is one field of an error body as an error quotes it: keys
+// redacted, on one line, cleaned of anything a terminal obeys (the server,
+// or a proxy in front of it, chooses these bytes), and bounded.
+func (c *Client) serverText(v flexString) string {
+	return safetext.Cut(oneLine(c.redact(string(v))), maxServerText)
+}
+
 // isScimErrorSchema accepts the Error message URN leniently: Atlassian's KB
 // prints "urn:ietf:params:scim:b:messages:2.0:Error".
 func isScimErrorSchema(schemas []string) bool {
@@ -158,7 +172,7 @@ func firstFlex(vs ...flexString) flexString {
 
 // describeNonJSON says what came back instead of JSON, briefly.
 func describeNonJSON(header http.Header, body []byte) string {
-	ct := header.Get("Content-Type")
+	ct := safetext.Cut(header.Get("Content-Type"), 100)
 	if ct == "" {
 		ct = "no content type"
 	}

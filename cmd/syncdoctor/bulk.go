@@ -12,6 +12,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/bulk"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 
 	"github.com/spf13/cobra"
 )
@@ -319,7 +320,7 @@ func resumeBulk(ctx context.Context, a *app, org *run.Org, journalPath string, p
 			if picked.Steps[i].Status.Finished() {
 				continue
 			}
-			fmt.Fprintf(out, "  %d. %s\n", i+1, s.Title)
+			fmt.Fprintf(out, "  %d. %s\n", i+1, safetext.Clean(s.Title))
 		}
 		return nil
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // Exit codes of contract §6.
@@ -60,4 +62,15 @@ func exitCode(err error) int {
 // oneLine keeps error output to the single line the contract promises.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// maxErrorRunes bounds the error line: an error quoting input (a target
+// list's cell, a pasted error, a server's answer) should cut it itself;
+// this is the net under any that does not.
+const maxErrorRunes = 1000
+
+// errorLine is err as the one line stderr gets: cleaned of anything a
+// terminal obeys, and at most maxErrorRunes long.
+func errorLine(err error) string {
+	return safetext.Cut(oneLine(err.Error()), maxErrorRunes)
 }

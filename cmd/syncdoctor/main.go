@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 func main() {
@@ -19,8 +21,15 @@ func main() {
 }
 
 // runMain is main without the process: tests call it with their own streams.
+//
+// Every command writes through safetext.Writer, the last guard: whatever
+// org data a printer forgot to clean, no control character, escape
+// sequence or bidi override of it reaches the terminal. Only the wizard,
+// which draws the screen with escape sequences of its own, gets the raw
+// stream (and cleans org data itself, as search.DisplayText does).
 func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	guardedErr := safetext.NewWriter(stderr)
+	a := &app{stdin: stdin, stdout: safetext.NewWriter(stdout), stderr: guardedErr, terminal: stdout, getenv: getenv}
 	root := newRootCommand(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -30,6 +39,6 @@ func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if !a.started {
 		err = badInput(err)
 	}
-	fmt.Fprintln(stderr, "syncdoctor: "+oneLine(err.Error()))
+	fmt.Fprintln(guardedErr, "syncdoctor: "+errorLine(err))
 	return exitCode(err)
 }

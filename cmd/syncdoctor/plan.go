@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/syncdoctor/syncdoctor/steps/bulk"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 
 	"github.com/spf13/cobra"
 )
@@ -69,7 +70,7 @@ is not checked, and the plan says so; --setup names the setup (default none).`,
 				return p.CSV(a.stdout)
 			default:
 				if f.export != "" {
-					fmt.Fprintf(a.stdout, "Org    the managed-accounts export %s (offline: nothing read from Atlassian)\n", f.export)
+					fmt.Fprintf(a.stdout, "Org    the managed-accounts export %s (offline: nothing read from Atlassian)\n", safetext.Clean(f.export))
 				}
 				printBulkPlan(a.stdout, p)
 				return nil
@@ -147,20 +148,20 @@ func printBulkPlan(w io.Writer, p *bulk.Plan) {
 	if len(p.Notes) > 0 {
 		fmt.Fprintln(w, "\nNot checked")
 		for _, n := range p.Notes {
-			fmt.Fprintf(w, "  - %s: %s\n", n.Code, n.Detail)
+			fmt.Fprintf(w, "  - %s: %s\n", n.Code, safetext.Clean(n.Detail))
 		}
 	}
 	if len(p.Prerequisites) > 0 {
 		fmt.Fprintln(w, "\nBefore the switch")
 		for _, pr := range p.Prerequisites {
-			fmt.Fprintf(w, "  - %s: %s\n", pr.Code, pr.Domain)
+			fmt.Fprintf(w, "  - %s: %s\n", pr.Code, safetext.Clean(pr.Domain))
 		}
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE\tSTATUS\tCURRENT\tTARGET\tHOW / WHY")
 	for _, r := range p.Rows {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Line, r.Status, r.CurrentEmail, r.TargetEmail, bulkRowNote(r))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Line, r.Status, safetext.Clean(r.CurrentEmail), safetext.Clean(r.TargetEmail), safetext.Clean(bulkRowNote(r)))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)

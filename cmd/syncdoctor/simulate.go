@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syncdoctor/syncdoctor/fixtures"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 type simulateFlags struct {
@@ -109,9 +110,9 @@ func runSimulate(cmd *cobra.Command, a *app, f simulateFlags) error {
 	defer srv.Close()
 	fmt.Fprintf(a.stdout, "listening on %s\n", srv.URL)
 	fmt.Fprintf(a.stdout, "org %s (%s): %d accounts, %d directories\n",
-		snap.Org.ID, snap.Org.Name, len(snap.Accounts), len(snap.Directories))
+		safetext.Clean(snap.Org.ID), safetext.Clean(snap.Org.Name), len(snap.Accounts), len(snap.Directories))
 	fmt.Fprintf(a.stdout, "point syncdoctor at it: ATLASSIAN_API_URL=%s ATLASSIAN_ORG_ID=%s with the org and SCIM keys given to simulate\n",
-		srv.URL, snap.Org.ID)
+		srv.URL, safetext.Clean(snap.Org.ID))
 	<-cmd.Context().Done()
 	fmt.Fprintln(a.stdout, "stopped")
 	return nil

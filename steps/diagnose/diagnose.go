@@ -83,6 +83,7 @@ func Diagnose(ctx context.Context, c *client.Client, req Request, hints steps.Hi
 	}
 	d.Verdict, d.Findings = Classify(f)
 	d.Plan = PlanFor(d)
+	cleanWords(d)
 	return d, nil
 }
 
