@@ -65,6 +65,15 @@ func (ap *bulkApplyPlan) dryRunJSON() ([]byte, error) {
 
 func jsonIndent(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") }
 
+// orgJSON is the JSON object marshal makes, with the org first.
+func orgJSON(org *run.Org, marshal func() ([]byte, error)) ([]byte, error) {
+	data, err := marshal()
+	if err != nil {
+		return nil, err
+	}
+	return withOrg(data, org.Ref())
+}
+
 // printBulkChanges shows what the apply will change, and warns of what it
 // costs, before anything changes.
 func printBulkChanges(w io.Writer, ap *bulkApplyPlan, f bulkApplyFlags) {
@@ -164,9 +173,9 @@ func (p *bulkProgress) finish() {
 	}
 }
 
-func printBulkResult(a *app, asJSON bool, res *bulk.ApplyResult) error {
+func printBulkResult(a *app, asJSON bool, org *run.Org, res *bulk.ApplyResult) error {
 	if asJSON {
-		return writeJSON(a.stdout, func() ([]byte, error) { return jsonIndent(res) })
+		return writeJSON(a.stdout, func() ([]byte, error) { return orgJSON(org, func() ([]byte, error) { return jsonIndent(res) }) })
 	}
 	w := a.stdout
 	fmt.Fprintf(w, "\nBulk run %s: %s. Journal: %s\n", res.RunID, res.Status, safetext.Clean(res.Journal))

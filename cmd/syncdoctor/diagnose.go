@@ -66,6 +66,7 @@ func newDiagnoseCommand(a *app) *cobra.Command {
 			if f.json {
 				return writeJSON(a.stdout, func() ([]byte, error) { return d.JSON(org.Ref()) })
 			}
+			printSimulated(a.stdout, org, f.snapshot)
 			printDiagnosis(a.stdout, d)
 			return nil
 		},

@@ -212,4 +212,3 @@ func testHostileBulk(t *testing.T, keep map[string]bool) {
 		assertInert(t, filepath.Base(f), string(data))
 	}
 }
-

@@ -74,7 +74,7 @@ func (ro runOutput) carryOut(ctx context.Context, a *app, org *run.Org, d *diagn
 		if err != nil {
 			return err
 		}
-		return printResult(a, ro.json, res)
+		return printResult(a, ro.json, org, res)
 	}
 	res, runErr := act(s)
 	if ro.outSnapshot != "" {
@@ -96,7 +96,7 @@ func (ro runOutput) carryOut(ctx context.Context, a *app, org *run.Org, d *diagn
 	if err != nil && runErr == nil {
 		runErr = err
 	}
-	if perr := printResult(a, ro.json, res); perr != nil && runErr == nil {
+	if perr := printResult(a, ro.json, org, res); perr != nil && runErr == nil {
 		runErr = perr
 	}
 	if ctx.Err() != nil {
@@ -152,9 +152,9 @@ func eventPrinter(w io.Writer) func(run.Event) {
 	}
 }
 
-// printResult prints how a run ended: JSON (--json), the calls of a dry run,
-// or a closing line.
-func printResult(a *app, asJSON bool, res *run.Result) error {
+// printResult prints how a run ended: JSON (--json, with the org), the
+// calls of a dry run, or a closing line.
+func printResult(a *app, asJSON bool, org *run.Org, res *run.Result) error {
 	if asJSON {
 		var v any = res
 		if res.Status == journal.StatusDryRun {
@@ -163,6 +163,9 @@ func printResult(a *app, asJSON bool, res *run.Result) error {
 			}{res.Steps}
 		}
 		data, err := json.MarshalIndent(v, "", "  ")
+		if err == nil {
+			data, err = withOrg(data, org.Ref())
+		}
 		if err != nil {
 			return err
 		}
