@@ -121,7 +121,7 @@ func parseRequest(req Request) (f *OrgFacts, byEmail bool, err error) {
 			return nil, false, &InputError{Reason: "user: " + err.Error()}
 		}
 	case !accountIDPattern.MatchString(user):
-		return nil, false, &InputError{Reason: fmt.Sprintf("user: %q is neither an email nor an Atlassian account id", user)}
+		return nil, false, &InputError{Reason: fmt.Sprintf("user: %s is neither an email nor an Atlassian account id", address.Quote(user))}
 	}
 	f.Query, f.Target = user, target
 	return f, byEmail, nil
