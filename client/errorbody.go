@@ -81,9 +81,12 @@ func (c *Client) apiError(r *request, status int, header http.Header, body []byt
 			Message: text(firstFlex(p.Message, p.Error, p.Detail, p.Key))}
 	case len(p.Errors) > 0:
 		e := &OrgError{Op: r.op, HTTPStatus: status}
-		for _, it := range p.Errors {
+		for _, it := range p.Errors[:min(len(p.Errors), maxErrorItems)] {
 			e.Errors = append(e.Errors, OrgErrorItem{ID: text(it.ID), Status: text(it.Status),
 				Code: text(it.Code), Title: text(it.Title), Detail: text(it.Detail)})
+		}
+		if more := len(p.Errors) - maxErrorItems; more > 0 {
+			e.Errors = append(e.Errors, OrgErrorItem{Detail: fmt.Sprintf("and %d more errors", more)})
 		}
 		return e
 	case isScimErrorSchema(p.Schemas) || p.ScimType != "" || (r.api == APISCIM && p.Detail != ""):
@@ -116,7 +119,7 @@ func (c *Client) manageError(r *request, status int, p *errorProbe) error {
 		}
 		e.Domain = text(ctx.Domain)
 		e.Message = text(ctx.Message)
-		for _, fv := range ctx.FieldViolations {
+		for _, fv := range ctx.FieldViolations[:min(len(ctx.FieldViolations), maxErrorItems)] {
 			for _, v := range fv.Violations {
 				e.Violations = append(e.Violations, text(fv.Field)+": "+text(v.Key))
 			}
@@ -124,7 +127,7 @@ func (c *Client) manageError(r *request, status int, p *errorProbe) error {
 				e.Violations = append(e.Violations, text(fv.Field))
 			}
 		}
-		for _, ec := range ctx.ErrorCodes {
+		for _, ec := range ctx.ErrorCodes[:min(len(ctx.ErrorCodes), maxErrorItems)] {
 			if ec.Code != "" {
 				e.Codes = append(e.Codes, text(ec.Code))
 			}
@@ -134,14 +137,21 @@ func (c *Client) manageError(r *request, status int, p *errorProbe) error {
 			}
 			e.Violations = append(e.Violations, v)
 		}
+		if more := len(e.Violations) - maxErrorItems; more > 0 {
+			e.Violations = append(e.Violations[:maxErrorItems], fmt.Sprintf("and %d more", more))
+		}
 	}
 	return e
 }
 
-// maxServerText bounds each field of an error body quoted in an error:
-// enough for any message Atlassian writes, and no more from a server that
-// answers with megabytes.
-const maxServerText = 500
+// maxServerText bounds each field of an error body quoted in an error, and
+// maxErrorItems the items (errors, violations) kept of one: enough for any
+// error Atlassian writes, and no more from a server that answers with
+// megabytes.
+const (
+	maxServerText = 500
+	maxErrorItems = 10
+)
 
 // serverText is one field of an error body as an error quotes it: keys
 // redacted, on one line, cleaned of anything a terminal obeys (the server,

@@ -50,7 +50,9 @@ func quote(s string) string {
 	if utf8.RuneCountInString(s) > maxQuoted {
 		s = string([]rune(s)[:maxQuoted-1]) + "…"
 	}
-	return strconv.Quote(s)
+	// strconv.Quote leaves a few invisible characters Go counts as
+	// printable (U+034F, U+115F, ...): safetext shows those too.
+	return safetext.Clean(strconv.Quote(s))
 }
 
 // checkLengths refuses an address longer than RFC 5321 allows.
