@@ -40,6 +40,14 @@ func cleanChanges(c *Changes) *Changes {
 	return c
 }
 
+// cleanOutcome cleans how a change ended, as the CLI and the wizard show
+// it: a reason or a server's error quotes the org.
+func cleanOutcome(out ChangeOutcome) ChangeOutcome {
+	out.Step.Title = safetext.Clean(out.Step.Title)
+	out.Reason, out.Error = safetext.Clean(out.Reason), safetext.Clean(out.Error)
+	return out
+}
+
 func cleanSteps(plan []steps.PlanStep) {
 	for i := range plan {
 		plan[i].Title = safetext.Clean(plan[i].Title)

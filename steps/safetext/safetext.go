@@ -30,6 +30,19 @@
 // as it is. Backslashes are not escaped, so Clean(Clean(s)) == Clean(s):
 // text may be cleaned at every layer it passes without growing.
 //
+// Where it is applied. Org data is kept exact where it enters (the client's
+// types, the domain's facts, a step's params): it is identity, compared
+// with and sent back to the APIs, and a display name cleaned there would
+// be written back changed through SCIM. It is cleaned where it becomes
+// words, once (diagnose's and bulk's words.go: evidence, findings,
+// explanations, titles, details, warnings, reasons; run's events and
+// outcomes; the client's quoted error bodies), and again on every way out:
+// the CLI writes through Writer and cleans each value it prints, the
+// ticket note goes through Text, the timeline through Clean, every CSV
+// cell through Clean (csvout), and the JSON written to files (snapshots,
+// the journal) through JSON. The wizard cleans what it draws through
+// search.DisplayText, which is Clean.
+//
 // Escapes read as Go would write them: \n, \r, \t, \x1b for C0 and DEL,
 // \u0085 for C1, \u202e for the rest of the Basic Multilingual Plane,
 // \U000e0041 above it, \xff for a byte that is not UTF-8. Writer and JSON,
