@@ -135,8 +135,9 @@ type bulkProgress struct {
 }
 
 // newBulkProgress shows progress on w. On a terminal the bar, drawn with
-// escape sequences of its own and showing only counts, goes to the stream
-// under w's guard; the lines of a log carry titles, and stay guarded.
+// escape sequences of its own and showing only counts, is written to the
+// terminal itself, past w's guard (safetext.Writer); the lines of a log
+// name changes, and stay behind it.
 func newBulkProgress(w io.Writer) *bulkProgress {
 	raw := w
 	if g, ok := w.(*safetext.Writer); ok {
