@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // errorProbe holds every field of every error body the four APIs answer
@@ -70,7 +72,7 @@ func (c *Client) apiError(r *request, status int, header http.Header, body []byt
 		}
 		return c.unexpected(r, status, c.describeNonJSON(header, body))
 	}
-	text := func(v flexString) string { return oneLine(c.redact(string(v))) }
+	text := c.serverText
 	switch {
 	case status == http.StatusUnauthorized,
 		// SCIM answers 401 and 403 with the Failure shape, not SCIM's own.
@@ -79,9 +81,12 @@ func (c *Client) apiError(r *request, status int, header http.Header, body []byt
 			Message: text(firstFlex(p.Message, p.Error, p.Detail, p.Key))}
 	case len(p.Errors) > 0:
 		e := &OrgError{Op: r.op, HTTPStatus: status}
-		for _, it := range p.Errors {
+		for _, it := range p.Errors[:min(len(p.Errors), maxErrorItems)] {
 			e.Errors = append(e.Errors, OrgErrorItem{ID: text(it.ID), Status: text(it.Status),
 				Code: text(it.Code), Title: text(it.Title), Detail: text(it.Detail)})
+		}
+		if more := len(p.Errors) - maxErrorItems; more > 0 {
+			e.Errors = append(e.Errors, OrgErrorItem{Detail: fmt.Sprintf("and %d more errors", more)})
 		}
 		return e
 	case isScimErrorSchema(p.Schemas) || p.ScimType != "" || (r.api == APISCIM && p.Detail != ""):
@@ -101,7 +106,7 @@ func (c *Client) apiError(r *request, status int, header http.Header, body []byt
 }
 
 func (c *Client) manageError(r *request, status int, p *errorProbe) error {
-	text := func(v flexString) string { return oneLine(c.redact(string(v))) }
+	text := c.serverText
 	e := &ManageError{Op: r.op, HTTPStatus: status, Key: text(firstFlex(p.Key, p.ErrorKey))}
 	raw := p.Context
 	if len(raw) == 0 || string(raw) == "null" {
@@ -114,7 +119,7 @@ func (c *Client) manageError(r *request, status int, p *errorProbe) error {
 		}
 		e.Domain = text(ctx.Domain)
 		e.Message = text(ctx.Message)
-		for _, fv := range ctx.FieldViolations {
+		for _, fv := range ctx.FieldViolations[:min(len(ctx.FieldViolations), maxErrorItems)] {
 			for _, v := range fv.Violations {
 				e.Violations = append(e.Violations, text(fv.Field)+": "+text(v.Key))
 			}
@@ -122,7 +127,7 @@ func (c *Client) manageError(r *request, status int, p *errorProbe) error {
 				e.Violations = append(e.Violations, text(fv.Field))
 			}
 		}
-		for _, ec := range ctx.ErrorCodes {
+		for _, ec := range ctx.ErrorCodes[:min(len(ctx.ErrorCodes), maxErrorItems)] {
 			if ec.Code != "" {
 				e.Codes = append(e.Codes, text(ec.Code))
 			}
@@ -132,8 +137,27 @@ func (c *Client) manageError(r *request, status int, p *errorProbe) error {
 			}
 			e.Violations = append(e.Violations, v)
 		}
+		if more := len(e.Violations) - maxErrorItems; more > 0 {
+			e.Violations = append(e.Violations[:maxErrorItems], fmt.Sprintf("and %d more", more))
+		}
 	}
 	return e
+}
+
+// maxServerText bounds each field of an error body quoted in an error, and
+// maxErrorItems the items (errors, violations) kept of one: enough for any
+// error Atlassian writes, and no more from a server that answers with
+// megabytes.
+const (
+	maxServerText = 500
+	maxErrorItems = 10
+)
+
+// serverText is one field of an error body as an error quotes it: keys
+// redacted, on one line, cleaned of anything a terminal obeys (the server,
+// or a proxy in front of it, chooses these bytes), and bounded.
+func (c *Client) serverText(v flexString) string {
+	return safetext.Cut(oneLine(c.redact(string(v))), maxServerText)
 }
 
 // isScimErrorSchema accepts the Error message URN leniently: Atlassian's KB
@@ -160,7 +184,7 @@ func firstFlex(vs ...flexString) flexString {
 // redacted whole before it is cut short: cut first, a key running past the
 // cut would be only partly there, and no longer recognised.
 func (c *Client) describeNonJSON(header http.Header, body []byte) string {
-	ct := header.Get("Content-Type")
+	ct := safetext.Cut(header.Get("Content-Type"), 100)
 	if ct == "" {
 		ct = "no content type"
 	}

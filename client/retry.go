@@ -20,6 +20,10 @@ const (
 	// resetSlack: X-RateLimit-Reset has whole seconds, so the window may
 	// really end up to a second after the time it names.
 	resetSlack = time.Second
+	// maxServerWait bounds any wait a server names (Retry-After as seconds
+	// or as a date, X-RateLimit-Reset): a wait past MaxWait ends the call
+	// anyway, and the error should not report a date in 2100 as the wait.
+	maxServerWait = 24 * time.Hour
 )
 
 // do runs r until it succeeds, fails for good, or the retries run out.
@@ -124,7 +128,7 @@ func (c *Client) rateLimitWait(h http.Header, attempt int) (time.Duration, strin
 	}
 	if reset, ok := parseReset(h.Get("X-RateLimit-Reset")); ok {
 		if d := reset.Sub(c.now()) + resetSlack; d > 0 {
-			return d, "X-RateLimit-Reset"
+			return min(d, maxServerWait), "X-RateLimit-Reset"
 		}
 	}
 	return backoff(attempt), "backoff"
@@ -140,10 +144,10 @@ func (c *Client) retryAfter(h http.Header) (time.Duration, bool) {
 		if n < 0 {
 			return 0, false
 		}
-		return time.Duration(min(n, int64(24*time.Hour/time.Second))) * time.Second, true
+		return time.Duration(min(n, int64(maxServerWait/time.Second))) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(0, t.Sub(c.now())), true
+		return min(max(0, t.Sub(c.now())), maxServerWait), true
 	}
 	return 0, false
 }

@@ -11,7 +11,10 @@
 //   - run: the executor that carries out a plan step by step, and the
 //     Session that starts, resumes and writes the note of a run;
 //   - fixes: the concrete fix steps and their registry;
-//   - bulk: checking a list of email changes against the org.
+//   - bulk: checking a list of email changes against the org;
+//   - safetext: showing text from outside (org data, server errors, files)
+//     without a terminal obeying or hiding any of it; the CLI and the
+//     wizard import it too.
 //
 // Nothing under steps/ speaks HTTP (client/ does) or draws a screen (tui/ does).
 package steps

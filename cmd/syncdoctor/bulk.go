@@ -12,6 +12,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/bulk"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 
 	"github.com/spf13/cobra"
 )
@@ -140,12 +141,13 @@ func runBulkApply(ctx context.Context, a *app, f bulkApplyFlags) error {
 	}
 	out := progressWriter(a, f.json)
 	if !f.json {
+		printSimulated(out, org, f.snapshot)
 		printBulkPlan(out, ap.Plan)
 		printBulkChanges(out, ap, f)
 	}
 	if f.dryRun {
 		if f.json {
-			return writeJSON(a.stdout, ap.dryRunJSON)
+			return writeJSON(a.stdout, func() ([]byte, error) { return orgJSON(org, ap.dryRunJSON) })
 		}
 		return nil
 	}
@@ -193,7 +195,7 @@ func carryOutBulk(ctx context.Context, a *app, org *run.Org, journalPath string,
 	if res == nil {
 		return runErr
 	}
-	if err := printBulkResult(a, asJSON, res); err != nil && runErr == nil {
+	if err := printBulkResult(a, asJSON, org, res); err != nil && runErr == nil {
 		runErr = err
 	}
 	if ctx.Err() != nil {
@@ -278,8 +280,9 @@ func runBulkVerify(ctx context.Context, a *app, f bulkVerifyFlags) error {
 		return err
 	}
 	if f.json {
-		return writeJSON(a.stdout, func() ([]byte, error) { return jsonIndent(rep) })
+		return writeJSON(a.stdout, func() ([]byte, error) { return orgJSON(org, func() ([]byte, error) { return jsonIndent(rep) }) })
 	}
+	printSimulated(a.stdout, org, f.snapshot)
 	printVerify(a.stdout, rep)
 	return nil
 }
@@ -333,7 +336,7 @@ func resumeBulk(ctx context.Context, a *app, org *run.Org, journalPath string, p
 			if picked.Steps[i].Status.Finished() {
 				continue
 			}
-			fmt.Fprintf(out, "  %d. %s\n", i+1, s.Title)
+			fmt.Fprintf(out, "  %d. %s\n", i+1, safetext.Clean(s.Title))
 		}
 		return nil
 	}

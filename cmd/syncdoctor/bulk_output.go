@@ -16,6 +16,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/bulk"
 	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 const bulkSetEmailID = steps.StepBulkSetEmail
@@ -64,18 +65,27 @@ func (ap *bulkApplyPlan) dryRunJSON() ([]byte, error) {
 
 func jsonIndent(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") }
 
+// orgJSON is the JSON object marshal makes, with the org first.
+func orgJSON(org *run.Org, marshal func() ([]byte, error)) ([]byte, error) {
+	data, err := marshal()
+	if err != nil {
+		return nil, err
+	}
+	return withOrg(data, org.Ref())
+}
+
 // printBulkChanges shows what the apply will change, and warns of what it
 // costs, before anything changes.
 func printBulkChanges(w io.Writer, ap *bulkApplyPlan, f bulkApplyFlags) {
 	ch := ap.Changes
 	fmt.Fprintf(w, "\nChanges (%d), in this order:\n", len(ch.Steps))
 	for i, s := range ch.Steps {
-		fmt.Fprintf(w, "  %d. %s\n", i+1, s.Title)
+		fmt.Fprintf(w, "  %d. %s\n", i+1, safetext.Clean(s.Title))
 	}
 	if len(ch.Left) > 0 {
 		fmt.Fprintf(w, "\nLeft as they are (%d):\n", len(ch.Left))
 		for _, l := range ch.Left {
-			fmt.Fprintf(w, "  line %d: %s\n", l.Line, l.Reason)
+			fmt.Fprintf(w, "  line %d: %s\n", l.Line, safetext.Clean(l.Reason))
 		}
 	}
 	var flagged int
@@ -85,7 +95,7 @@ func printBulkChanges(w io.Writer, ap *bulkApplyPlan, f bulkApplyFlags) {
 				fmt.Fprintln(w, "\nWarnings:")
 			}
 			flagged++
-			fmt.Fprintf(w, "  line %d (%s): %s\n", r.Line, fl.Code, fl.Detail)
+			fmt.Fprintf(w, "  line %d (%s): %s\n", r.Line, fl.Code, safetext.Clean(fl.Detail))
 		}
 	}
 	if n := ch.SetEmailCount(); n > 0 {
@@ -102,13 +112,13 @@ func printBulkChanges(w io.Writer, ap *bulkApplyPlan, f bulkApplyFlags) {
 		fmt.Fprintln(w, ".")
 	}
 	if len(ap.Worksheet) > 0 {
-		fmt.Fprintf(w, "The IdP's admin gets %d worksheet lines (%s): those emails change in the IdP.\n", len(ap.Worksheet), f.worksheetPath())
+		fmt.Fprintf(w, "The IdP's admin gets %d worksheet lines (%s): those emails change in the IdP.\n", len(ap.Worksheet), safetext.Clean(f.worksheetPath()))
 	}
 	if f.dryRun {
 		fmt.Fprintln(w, "\nDry run: nothing was changed. These calls would be made:")
 		for i, s := range ch.Steps {
 			for _, c := range bulk.Calls(s, ap.orgID) {
-				fmt.Fprintf(w, "  %d. %s %s %s\n", i+1, c.Method, c.Path, c.Body)
+				fmt.Fprintf(w, "  %d. %s\n", i+1, safetext.Clean(c.Method+" "+c.Path+" "+c.Body))
 			}
 		}
 	}
@@ -124,9 +134,19 @@ type bulkProgress struct {
 	any bool
 }
 
+// newBulkProgress shows progress on w. On a terminal the bar, drawn with
+// escape sequences of its own and showing only counts, is written to the
+// terminal itself, past w's guard (safetext.Writer); the lines of a log
+// name changes, and stay behind it.
 func newBulkProgress(w io.Writer) *bulkProgress {
-	f, ok := w.(*os.File)
-	return &bulkProgress{w: w, tty: ok && term.IsTerminal(f.Fd()), bar: progress.New(progress.WithWidth(40))}
+	raw := w
+	if g, ok := w.(*safetext.Writer); ok {
+		raw = g.Unwrap()
+	}
+	if f, ok := raw.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		return &bulkProgress{w: raw, tty: true, bar: progress.New(progress.WithWidth(40))}
+	}
+	return &bulkProgress{w: w, bar: progress.New(progress.WithWidth(40))}
 }
 
 func (p *bulkProgress) show(pr bulk.Progress) {
@@ -144,7 +164,7 @@ func (p *bulkProgress) show(pr bulk.Progress) {
 	if pr.Last.Error != "" {
 		line += ": " + pr.Last.Error
 	}
-	fmt.Fprintln(p.w, line)
+	fmt.Fprintln(p.w, safetext.Clean(line))
 }
 
 // finish ends the bar's line.
@@ -154,12 +174,12 @@ func (p *bulkProgress) finish() {
 	}
 }
 
-func printBulkResult(a *app, asJSON bool, res *bulk.ApplyResult) error {
+func printBulkResult(a *app, asJSON bool, org *run.Org, res *bulk.ApplyResult) error {
 	if asJSON {
-		return writeJSON(a.stdout, func() ([]byte, error) { return jsonIndent(res) })
+		return writeJSON(a.stdout, func() ([]byte, error) { return orgJSON(org, func() ([]byte, error) { return jsonIndent(res) }) })
 	}
 	w := a.stdout
-	fmt.Fprintf(w, "\nBulk run %s: %s. Journal: %s\n", res.RunID, res.Status, res.Journal)
+	fmt.Fprintf(w, "\nBulk run %s: %s. Journal: %s\n", res.RunID, res.Status, safetext.Clean(res.Journal))
 	keys := make([]string, 0, len(res.Counts))
 	for k := range res.Counts {
 		keys = append(keys, k)
@@ -170,11 +190,11 @@ func printBulkResult(a *app, asJSON bool, res *bulk.ApplyResult) error {
 	}
 	for _, c := range res.Changes {
 		if c.Status == "failed" || c.Status == "blocked" {
-			fmt.Fprintf(w, "  %s: %s %s %s\n", c.Step.Title, c.Status, c.Reason, c.Error)
+			fmt.Fprintf(w, "  %s\n", safetext.Clean(fmt.Sprintf("%s: %s %s %s", c.Step.Title, c.Status, c.Reason, c.Error)))
 		}
 	}
 	if res.Bulk != nil && res.Bulk.WorksheetRows > 0 {
-		fmt.Fprintf(w, "Worksheet for the IdP's admin: %s (%d lines)\n", res.Bulk.Worksheet, res.Bulk.WorksheetRows)
+		fmt.Fprintf(w, "Worksheet for the IdP's admin: %s (%d lines)\n", safetext.Clean(res.Bulk.Worksheet), res.Bulk.WorksheetRows)
 	}
 	return nil
 }
@@ -183,7 +203,7 @@ func printVerify(w io.Writer, rep *bulk.VerifyReport) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE\tSTATUS\tCURRENT\tTARGET\tWHY")
 	for _, r := range rep.Rows {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Line, r.Status, r.CurrentEmail, r.TargetEmail, r.Why)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Line, r.Status, safetext.Clean(r.CurrentEmail), safetext.Clean(r.TargetEmail), safetext.Clean(r.Why))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nSummary  done %d, pending %d, failed %d\n", rep.Summary[bulk.VerifyDone], rep.Summary[bulk.VerifyPending], rep.Summary[bulk.VerifyFailed])

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 
 	"github.com/spf13/cobra"
 )
@@ -65,6 +66,7 @@ func newDiagnoseCommand(a *app) *cobra.Command {
 			if f.json {
 				return writeJSON(a.stdout, func() ([]byte, error) { return d.JSON(org.Ref()) })
 			}
+			printSimulated(a.stdout, org, f.snapshot)
 			printDiagnosis(a.stdout, d)
 			return nil
 		},
@@ -104,27 +106,31 @@ func writeJSON(w io.Writer, marshal func() ([]byte, error)) error {
 	return err
 }
 
+// printDiagnosis prints the diagnosis for people. Every value from the
+// org is cleaned (safetext.Clean) as it is printed: a display name carrying
+// an escape sequence shows it as \x1b[... and does not run it.
 func printDiagnosis(w io.Writer, d *diagnose.Diagnosis) {
+	clean := safetext.Clean
 	if d.User != nil {
-		fmt.Fprintf(w, "User      %s <%s>  %s\n", d.User.Name, d.User.Email, d.User.AccountID)
+		fmt.Fprintf(w, "User      %s <%s>  %s\n", clean(d.User.Name), clean(d.User.Email), clean(d.User.AccountID))
 	}
-	fmt.Fprintf(w, "Target    %s\n", d.Target)
+	fmt.Fprintf(w, "Target    %s\n", clean(d.Target))
 	fmt.Fprintf(w, "Verdict   %s\n", d.Verdict)
 	why := diagnose.Explain(d)
-	fmt.Fprintf(w, "          %s\n", why.Headline)
+	fmt.Fprintf(w, "          %s\n", clean(why.Headline))
 	if why.Situation != "" {
-		fmt.Fprintf(w, "          %s\n", why.Situation)
+		fmt.Fprintf(w, "          %s\n", clean(why.Situation))
 	}
 	if len(d.Findings) > 0 {
 		fmt.Fprintln(w, "\nFindings")
 		for _, fd := range d.Findings {
-			fmt.Fprintf(w, "  - %s: %s\n", fd.Code, fd.Detail)
+			fmt.Fprintf(w, "  - %s: %s\n", fd.Code, clean(fd.Detail))
 		}
 	}
 	if len(d.Evidence) > 0 {
 		fmt.Fprintln(w, "\nEvidence")
 		for i, e := range d.Evidence {
-			fmt.Fprintf(w, "  [%d] %s\n      %s\n", i+1, e.Call, e.Answer)
+			fmt.Fprintf(w, "  [%d] %s\n      %s\n", i+1, clean(e.Call), clean(e.Answer))
 		}
 	}
 	if len(d.Plan) > 0 {
@@ -134,7 +140,7 @@ func printDiagnosis(w io.Writer, d *diagnose.Diagnosis) {
 			if s.Destructive {
 				mark = "  (changes the org)"
 			}
-			fmt.Fprintf(w, "  %d. [%s] %s%s\n", i+1, s.Kind, s.Title, mark)
+			fmt.Fprintf(w, "  %d. [%s] %s%s\n", i+1, s.Kind, clean(s.Title), mark)
 		}
 	}
 }

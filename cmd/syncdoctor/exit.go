@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // Exit codes of contract §6.
@@ -60,4 +62,18 @@ func exitCode(err error) int {
 // oneLine keeps error output to the single line the contract promises.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// maxErrorRunes bounds the error line: an error quoting input (a target
+// list's cell, a pasted error, a server's answer) should cut it itself;
+// this is the net under any that does not.
+const maxErrorRunes = 1000
+
+// errorLine is err as the one line stderr gets: the environment's keys
+// taken out (a last net: the client and the journal already redact what
+// they pass on), then cut to at most maxErrorRunes. Redacted before it is
+// cut, so no key is cut to a part no longer recognised. The stream's guard
+// cleans anything a terminal obeys.
+func errorLine(err error, getenv func(string) string) string {
+	return safetext.Cut(envSecrets(getenv).Redact(oneLine(err.Error())), maxErrorRunes)
 }

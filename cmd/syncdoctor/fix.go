@@ -95,6 +95,7 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 	}
 	out := progressWriter(a, f.json)
 	if !f.json {
+		printSimulated(out, org, f.snapshot)
 		printDiagnosis(out, d)
 		fmt.Fprintln(out)
 	}

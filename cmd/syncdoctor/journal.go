@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 
 	"github.com/spf13/cobra"
 )
@@ -174,11 +175,13 @@ func listRuns(a *app, journalPath string, runs []*journal.RunLog) {
 			// A bulk apply: its target list stands for user and target.
 			user, target, verdict = "bulk: "+filepath.Base(h.Bulk.Targets), fmt.Sprintf("%d changes", len(h.Plan)), "-"
 		}
+		// A journal is a file: whatever it says is shown, never obeyed.
+		user, target, verdict = safetext.Clean(user), safetext.Clean(target), safetext.Clean(verdict)
 		status := r.Status.Words()
 		if r.Dismissed {
 			status += " (dismissed)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.RunID, h.Started.Format("2006-01-02 15:04"), h.Mode, user, target, verdict, status)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", safetext.Clean(h.RunID), h.Started.Format("2006-01-02 15:04"), safetext.Clean(string(h.Mode)), user, target, verdict, status)
 	}
 	tw.Flush()
 	fmt.Fprintf(a.stdout, "\nJournal: %s\n", journalPath)

@@ -9,18 +9,36 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	code := runMain(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
 }
 
+// signalContext is done on Ctrl-C or SIGTERM: every command then stops
+// where it is safe to, and says so.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
 // runMain is main without the process: tests call it with their own streams.
+//
+// Every command writes through safetext.Writer, the last guard: whatever
+// org data a printer forgot to clean, no control character, escape
+// sequence or bidi override of it reaches the terminal. Only the wizard,
+// which draws the screen with escape sequences of its own, gets the raw
+// stream (and cleans org data itself, as search.DisplayText does).
 func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: &lockedWriter{w: stderr}, getenv: getenv, stderrTerminal: isTerminal(stderr)}
+	// The lock keeps slog's lines (--debug, from the client's goroutines)
+	// and the commands' own whole; the guard sits under it, as it keeps
+	// state between writes.
+	guardedErr := &lockedWriter{w: safetext.NewWriter(stderr)}
+	a := &app{stdin: stdin, stdout: safetext.NewWriter(stdout), stderr: guardedErr, terminal: stdout, getenv: getenv, stderrTerminal: isTerminal(stderr)}
 	root := newRootCommand(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -30,8 +48,6 @@ func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if !a.started {
 		err = badInput(err)
 	}
-	// The environment's keys are taken out as a last net: the client and
-	// the journal already redact what they pass on.
-	fmt.Fprintln(a.stderr, "syncdoctor: "+envSecrets(getenv).Redact(oneLine(err.Error())))
+	fmt.Fprintln(guardedErr, "syncdoctor: "+errorLine(err, getenv))
 	return exitCode(err)
 }

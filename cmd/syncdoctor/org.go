@@ -98,7 +98,8 @@ func writeSnapshot(org *run.Org, path string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(data, '\n'), 0o600)
+	return os.WriteFile(path, append(data, '\n'), 0o600) // escaped by MarshalIndent
+
 }
 
 // liveHints reads, for a live org, the facts no Atlassian API shows, where

@@ -13,6 +13,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/syncdoctor/syncdoctor/steps/bulk"
+	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 
 	"github.com/spf13/cobra"
 )
@@ -54,22 +56,27 @@ is not checked, and the plan says so; --setup names the setup (default none).`,
 				return err
 			}
 			var p *bulk.Plan
+			var org *run.Org // nil for an export: no org is read
 			if f.export != "" {
 				p, err = planFromExport(f.export, bulk.OrgSetup(f.setup), rows)
 			} else {
-				p, err = planFromOrg(cmd.Context(), a, f.snapshot, rows)
+				p, org, err = planFromOrg(cmd.Context(), a, f.snapshot, rows)
 			}
 			if err != nil {
 				return err
 			}
 			switch {
+			case f.json && org != nil:
+				return writeJSON(a.stdout, func() ([]byte, error) { return planJSONWithOrg(p, org) })
 			case f.json:
 				return writeJSON(a.stdout, p.JSON)
 			case f.csv:
 				return p.CSV(a.stdout)
 			default:
 				if f.export != "" {
-					fmt.Fprintf(a.stdout, "Org    the managed-accounts export %s (offline: nothing read from Atlassian)\n", f.export)
+					fmt.Fprintf(a.stdout, "Org    the managed-accounts export %s (offline: nothing read from Atlassian)\n", safetext.Clean(f.export))
+				} else {
+					printSimulated(a.stdout, org, f.snapshot)
 				}
 				printBulkPlan(a.stdout, p)
 				return nil
@@ -103,14 +110,25 @@ func (f planFlags) check() error {
 	return nil
 }
 
-// planFromOrg plans against the live, simulated or demo org.
-func planFromOrg(ctx context.Context, a *app, snapshot string, rows []bulk.Target) (*bulk.Plan, error) {
+// planFromOrg plans against the live, simulated or demo org, and returns
+// the org, closed, to name it in the output.
+func planFromOrg(ctx context.Context, a *app, snapshot string, rows []bulk.Target) (*bulk.Plan, *run.Org, error) {
 	org, err := openOrg(ctx, a, snapshot)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer org.Close()
+	p, err := bulk.PlanRows(ctx, org.Client, rows, bulk.Options{Setup: setup(org), Hints: org.Hints})
+	return p, org, err
+}
+
+// planJSONWithOrg is contract §3's plan with the org it was made against.
+func planJSONWithOrg(p *bulk.Plan, org *run.Org) ([]byte, error) {
+	data, err := p.JSON()
 	if err != nil {
 		return nil, err
 	}
-	defer org.Close()
-	return bulk.PlanRows(ctx, org.Client, rows, bulk.Options{Setup: setup(org), Hints: org.Hints})
+	return withOrg(data, org.Ref())
 }
 
 // planFromExport plans against a managed-accounts export, reading nothing
@@ -147,20 +165,20 @@ func printBulkPlan(w io.Writer, p *bulk.Plan) {
 	if len(p.Notes) > 0 {
 		fmt.Fprintln(w, "\nNot checked")
 		for _, n := range p.Notes {
-			fmt.Fprintf(w, "  - %s: %s\n", n.Code, n.Detail)
+			fmt.Fprintf(w, "  - %s: %s\n", n.Code, safetext.Clean(n.Detail))
 		}
 	}
 	if len(p.Prerequisites) > 0 {
 		fmt.Fprintln(w, "\nBefore the switch")
 		for _, pr := range p.Prerequisites {
-			fmt.Fprintf(w, "  - %s: %s\n", pr.Code, pr.Domain)
+			fmt.Fprintf(w, "  - %s: %s\n", pr.Code, safetext.Clean(pr.Domain))
 		}
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE\tSTATUS\tCURRENT\tTARGET\tHOW / WHY")
 	for _, r := range p.Rows {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Line, r.Status, r.CurrentEmail, r.TargetEmail, bulkRowNote(r))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", r.Line, r.Status, safetext.Clean(r.CurrentEmail), safetext.Clean(r.TargetEmail), safetext.Clean(bulkRowNote(r)))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)

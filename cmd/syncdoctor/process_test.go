@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"strings"
@@ -23,7 +22,10 @@ func TestMain(m *testing.M) {
 			os.Stderr.WriteString("bad " + cliArgs + ": " + err.Error() + "\n")
 			os.Exit(exitBadInput)
 		}
-		os.Exit(runMain(context.Background(), args, os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+		ctx, stop := signalContext() // as main: a test may send SIGTERM
+		code := runMain(ctx, args, os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

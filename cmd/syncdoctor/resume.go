@@ -73,6 +73,9 @@ func runResume(ctx context.Context, a *app, f resumeFlags) error {
 		return err
 	}
 	defer org.Close()
+	if !f.json {
+		printSimulated(a.stdout, org, "")
+	}
 	if picked.Header.Bulk != nil {
 		return resumeBulk(ctx, a, org, journalPath, picked, f)
 	}

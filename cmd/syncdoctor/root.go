@@ -10,9 +10,13 @@ import (
 // app carries the process's streams and environment to every subcommand,
 // so that tests can run the whole CLI in-process.
 type app struct {
-	stdin          io.Reader
+	stdin io.Reader
+	// stdout and stderr are guarded (safetext.Writer): every command but
+	// the wizard writes there.
 	stdout, stderr io.Writer
-	getenv         func(string) string
+	// terminal is the process's own stdout, for the wizard alone.
+	terminal io.Writer
+	getenv   func(string) string
 	// started is set once a command's own code runs: an error before that
 	// came from parsing the command line, so it is bad input (exit 2).
 	started bool

@@ -14,6 +14,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/fixes"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // orgStatePath is where a simulated org's state is kept for one run, beside
@@ -73,7 +74,7 @@ func (ro runOutput) carryOut(ctx context.Context, a *app, org *run.Org, d *diagn
 		if err != nil {
 			return err
 		}
-		return printResult(a, ro.json, res)
+		return printResult(a, ro.json, org, res)
 	}
 	res, runErr := act(s)
 	if ro.outSnapshot != "" {
@@ -95,7 +96,7 @@ func (ro runOutput) carryOut(ctx context.Context, a *app, org *run.Org, d *diagn
 	if err != nil && runErr == nil {
 		runErr = err
 	}
-	if perr := printResult(a, ro.json, res); perr != nil && runErr == nil {
+	if perr := printResult(a, ro.json, org, res); perr != nil && runErr == nil {
 		runErr = perr
 	}
 	if ctx.Err() != nil {
@@ -110,10 +111,12 @@ func (ro runOutput) carryOut(ctx context.Context, a *app, org *run.Org, d *diagn
 // alwaysYes is the confirmation --yes gives to every step.
 func alwaysYes(context.Context, steps.PlanStep) (bool, error) { return true, nil }
 
-// eventPrinter shows a run's progress as it happens, one line per stage.
+// eventPrinter shows a run's progress as it happens, one line per stage;
+// titles and reasons name org data, and are cleaned.
 func eventPrinter(w io.Writer) func(run.Event) {
 	return func(ev run.Event) {
 		s := ev.Step
+		s.Title, ev.Reason = safetext.Clean(s.Title), safetext.Clean(ev.Reason)
 		switch ev.Kind {
 		case run.EvJournalRepaired:
 			fmt.Fprintln(w, ev.Reason)
@@ -144,14 +147,14 @@ func eventPrinter(w io.Writer) func(run.Event) {
 				fmt.Fprintf(w, "   waiting for you: %s\n", ev.Reason)
 			}
 		case run.EvFailed:
-			fmt.Fprintf(w, "   failed: %v\n", ev.Err)
+			fmt.Fprintf(w, "   failed: %s\n", safetext.Clean(fmt.Sprint(ev.Err)))
 		}
 	}
 }
 
-// printResult prints how a run ended: JSON (--json), the calls of a dry run,
-// or a closing line.
-func printResult(a *app, asJSON bool, res *run.Result) error {
+// printResult prints how a run ended: JSON (--json, with the org), the
+// calls of a dry run, or a closing line.
+func printResult(a *app, asJSON bool, org *run.Org, res *run.Result) error {
 	if asJSON {
 		var v any = res
 		if res.Status == journal.StatusDryRun {
@@ -160,6 +163,9 @@ func printResult(a *app, asJSON bool, res *run.Result) error {
 			}{res.Steps}
 		}
 		data, err := json.MarshalIndent(v, "", "  ")
+		if err == nil {
+			data, err = withOrg(data, org.Ref())
+		}
 		if err != nil {
 			return err
 		}
@@ -169,7 +175,7 @@ func printResult(a *app, asJSON bool, res *run.Result) error {
 	if res.Status == journal.StatusDryRun {
 		fmt.Fprintln(a.stdout, "Dry run: these calls would be made (none was):")
 		for _, st := range res.Steps {
-			fmt.Fprintf(a.stdout, "%d. [%s] %s\n", st.Index, st.Kind, st.Title)
+			fmt.Fprintf(a.stdout, "%d. [%s] %s\n", st.Index, st.Kind, safetext.Clean(st.Title))
 			for _, c := range st.Calls {
 				line := c.Method + " " + c.Path
 				if c.Body != "" {
@@ -178,12 +184,12 @@ func printResult(a *app, asJSON bool, res *run.Result) error {
 				if c.Note != "" {
 					line += "   (" + c.Note + ")"
 				}
-				fmt.Fprintf(a.stdout, "     %s\n", line)
+				fmt.Fprintf(a.stdout, "     %s\n", safetext.Clean(line))
 			}
 		}
 		return nil
 	}
-	fmt.Fprintf(a.stdout, "\nRun %s: %s. Journal: %s\n", res.RunID, res.Status, res.Journal)
+	fmt.Fprintf(a.stdout, "\nRun %s: %s. Journal: %s\n", res.RunID, res.Status, safetext.Clean(res.Journal))
 	switch {
 	case res.Fixed:
 		fmt.Fprintln(a.stdout, "Fixed: the API shows the account with its new email.")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syncdoctor/syncdoctor/fixtures"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 type simulateFlags struct {
@@ -55,12 +57,43 @@ org's current state.`,
 	return cmd
 }
 
+// fallbackMaxAccounts bounds --accounts where the memory available is not
+// known (no /proc/meminfo): about 9 GB at fixtures.BytesPerAccount.
+const fallbackMaxAccounts = 2_000_000
+
 func (f simulateFlags) validate() error {
 	switch {
 	case f.snapshot != "" && f.accounts > 0:
 		return errors.New("--snapshot and --accounts: choose one")
 	case f.accounts < 0:
 		return fmt.Errorf("--accounts %d: must be a positive number", f.accounts)
+	case f.accounts > 0:
+		if err := accountsFit(f.accounts); err != nil {
+			return err
+		}
+	}
+	return f.validateRest()
+}
+
+// accountsFit refuses a generated org larger than the memory available
+// here can hold, before a byte of it is built: past that, the process
+// would grow until the runtime or the kernel killed it.
+func accountsFit(n int) error {
+	most, avail, known := fixtures.MaxGenerated(fallbackMaxAccounts)
+	switch {
+	case n <= most:
+		return nil
+	case !known:
+		return fmt.Errorf("--accounts %d: at most %d here (each account takes about %d KB, and the memory available is not known)",
+			n, most, fixtures.BytesPerAccount/1000)
+	}
+	need := float64(n) * fixtures.BytesPerAccount / (1 << 30) // float: n*BytesPerAccount may not fit in 64 bits
+	return fmt.Errorf("--accounts %d: a generated org that large needs about %.1f GB of memory, and %s is available: at most %d accounts here",
+		n, need, fixtures.MemoryText(avail), most)
+}
+
+func (f simulateFlags) validateRest() error {
+	switch {
 	case f.errorRate < 0 || f.errorRate > 1:
 		return fmt.Errorf("--error-rate %v: must be between 0 and 1", f.errorRate)
 	case f.dropRate < 0 || f.dropRate > 1:
@@ -73,10 +106,10 @@ func (f simulateFlags) validate() error {
 	return nil
 }
 
-func (f simulateFlags) load() (*fixtures.Snapshot, error) {
+func (f simulateFlags) load(ctx context.Context) (*fixtures.Snapshot, error) {
 	switch {
 	case f.accounts > 0:
-		return fixtures.Generate(f.accounts, f.seed), nil
+		return fixtures.GenerateContext(ctx, f.accounts, f.seed)
 	case f.snapshot != "":
 		snap, err := fixtures.Load(f.snapshot)
 		return snap, badInput(err)
@@ -85,22 +118,53 @@ func (f simulateFlags) load() (*fixtures.Snapshot, error) {
 	}
 }
 
+// simulated is the org simulate serves, once built.
+type simulated struct {
+	snap *fixtures.Snapshot
+	sim  *fixtures.Simulator
+	err  error
+}
+
+// build loads or generates the org and sets up its simulator. Either can
+// take minutes for a large org; SIGTERM or Ctrl-C during it ends the
+// command at once (exit 130): generation stops itself, and what else was
+// under way ends with the process.
+func (f simulateFlags) build(ctx context.Context) (*fixtures.Snapshot, *fixtures.Simulator, error) {
+	done := make(chan simulated, 1)
+	go func() {
+		snap, err := f.load(ctx)
+		if err != nil {
+			done <- simulated{err: err}
+			return
+		}
+		sim, err := fixtures.NewSimulator(snap, fixtures.Options{
+			OrgKey:    f.orgKey,
+			ScimKey:   f.scimKey,
+			RateLimit: fixtures.RateLimit{PerMinute: f.rateLimit, SendRetryAfter: f.sendRetryAfter},
+			Faults:    fixtures.Faults{Latency: f.latency, ErrorRate: f.errorRate, DropRate: f.dropRate, Seed: f.seed},
+		})
+		done <- simulated{snap: snap, sim: sim, err: badInput(err)}
+	}()
+	select {
+	case s := <-done:
+		if s.err != nil && ctx.Err() == nil {
+			return nil, nil, s.err
+		}
+		if s.err == nil {
+			return s.snap, s.sim, nil
+		}
+	case <-ctx.Done():
+	}
+	return nil, nil, &interruptedError{err: errors.New("interrupted while building the simulated org: nothing was served")}
+}
+
 func runSimulate(cmd *cobra.Command, a *app, f simulateFlags) error {
 	if err := f.validate(); err != nil {
 		return badInput(err)
 	}
-	snap, err := f.load()
+	snap, sim, err := f.build(cmd.Context())
 	if err != nil {
 		return err
-	}
-	sim, err := fixtures.NewSimulator(snap, fixtures.Options{
-		OrgKey:    f.orgKey,
-		ScimKey:   f.scimKey,
-		RateLimit: fixtures.RateLimit{PerMinute: f.rateLimit, SendRetryAfter: f.sendRetryAfter},
-		Faults:    fixtures.Faults{Latency: f.latency, ErrorRate: f.errorRate, DropRate: f.dropRate, Seed: f.seed},
-	})
-	if err != nil {
-		return badInput(err)
 	}
 	srv, err := fixtures.Start(sim, f.addr)
 	if err != nil {
@@ -109,9 +173,9 @@ func runSimulate(cmd *cobra.Command, a *app, f simulateFlags) error {
 	defer srv.Close()
 	fmt.Fprintf(a.stdout, "listening on %s\n", srv.URL)
 	fmt.Fprintf(a.stdout, "org %s (%s): %d accounts, %d directories\n",
-		snap.Org.ID, snap.Org.Name, len(snap.Accounts), len(snap.Directories))
+		safetext.Clean(snap.Org.ID), safetext.Clean(snap.Org.Name), len(snap.Accounts), len(snap.Directories))
 	fmt.Fprintf(a.stdout, "point syncdoctor at it: ATLASSIAN_API_URL=%s ATLASSIAN_ORG_ID=%s with the org and SCIM keys given to simulate\n",
-		srv.URL, snap.Org.ID)
+		srv.URL, safetext.Clean(snap.Org.ID))
 	<-cmd.Context().Done()
 	fmt.Fprintln(a.stdout, "stopped")
 	return nil

@@ -5,7 +5,11 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -143,4 +147,51 @@ func primaryEmailOf(s *fixtures.Snapshot, dir, scimUser string) string {
 		}
 	}
 	return ""
+}
+
+// --accounts beyond what the memory here holds is refused before anything
+// is built, with what it would need.
+func TestSimulateRefusesMoreAccountsThanFit(t *testing.T) {
+	t.Parallel()
+	code, _, stderr := runCLI(t, nil, "simulate", "--accounts", "1000000000000")
+	if code != exitBadInput || !strings.Contains(stderr, "--accounts 1000000000000: ") || !strings.Contains(stderr, "at most") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
+
+// SIGTERM while simulate builds a large org ends it at once (exit 130),
+// saying nothing was served: before, generation went on to the end, and a
+// large enough org grew past the machine's memory first.
+func TestSimulateStopsOnSIGTERMWhileBuilding(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGTERM on Windows")
+	}
+	t.Parallel()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"simulate", "--accounts", "150000", "--addr", "127.0.0.1:0"}
+	cmd := exec.Command(self)
+	cmd.Env = cliEnv(args)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the process is up, the org half built
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case <-waited:
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("simulate did not stop within 10s of SIGTERM")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted || !strings.Contains(stderr.String(), "interrupted while building the simulated org") {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
 }

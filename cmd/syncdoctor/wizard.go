@@ -39,7 +39,7 @@ func (f *wizardFlags) register(cmd *cobra.Command) {
 // runWizard opens the org first, so that a bad snapshot or environment is
 // bad input (exit 2) before the screen is taken over, then runs the wizard.
 func runWizard(ctx context.Context, a *app, f wizardFlags) error {
-	if !isTerminal(a.stdin) || !isTerminal(a.stdout) {
+	if !isTerminal(a.stdin) || !isTerminal(a.terminal) {
 		return badInput(errors.New("the wizard needs a terminal; see syncdoctor --help for the commands that do not"))
 	}
 	if a.debugOn() && a.stderrTerminal {
@@ -77,7 +77,7 @@ func runWizard(ctx context.Context, a *app, f wizardFlags) error {
 	if !f.noCache {
 		deps.CacheDir, _ = search.DefaultCacheDir() // none found: no warm start
 	}
-	p := tea.NewProgram(tui.New(deps), tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.stdout))
+	p := tea.NewProgram(tui.New(deps), tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.terminal))
 	final, err := p.Run()
 	if m, ok := final.(tui.Model); ok {
 		m.Close()

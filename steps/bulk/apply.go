@@ -202,6 +202,7 @@ type tracker struct {
 }
 
 func (t *tracker) ended(i int, out ChangeOutcome) {
+	out = cleanOutcome(out)
 	t.mu.Lock()
 	t.res.Changes[i] = out
 	t.done++

@@ -81,7 +81,7 @@ func PlanChanges(ctx context.Context, c *client.Client, p *Plan) (*Changes, erro
 		return cmp.Compare(phaseOf(a.ID), phaseOf(b.ID))
 	})
 	out.Steps = append(parks, sets...)
-	return out, nil
+	return cleanChanges(out), nil
 }
 
 // readHolders reads, a hundred at a time, the conflicts' holders as they

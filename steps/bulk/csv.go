@@ -112,18 +112,18 @@ func targetColumns(header []string) (cur, tgt int, err error) {
 			continue
 		}
 		if cell, ok := nearMiss(header, name); ok {
-			return 0, 0, fmt.Errorf("header column %q: did you mean %s?", cell, name)
+			return 0, 0, fmt.Errorf("header column %s: did you mean %s?", address.Quote(cell), name)
 		}
 		missing = append(missing, name)
 	}
 	if len(cols) == 0 && strings.Contains(strings.Join(header, ""), "@") {
-		return 0, 0, fmt.Errorf("no header: the first line %q holds addresses; put the header %s,%s above it",
-			strings.Join(header, ","), colCurrentEmail, colTargetEmail)
+		return 0, 0, fmt.Errorf("no header: the first line %s holds addresses; put the header %s,%s above it",
+			address.Quote(strings.Join(header, ",")), colCurrentEmail, colTargetEmail)
 	}
 	if len(missing) == 2 {
-		return 0, 0, fmt.Errorf("header %q: want columns named %s and %s", strings.Join(header, ","), colCurrentEmail, colTargetEmail)
+		return 0, 0, fmt.Errorf("header %s: want columns named %s and %s", address.Quote(strings.Join(header, ",")), colCurrentEmail, colTargetEmail)
 	}
-	return 0, 0, fmt.Errorf("header %q: no column named %s", strings.Join(header, ","), missing[0])
+	return 0, 0, fmt.Errorf("header %s: no column named %s", address.Quote(strings.Join(header, ",")), missing[0])
 }
 
 // findColumns maps each header cell to the name a reader knows it by
@@ -213,7 +213,7 @@ func (t *table) next() (rec []string, line int, err error) {
 	}
 	for i := t.width; i < len(rec); i++ {
 		if strings.TrimSpace(rec[i]) != "" {
-			return nil, 0, t.errorf(line, "value %q past the header's %d columns", rec[i], t.width)
+			return nil, 0, t.errorf(line, "value %s past the header's %d columns", address.Quote(rec[i]), t.width)
 		}
 	}
 	return rec[:t.width], line, nil

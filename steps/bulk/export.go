@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/steps/internal/address"
 )
 
 // Export is a managed-accounts export of admin.atlassian.com (api-facts §5:
@@ -155,7 +157,7 @@ func (ex *Export) add(a ExportAccount, byEmail map[string]int) error {
 	}
 	prev := &ex.Accounts[i]
 	if prev.AccountID != a.AccountID {
-		return fmt.Errorf("%s is on line %d too, with another account id (%q, here %q): one email has one account", a.Email, prev.Line, prev.AccountID, a.AccountID)
+		return fmt.Errorf("%s is on line %d too, with another account id (%s, here %s): one email has one account", a.Email, prev.Line, address.Quote(prev.AccountID), address.Quote(a.AccountID))
 	}
 	for _, p := range a.Products {
 		if !slices.Contains(prev.Products, p) {
@@ -183,9 +185,9 @@ func exportColumns(header []string) (exportLayout, error) {
 	}
 	joined := strings.Join(header, ",")
 	if len(cols) == 0 && strings.Contains(joined, "@") {
-		return lay, fmt.Errorf("no header: the first line %q holds addresses; the export's first line names its columns", joined)
+		return lay, fmt.Errorf("no header: the first line %s holds addresses; the export's first line names its columns", address.Quote(joined))
 	}
-	return lay, fmt.Errorf("header %q: no email column (want Email or Email address)", joined)
+	return lay, fmt.Errorf("header %s: no email column (want Email or Email address)", address.Quote(joined))
 }
 
 // exportHeaderKey normalizes a header cell: lower case, and spaces,
@@ -265,7 +267,7 @@ func parseClaimed(s string) (bool, error) {
 	case "no", "n", "false", "0", "unclaimed", "unmanaged":
 		return false, nil
 	}
-	return false, fmt.Errorf("claimed %q: want yes or no", s)
+	return false, fmt.Errorf("claimed %s: want yes or no", address.Quote(s))
 }
 
 // hasAccess reads a product cell: the sites or roles the account has

@@ -154,7 +154,7 @@ func rowFlags(row Row, a rowAddrs, org orgView, h steps.Hints) []Flag {
 				a.targetDomain, meant)})
 		}
 	}
-	return flags
+	return cleanFlags(flags)
 }
 
 func newBulkHolder(u *client.User) *Holder {
@@ -162,7 +162,7 @@ func newBulkHolder(u *client.User) *Holder {
 	for _, pa := range u.ProductAccess {
 		h.ProductAccess = append(h.ProductAccess, pa.Key)
 	}
-	return h
+	return cleanHolder(h)
 }
 
 func prereqRank(code string) int {

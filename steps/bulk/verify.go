@@ -7,6 +7,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/steps/internal/address"
 	"github.com/syncdoctor/syncdoctor/steps/internal/wording"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 
 	"github.com/syncdoctor/syncdoctor/client"
 )
@@ -70,6 +71,7 @@ func Verify(ctx context.Context, c *client.Client, rows []Target, opts Options, 
 	for i, r := range rows {
 		v := VerifyRow{Line: r.Line, CurrentEmail: r.Current, TargetEmail: r.Target}
 		v.Status, v.Why, v.AccountID = verifyRow(addrs[i], org, byID, known[r.Line], opts.Setup, wanted)
+		v.Why = safetext.Clean(v.Why)
 		rep.Rows[i] = v
 		rep.Summary[v.Status]++
 	}

@@ -83,6 +83,7 @@ func Diagnose(ctx context.Context, c *client.Client, req Request, hints steps.Hi
 	}
 	d.Verdict, d.Findings = Classify(f)
 	d.Plan = PlanFor(d)
+	cleanWords(d)
 	return d, nil
 }
 
@@ -120,7 +121,7 @@ func parseRequest(req Request) (f *OrgFacts, byEmail bool, err error) {
 			return nil, false, &InputError{Reason: "user: " + err.Error()}
 		}
 	case !accountIDPattern.MatchString(user):
-		return nil, false, &InputError{Reason: fmt.Sprintf("user: %q is neither an email nor an Atlassian account id", user)}
+		return nil, false, &InputError{Reason: fmt.Sprintf("user: %s is neither an email nor an Atlassian account id", address.Quote(user))}
 	}
 	f.Query, f.Target = user, target
 	return f, byEmail, nil

@@ -32,7 +32,7 @@ type gatherer struct {
 
 // note records one check and returns its evidence index.
 func (g *gatherer) note(call, said string) []int {
-	e := Evidence{Call: call, Answer: said}
+	e := cleanEvidence(Evidence{Call: call, Answer: said})
 	g.ev = append(g.ev, e)
 	if g.progress != nil {
 		g.progress(e)

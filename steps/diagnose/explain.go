@@ -6,6 +6,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/internal/address"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // kbArticle names the knowledge-base article whose two situations the
@@ -21,8 +22,13 @@ type Explanation struct {
 }
 
 // Explain says a diagnosis's verdict in plain words, as its plan will
-// treat it.
+// treat it; the org data it names is cleaned (words.go).
 func Explain(d *Diagnosis) Explanation {
+	e := explain(d)
+	return Explanation{Headline: safetext.Clean(e.Headline), Situation: safetext.Clean(e.Situation)}
+}
+
+func explain(d *Diagnosis) Explanation {
 	f := &d.Facts
 	switch d.Verdict {
 	case steps.VerdictNotFound:

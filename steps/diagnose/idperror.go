@@ -10,6 +10,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/internal/address"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 
 	"github.com/syncdoctor/syncdoctor/client"
 )
@@ -36,7 +37,6 @@ type IdpErrorInfo struct {
 
 var (
 	reBracketed    = regexp.MustCompile(`\[[^\[\]]*\]`)
-	reEmailToken   = regexp.MustCompile(`[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+`)
 	reEntraUser    = regexp.MustCompile(`(?i)failed to (?:update|create|provision) user\s*['"‘’“”]([^'"‘’“”]+)['"‘’“”]`)
 	reOktaUser     = regexp.MustCompile(`(?i)provisioning of user\s+(\S+@\S+?)\s+to app`)
 	reOtherUser    = regexp.MustCompile(`(?i)(?:failed to|couldn't|could not|error while) (?:update|updating|create|creating|provision|provisioning) user\s+(\S+@[^\s:]+)`)
@@ -48,15 +48,37 @@ var (
 	reConflictWord = regexp.MustCompile(`(?i)\bconflict\b`)
 )
 
+// MaxIdpErrorBytes bounds a pasted IdP error: a provisioning log entry
+// with its SCIM response body is a few kilobytes; 64 KiB takes a whole
+// log page and refuses a file pasted by mistake.
+const MaxIdpErrorBytes = 64 << 10
+
+// maxNamed is how many addresses an error lists, and how many runes of a
+// value from the pasted text it quotes.
+const (
+	maxNamed      = 3
+	maxQuotedText = 80
+)
+
 // ParseIdpError reads an error pasted from an IdP's provisioning log as it
 // is: the SCIM 409 body or its detail, Entra's line, Okta's message, with any
-// whitespace, line breaks, JSON or HTML escaping. The target is the address
-// of the 409 detail; when the text has no such detail, the one address it
-// names that is not the user's. A text that names no target is an
-// *InputError saying what to paste instead.
+// whitespace, line breaks, JSON or HTML escaping.
+//
+// An address is read only where the error's own shape puts one, and only
+// when all of it is a valid address: the target is the address in the 409
+// detail's "with email[...]"; without that detail, and only in a text an
+// IdP's provisioning wording names a user in ("Failed to update user '...'",
+// "provisioning of user ... to app"), the one other whole address it names.
+// Nothing is guessed from inside a word: "email[jane,doe@acme.io]" and
+// random bytes name no target. A text that names no target is an
+// *InputError saying what to paste instead; so is one over MaxIdpErrorBytes.
 func ParseIdpError(text string) (IdpErrorInfo, error) {
-	s := normalizeLogText(text)
 	var info IdpErrorInfo
+	if len(text) > MaxIdpErrorBytes {
+		return info, &InputError{Reason: fmt.Sprintf("the pasted IdP error is %d KB, at most %d KB: paste the error's own lines (the SCIM response body is enough) or give --target",
+			(len(text)+1023)/1024, MaxIdpErrorBytes/1024)}
+	}
+	s := normalizeLogText(text)
 	if s == "" {
 		return info, &InputError{Reason: "the pasted IdP error is empty"}
 	}
@@ -66,33 +88,58 @@ func ParseIdpError(text string) (IdpErrorInfo, error) {
 	info.Status = idpStatus(s)
 
 	if e, ok := client.ParseConflictEmail(s); ok {
-		if e = cleanEmailToken(e); address.Valid(e) == nil {
-			info.Target = e
-			if info.Status == 0 {
-				info.Status = 409 // the uniqueness detail only comes with a 409
-			}
-			return info, nil
+		e = cleanEmailToken(e)
+		if err := address.Valid(e); err != nil {
+			return info, &InputError{Reason: fmt.Sprintf("the pasted IdP error's 409 detail holds email[%s], which is no address (%v): give the target with --target",
+				safetext.Cut(e, maxQuotedText), err)}
 		}
-	}
-	// No 409 detail: the one address the text names besides the user's.
-	var others []string
-	for _, tok := range reEmailToken.FindAllString(s, -1) {
-		e := cleanEmailToken(tok)
-		if address.Valid(e) != nil || strings.EqualFold(e, info.UserHint) || address.ContainsFold(others, e) {
-			continue
+		info.Target = e
+		if info.Status == 0 {
+			info.Status = 409 // the uniqueness detail only comes with a 409
 		}
-		others = append(others, e)
+		return info, nil
 	}
+	if info.UserHint == "" {
+		return info, &InputError{Reason: "the pasted IdP error contains no email address where an IdP's error puts one: paste the SCIM response body (\"Resource [USER]: with email[...] already exists.\") or give --target"}
+	}
+	// No 409 detail, but the IdP's wording: the one address besides the user's.
+	others := otherAddresses(s, info.UserHint)
 	switch {
 	case len(others) == 1:
 		info.Target = others[0]
 		return info, nil
 	case len(others) > 1:
-		return info, &InputError{Reason: fmt.Sprintf("the pasted IdP error names several addresses (%s) and no \"with email[...]\" detail: give the target with --target", strings.Join(others, ", "))}
-	case info.UserHint != "":
-		return info, &InputError{Reason: fmt.Sprintf("the pasted IdP error names only the user (%s), not the address that is taken: paste the SCIM response body (\"Resource [USER]: with email[...] already exists.\") or give --target", info.UserHint)}
+		return info, &InputError{Reason: fmt.Sprintf("the pasted IdP error names several addresses (%s) and no \"with email[...]\" detail: give the target with --target", listSome(others))}
 	}
-	return info, &InputError{Reason: "the pasted IdP error contains no email address: paste the SCIM response body (\"Resource [USER]: with email[...] already exists.\") or give --target"}
+	return info, &InputError{Reason: fmt.Sprintf("the pasted IdP error names only the user (%s), not the address that is taken: paste the SCIM response body (\"Resource [USER]: with email[...] already exists.\") or give --target",
+		safetext.Cut(info.UserHint, maxQuotedText))}
+}
+
+// otherAddresses are the whole words of s that are valid addresses (once
+// the quotes, brackets and punctuation around them are stripped), other
+// than the user's, each once. A word with an address inside it ("to:ann@x.io",
+// "jane,doe@acme.io") is not one.
+func otherAddresses(s, user string) []string {
+	var out []string
+	for _, word := range strings.Fields(s) {
+		if !strings.Contains(word, "@") {
+			continue
+		}
+		e := cleanEmailToken(word)
+		if address.Valid(e) != nil || strings.EqualFold(e, user) || address.ContainsFold(out, e) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// listSome lists the first maxNamed addresses, saying how many more.
+func listSome(addrs []string) string {
+	if len(addrs) <= maxNamed {
+		return strings.Join(addrs, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(addrs[:maxNamed], ", "), len(addrs)-maxNamed)
 }
 
 // normalizeLogText undoes what copying a log line adds: JSON string escapes

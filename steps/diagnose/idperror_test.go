@@ -89,7 +89,14 @@ func TestParseIdpErrorWithoutTarget(t *testing.T) {
 		{"no email at all", "StatusCode: Conflict Message: Processing of the HTTP request resulted in an exception.", "no email address"},
 		{"entra line names only the user", "Failed to update user 'yuki.tanaka@acme.com' in AtlassianCloud", "only the user (yuki.tanaka@acme.com)"},
 		{"okta without the remote error", "Automatic provisioning of user jane@acme.com to app Atlassian Cloud failed: Conflict.", "only the user (jane@acme.com)"},
-		{"several candidates", "a@acme.com conflicts with b@acme.com", "several addresses"},
+		{"several candidates", "Failed to update user 'u@acme.com' in AtlassianCloud: a@acme.com conflicts with b@acme.com", "several addresses (a@acme.com, b@acme.com)"},
+		// Only where an IdP's error puts an address, and only a whole one.
+		{"addresses with no IdP wording", "a@acme.com conflicts with b@acme.com", "no email address where an IdP's error puts one"},
+		{"409 detail that is no address", "Resource [USER]: with email[jane,doe@acme.io] already exists.", `email[jane,doe@acme.io], which is no address`},
+		{"address inside a word", "Failed to update user 'u@acme.com' in AtlassianCloud: to:bo@acme.com", "only the user (u@acme.com)"},
+		{"random bytes", "\x93r@gsa.F\xff\x00q@@x.y", "no email address"},
+		{"too long", strings.Repeat("x", MaxIdpErrorBytes+1), "at most 64 KB"},
+		{"many addresses", "Failed to update user 'u@acme.com': " + strings.Repeat("x@acme.com ", 5) + "a1@acme.com a2@acme.com a3@acme.com a4@acme.com", "several addresses (x@acme.com, a1@acme.com, a2@acme.com and 2 more)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,6 +110,9 @@ func TestParseIdpErrorWithoutTarget(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("err spans lines: %q", err)
+			}
+			if len(err.Error()) > 500 {
+				t.Errorf("err of %d bytes", len(err.Error()))
 			}
 		})
 	}

@@ -34,8 +34,9 @@ func PlanFor(d *Diagnosis) []steps.PlanStep {
 		return []steps.PlanStep{}
 	}
 	if len(f.Incomplete) > 0 && changes(plan) {
-		return []steps.PlanStep{p.handoffMissingKeys()}
+		plan = []steps.PlanStep{p.handoffMissingKeys()}
 	}
+	cleanPlan(plan)
 	return plan
 }
 

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // Journal is the append-only record of every run: JSON Lines, one file for
@@ -253,6 +255,7 @@ func (j *Journal) Append(rec *Record) (int64, error) {
 	if bytes.IndexByte(line, '\n') >= 0 {
 		return 0, fmt.Errorf("journal: %s record encodes with a newline", rec.Type) // json.Marshal never does; the format relies on it
 	}
+	line = safetext.JSON(line) // org names' bidi and C1 characters as \u escapes: the same record, safe to cat
 	line = append(line, '\n')
 	if _, err := j.file.Write(line); err != nil {
 		j.broken = err

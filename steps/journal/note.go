@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // NoteInput is what the ticket note needs beyond the journal: the
@@ -42,14 +43,17 @@ type NoteAccount struct {
 // found, each step with its time and outcome, the group memberships
 // recorded and whether they were restored, and where the journal is.
 // Emails and account ids are shown; keys never are (the output passes
-// through the secrets' Redact as a last net).
+// through the secrets' Redact as a last net). Every value from the org or
+// the journal is cleaned where it is written (md, code), and the whole note
+// through safetext.Text after: the note is pasted into tickets and copied
+// to the clipboard, where an escape sequence in a name must not travel.
 func TicketNote(r *RunLog, in NoteInput, secrets *Secrets) string {
 	h := r.Header
 	var b strings.Builder
 	line := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 
 	if h.Bulk != nil {
-		return bulkNote(r)
+		return safetext.Text(bulkNote(r))
 	}
 	if in.empty() && h.Note != nil {
 		in = *h.Note
@@ -61,7 +65,7 @@ func TicketNote(r *RunLog, in NoteInput, secrets *Secrets) string {
 		user = md(in.UserName) + ", " + user
 	}
 	if h.UserAccountID != "" {
-		user += " (account `" + h.UserAccountID + "`)"
+		user += " (account " + code(h.UserAccountID) + ")"
 	}
 	line("- **User:** %s", user)
 	line("- **Target email:** %s", orNone(md(h.Target)))
@@ -72,8 +76,8 @@ func TicketNote(r *RunLog, in NoteInput, secrets *Secrets) string {
 	line("- **Verdict:** %s", orNone(code(string(verdict))))
 	line("- **Org:** %s", orgLine(h))
 	line("- **Outcome:** %s", runOutcome(r))
-	line("- **Run id:** `%s`", h.RunID)
-	line("- **Journal:** `%s`", r.Path)
+	line("- **Run id:** %s", code(h.RunID))
+	line("- **Journal:** %s", code(r.Path))
 
 	if len(in.Accounts) > 0 {
 		line("")
@@ -82,7 +86,7 @@ func TicketNote(r *RunLog, in NoteInput, secrets *Secrets) string {
 		line("| role | account id | email |")
 		line("|---|---|---|")
 		for _, a := range in.Accounts {
-			line("| %s | `%s` | %s |", md(a.Role), a.AccountID, md(a.Email))
+			line("| %s | %s | %s |", md(a.Role), code(a.AccountID), md(a.Email))
 		}
 	}
 
@@ -95,7 +99,7 @@ func TicketNote(r *RunLog, in NoteInput, secrets *Secrets) string {
 	for _, f := range in.Findings {
 		s := "- " + code(string(f.Code))
 		if f.AccountID != "" {
-			s += " (account `" + f.AccountID + "`)"
+			s += " (account " + code(f.AccountID) + ")"
 		}
 		if f.Detail != "" {
 			s += ": " + md(f.Detail)
@@ -121,7 +125,7 @@ func TicketNote(r *RunLog, in NoteInput, secrets *Secrets) string {
 		if when == "" {
 			when = "-"
 		}
-		line("| %d | %s (`%s`) | %s | %s |", i+1, md(s.Title), s.ID, when, md(outcome))
+		line("| %d | %s (%s) | %s | %s |", i+1, md(s.Title), code(string(s.ID)), md(when), md(outcome))
 	}
 
 	if ms := membershipNote(r); ms != "" {
@@ -132,9 +136,9 @@ func TicketNote(r *RunLog, in NoteInput, secrets *Secrets) string {
 	}
 	if r.Unfinished() {
 		line("")
-		line("To continue this run: `syncdoctor resume --journal %s`", r.Path)
+		line("To continue this run: `syncdoctor resume --journal %s`", md(r.Path))
 	}
-	return secrets.Redact(b.String())
+	return safetext.Text(secrets.Redact(b.String()))
 }
 
 func membershipNote(r *RunLog) string {
@@ -148,9 +152,9 @@ func membershipNote(r *RunLog) string {
 	}
 	var b strings.Builder
 	for _, m := range ms {
-		who := "account `" + m.AccountID + "`"
+		who := "account " + code(m.AccountID)
 		if m.AccountID == "" {
-			who = "IdP user `" + m.ExternalID + "`"
+			who = "IdP user " + code(m.ExternalID)
 		}
 		groups := "none"
 		if len(m.Groups) > 0 {
@@ -192,8 +196,8 @@ func bulkNote(r *RunLog) string {
 	if h.Bulk.WorksheetRows > 0 {
 		line("- **Worksheet for the IdP's admin:** %s (%d lines)", md(h.Bulk.Worksheet), h.Bulk.WorksheetRows)
 	}
-	line("- **Run id:** `%s`", h.RunID)
-	line("- **Journal:** `%s`", r.Path)
+	line("- **Run id:** %s", code(h.RunID))
+	line("- **Journal:** %s", code(r.Path))
 	line("")
 	line("### Changes")
 	line("")
@@ -205,7 +209,7 @@ func bulkNote(r *RunLog) string {
 		if st.Reason != "" {
 			outcome += ": " + st.Reason
 		}
-		line("| %d | %s | %s | %s |", i+1, md(s.Title), st.Time, md(outcome))
+		line("| %d | %s | %s | %s |", i+1, md(s.Title), md(st.Time), md(outcome))
 	}
 	return b.String()
 }
@@ -237,15 +241,18 @@ func orNone(s string) string {
 	return s
 }
 
+// code is s as inline code: cleaned, one line, without a backtick to end
+// the span early.
 func code(s string) string {
 	if s == "" {
 		return ""
 	}
-	return "`" + s + "`"
+	return "`" + strings.ReplaceAll(md(s), "`", "'") + "`"
 }
 
-// md keeps free text from breaking the note's tables and lines.
+// md keeps free text from breaking the note's tables and lines, and shows
+// what a terminal would obey (safetext.Clean).
 func md(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
+	s = strings.ReplaceAll(safetext.Clean(s), "|", `\|`)
 	return strings.Join(strings.Fields(s), " ")
 }

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // RunLog is one run as read back from the journal: its header, its records
@@ -60,9 +62,14 @@ type CorruptError struct {
 	Reason string
 }
 
+// Error is one line: the reason may quote the file (a record type, a run
+// id), which is shown cleaned and cut, never obeyed.
 func (e *CorruptError) Error() string {
-	return fmt.Sprintf("journal %s: line %d is corrupt: %s", e.Path, e.Line, e.Reason)
+	return fmt.Sprintf("journal %s: line %d is corrupt: %s", e.Path, e.Line, safetext.Cut(e.Reason, maxCorruptReason))
 }
+
+// maxCorruptReason bounds the reason a CorruptError gives.
+const maxCorruptReason = 300
 
 // Unfinished reports whether the run may be resumed: everything but a
 // completed run. Resuming re-checks each remaining step, so picking up a

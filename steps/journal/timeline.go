@@ -8,11 +8,15 @@ import (
 	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // Timeline renders the run for a person: one line per record, with its
 // time, the step it belongs to and what happened, in plain words, the
-// secrets redacted as a last net.
+// secrets redacted as a last net. A journal is a file anyone with access
+// could have written, and its records quote the org: each part of a line
+// is cleaned (safetext.Clean), so a line stays one line and nothing in it
+// reaches the terminal as a control character.
 func (r *RunLog) Timeline(secrets *Secrets) string {
 	var b strings.Builder
 	width := 0
@@ -20,12 +24,12 @@ func (r *RunLog) Timeline(secrets *Secrets) string {
 	for i, rec := range r.Records {
 		labels[i] = "run"
 		if rec.Index > 0 {
-			labels[i] = fmt.Sprintf("step %d %s", rec.Index, rec.Step)
+			labels[i] = safetext.Clean(fmt.Sprintf("step %d %s", rec.Index, rec.Step))
 		}
 		width = max(width, len(labels[i]))
 	}
 	for i, rec := range r.Records {
-		fmt.Fprintf(&b, "%s  %-*s  %s\n", rec.Time, width, labels[i], secrets.Redact(describe(rec)))
+		fmt.Fprintf(&b, "%s  %-*s  %s\n", safetext.Clean(rec.Time), width, labels[i], safetext.Clean(secrets.Redact(describe(rec))))
 	}
 	if r.Torn != nil {
 		fmt.Fprintf(&b, "(the journal ends in a torn line %d, %d bytes: a write cut short by an interruption; it was never acted on)\n", r.Torn.Line, r.Torn.Bytes)

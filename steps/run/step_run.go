@@ -9,6 +9,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // EventKind names a stage of a run, for a UI to follow.
@@ -45,11 +46,15 @@ type Event struct {
 	Time   time.Time
 }
 
+// emit tells the observer. A reason quotes the org (a step's check names
+// the account it found), and a title may come from a journal: both are
+// cleaned here, where they become words for the CLI and the wizard.
 func (x *Executor) emit(ev Event) {
 	if x.Observer == nil {
 		return
 	}
 	ev.RunID, ev.Time = x.Env.RunID, x.Env.Now()
+	ev.Reason, ev.Step.Title = safetext.Clean(ev.Reason), safetext.Clean(ev.Step.Title)
 	x.Observer(ev)
 }
 
@@ -68,9 +73,9 @@ func (r *stepRun) emit(kind EventKind, reason string, err error) {
 // end journals the step's end and emits its terminal event. A non-nil
 // error means the journal could not be written: the run must stop.
 func (r *stepRun) end(status journal.StepStatus, reason string, err error) (StepOutcome, error) {
-	r.out.Status, r.out.Reason, r.out.Outcome = status, reason, Outcome(r.s.Kind, status)
+	r.out.Status, r.out.Reason, r.out.Outcome = status, safetext.Clean(reason), Outcome(r.s.Kind, status)
 	if err != nil {
-		r.out.Error = r.x.Env.Journal.Redact(err.Error())
+		r.out.Error = safetext.Clean(r.x.Env.Journal.Redact(err.Error()))
 	}
 	if _, werr := r.x.Env.write(journal.Record{Type: journal.RecStepEnd, Status: string(status), Reason: reason, Error: r.out.Error}); werr != nil {
 		r.out.Status, r.out.Outcome = journal.StepFailed, Outcome(r.s.Kind, journal.StepFailed)

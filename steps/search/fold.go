@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // Folding makes search case- and diacritic-insensitive: "lukasz dabrowski"
@@ -136,24 +138,17 @@ func oneSpaced(f string) string {
 }
 
 // DisplayText is what org data (a name, an email, a title naming them)
-// looks like on screen: NFC, with control characters, escape sequences'
-// ESC among them, made spaces. The wizard draws every value it did not
-// write itself through it.
+// looks like on screen: NFC, so that one character is one rune, and then
+// safetext.Clean: one line, with control characters (escape sequences'
+// ESC among them), bidi controls and invisible characters shown as escapes
+// such as \x1b and \u202e. The wizard draws every value it did not write
+// itself through it; safetext holds the one implementation.
 func DisplayText(s string) string { return displayText(s) }
 
-// displayText is what a name looks like on screen: NFC, so that one
-// character is one rune, with control characters made spaces.
+// displayText is DisplayText: the search shows, folds and highlights this
+// text, so a match's rune indexes are indexes into what is drawn.
 func displayText(s string) string {
-	s = norm.NFC.String(s)
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
+	return safetext.Clean(norm.NFC.String(s))
 }
 
 // isASCII reports whether s is all ASCII, where byte offsets are rune indexes.

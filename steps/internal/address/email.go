@@ -9,34 +9,49 @@ import (
 )
 
 // Valid accepts a bare email address: what net/mail parses, with no
-// display name or angle brackets, exactly one @, a non-empty local part and
-// a domain of at least two non-empty labels. Shared by diagnosis and bulk.
+// display name or angle brackets, exactly one @, a non-empty local part of
+// at most 64 characters and an ASCII domain of dotted labels ending in a
+// top-level one, 254 characters in all; no control, bidi or invisible
+// character, and no local part mixing scripts (strict.go says why). Shared
+// by diagnosis and bulk. Its error quotes at most 64 characters of s.
 func Valid(s string) error {
 	switch {
 	case s == "":
 		return errors.New("the email address is empty")
 	case strings.ContainsAny(s, " \t\r\n"):
-		return fmt.Errorf("%q is not an email address: it contains spaces", s)
+		return fmt.Errorf("%s is not an email address: it contains spaces", quote(s))
 	case strings.ContainsAny(s, "<>"):
-		return fmt.Errorf("%q: give the bare address, without a name or angle brackets", s)
+		return fmt.Errorf("%s: give the bare address, without a name or angle brackets", quote(s))
 	case strings.Count(s, "@") != 1:
-		return fmt.Errorf("%q is not an email address: it needs exactly one @", s)
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return fmt.Errorf("%q is not an email address", s)
+		return fmt.Errorf("%s is not an email address: it needs exactly one @", quote(s))
 	}
 	local, domain, _ := strings.Cut(s, "@")
 	if local == "" {
-		return fmt.Errorf("%q is not an email address: nothing before the @", s)
+		return fmt.Errorf("%s is not an email address: nothing before the @", quote(s))
+	}
+	if err := checkCharacters(s); err != nil {
+		return err
+	}
+	if err := checkLengths(s, local, domain); err != nil {
+		return err
 	}
 	if !strings.Contains(domain, ".") || strings.ContainsAny(domain, "[]") {
-		return fmt.Errorf("%q is not an email address: the domain %q needs a dot", s, domain)
+		return fmt.Errorf("%s is not an email address: the domain %s needs a dot", quote(s), quote(domain))
 	}
 	for _, label := range strings.Split(domain, ".") {
 		if label == "" {
-			return fmt.Errorf("%q is not an email address: the domain %q has an empty part", s, domain)
+			return fmt.Errorf("%s is not an email address: the domain %s has an empty part", quote(s), quote(domain))
 		}
+	}
+	if err := checkDomain(s, domain); err != nil {
+		return err
+	}
+	if err := checkScripts(s, local); err != nil {
+		return err
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return fmt.Errorf("%s is not an email address", quote(s))
 	}
 	return nil
 }

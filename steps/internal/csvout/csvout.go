@@ -10,8 +10,14 @@
 // character a spreadsheet reads as the start of a formula gets a leading
 // single quote, which spreadsheets take as "this is text".
 //
-// Every CSV syncdoctor writes goes through Writer (or Escape), so the rule
-// lives in one place.
+// A cell is also cleaned (safetext.Clean): a control character, an escape
+// sequence, a bidi override or an invisible character in a name is written
+// as a visible escape such as \x1b or \u202e, so that neither a terminal
+// showing the file (cat, less) nor a spreadsheet hides or obeys it, and
+// each record stays one line.
+//
+// Every CSV syncdoctor writes goes through Writer (or Escape), so the rules
+// live in one place.
 //
 // Reading is deliberately not the mirror image: nothing syncdoctor reads
 // strips a leading quote. A target list is written by people, not by this
@@ -24,17 +30,21 @@ import (
 	"encoding/csv"
 	"io"
 	"strings"
+
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // FormulaStarts are the first characters that make a spreadsheet treat a
 // cell as a formula: = + - @ (formulas and Lotus-style commands), and tab
-// and carriage return, which some spreadsheets skip before looking.
+// and carriage return, which some spreadsheets skip before looking (a
+// cleaned cell shows those two as \t and \r, so never starts with one).
 const FormulaStarts = "=+-@\t\r"
 
-// Escape returns cell as a spreadsheet should show it: unchanged, unless it
-// starts with one of FormulaStarts, in which case a single quote is put in
-// front. The quote is visible in a text editor and hidden by spreadsheets.
+// Escape returns cell as a spreadsheet should show it: cleaned, and with a
+// single quote in front when it starts with one of FormulaStarts. The quote
+// is visible in a text editor and hidden by spreadsheets.
 func Escape(cell string) string {
+	cell = safetext.Clean(cell)
 	if cell != "" && strings.IndexByte(FormulaStarts, cell[0]) >= 0 {
 		return "'" + cell
 	}

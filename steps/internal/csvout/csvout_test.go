@@ -17,11 +17,18 @@ func TestEscape(t *testing.T) {
 		"+1":                       "'+1",
 		"-2":                       "'-2",
 		"@SUM(A1:A2)":              "'@SUM(A1:A2)",
-		"\t=1":                     "'\t=1",
-		"\r=1":                     "'\r=1",
+		"\t=1":                     `\t=1`, // cleaned: a visible escape, which no spreadsheet runs
+		"\r=1":                     `\r=1`,
 		"'=1":                      "'=1", // already text to a spreadsheet: left alone
 		"a=1":                      "a=1", // only the first character counts
 		"=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")",
+		// Control characters, escape sequences, bidi and invisible ones are
+		// shown, not written raw: the record stays one line, and cat shows it.
+		"Evil\x1b[2J\x1b]52;c;aGk=\x07": `Evil\x1b[2J\x1b]52;c;aGk=\x07`,
+		"two\nlines":                    `two\nlines`,
+		"\u202emoc.emca@eci":            `\u202emoc.emca@eci`,
+		"ja\u200bne":                    `ja\u200bne`,
+		"=\x1b[31m":                     `'=\x1b[31m`,
 	}
 	for in, want := range cases {
 		if got := Escape(in); got != want {
