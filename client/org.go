@@ -285,25 +285,31 @@ type groupPage struct {
 	Links pageLinks `json:"links"`
 }
 
+// SearchGroupsPage reads one page of POST
+// /admin/v2/orgs/{orgId}/directories/-/groups/search (q.Cursor selects the
+// page) and returns the cursor of the next one, "" at the end.
+func (c *Client) SearchGroupsPage(ctx context.Context, q GroupSearch) (groups []Group, next string, err error) {
+	r := c.orgRequest("search groups", "POST", pathf("/admin/v2/orgs/%s/directories/-/groups/search", c.orgID), q, true)
+	var page groupPage
+	if err := c.call(ctx, r, &page); err != nil {
+		return nil, "", err
+	}
+	for i, g := range page.Data {
+		if g.ID == "" {
+			return nil, "", c.unexpected(r, 200, fmt.Sprintf("group %d of the page has no id", i+1))
+		}
+	}
+	return page.Data, cursorOf(page.Links.Next), nil
+}
+
 // SearchGroups streams the groups matching q: POST
 // /admin/v2/orgs/{orgId}/directories/-/groups/search, starting at q.Cursor.
 func (c *Client) SearchGroups(ctx context.Context, q GroupSearch) iter.Seq2[Group, error] {
-	path := pathf("/admin/v2/orgs/%s/directories/-/groups/search", c.orgID)
-	tmpl := c.orgRequest("search groups", "POST", path, nil, true)
+	tmpl := c.orgRequest("search groups", "POST", pathf("/admin/v2/orgs/%s/directories/-/groups/search", c.orgID), nil, true)
 	return cursorPages(ctx, tmpl, c, q.Cursor, func(ctx context.Context, cursor string) ([]Group, string, error) {
-		body := q
-		body.Cursor = cursor
-		r := c.orgRequest("search groups", "POST", path, body, true)
-		var page groupPage
-		if err := c.call(ctx, r, &page); err != nil {
-			return nil, "", err
-		}
-		for i, g := range page.Data {
-			if g.ID == "" {
-				return nil, "", c.unexpected(r, 200, fmt.Sprintf("group %d of the page has no id", i+1))
-			}
-		}
-		return page.Data, cursorOf(page.Links.Next), nil
+		page := q
+		page.Cursor = cursor
+		return c.SearchGroupsPage(ctx, page)
 	})
 }
 

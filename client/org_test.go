@@ -394,6 +394,15 @@ func TestSearchGroups(t *testing.T) {
 			t.Errorf("request %d: %s %s %v", i, r.Method, r.Path, b)
 		}
 	}
+	// One page at a time, as LoadOrg reads them.
+	page, next, err := c.SearchGroupsPage(t.Context(), GroupSearch{Limit: 1})
+	if err != nil || len(page) != 1 || page[0].ID != "g1" || next != "c2" {
+		t.Fatalf("page 1 = %+v, next %q, %v", page, next, err)
+	}
+	page, next, err = c.SearchGroupsPage(t.Context(), GroupSearch{Limit: 1, Cursor: next})
+	if err != nil || len(page) != 1 || page[0].ID != "g2" || next != "" {
+		t.Fatalf("page 2 = %+v, next %q, %v", page, next, err)
+	}
 }
 
 // userDir is a user directory id as GET /v2/orgs/{orgId}/directories gives it.

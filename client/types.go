@@ -45,7 +45,7 @@ func (u User) PendingDeletion() bool { return u.Status == UserStatusForDeletion 
 func (u User) Synced() bool { return u.ManagementSource != nil && *u.ManagementSource == "synced" }
 
 // Managed reports whether this org manages the account.
-func (u User) Managed() bool { return u.ClaimStatus == "managed" }
+func (u User) Managed() bool { return u.ClaimStatus == ClaimManaged }
 
 // UserGroup is a group membership carried by a user when expand=groups.
 type UserGroup struct {
@@ -81,6 +81,18 @@ const (
 	ExpandGroups        = "groups"
 	ExpandProductAccess = "productAccess"
 )
+
+// Claim statuses: User.ClaimStatus, and UserSearch.ClaimStatus to search
+// the accounts the org manages (their email domain is verified by the org)
+// or the others.
+const (
+	ClaimManaged   = "managed"
+	ClaimUnmanaged = "unmanaged"
+)
+
+// MaxEmailDomains is how many domains one UserSearch.EmailDomains may name
+// (api-facts.md §1.3).
+const MaxEmailDomains = 10
 
 // Domain is one entry of GET /v1/orgs/{orgId}/domains, flattened.
 type Domain struct {

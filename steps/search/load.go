@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/syncdoctor/syncdoctor/client"
 )
@@ -39,86 +41,308 @@ const (
 	maxLoadPageSize     = 100
 )
 
-// LoadOrg streams the org into ix: its user count first (for progress),
-// every group (few pages, and a group lists its members as soon as they
-// arrive), then every account (with its groups and product access) page by
-// page, following the cursor.
-// Each page is in the index before the next is asked for, so the operator
-// can search what has arrived; progress (may be nil) is called after every
-// page and once more with Done. pageSize outside 1..100 means 100.
-//
-// Errors say what was being loaded ("load accounts (page 3): ...") and wrap
-// the client's typed errors, so errors.As finds a *client.AuthError or
-// *client.RateLimitError, and errors.Is finds ctx's error when ctx ends,
-// which stops the load before the next page.
+// DefaultLoadInFlight is how many searches LoadOrg keeps in flight at once:
+// enough that a network's latency is paid once for several pages, few
+// enough to stay well inside the org API's rate limit (a 429 is waited out,
+// as on any call, until Retry-After or X-RateLimit-Reset says).
+const DefaultLoadInFlight = 6
+
+// maxDomainCursors bounds the cursors of managed accounts: an org with more
+// verified domains than this shares them out, up to client.MaxEmailDomains
+// to a search, so that a great many small domains do not cost a search
+// each.
+const maxDomainCursors = 50
+
+// LoadOptions tune LoadOrgWith. The zero value is LoadOrg's: pages of 100,
+// DefaultLoadInFlight searches in flight.
+type LoadOptions struct {
+	PageSize int // 1..100; any other value means 100
+	InFlight int // searches in flight at once; 0 or less means DefaultLoadInFlight, 1 one at a time
+}
+
+func (o LoadOptions) withDefaults() LoadOptions {
+	if o.PageSize < 1 || o.PageSize > maxLoadPageSize {
+		o.PageSize = DefaultLoadPageSize
+	}
+	if o.InFlight < 1 {
+		o.InFlight = DefaultLoadInFlight
+	}
+	return o
+}
+
+// LoadOrg streams the org into ix, with pages of pageSize (outside 1..100:
+// 100) and DefaultLoadInFlight searches in flight: see LoadOrgWith.
 func LoadOrg(ctx context.Context, c *client.Client, ix *Index, pageSize int, progress func(LoadProgress)) error {
+	return LoadOrgWith(ctx, c, ix, LoadOptions{PageSize: pageSize}, progress)
+}
+
+// LoadOrgWith streams the org into ix: every group, and every account with
+// its groups and product access. It reads the org's user count (for
+// progress) and its domains first, then reads through several cursors at
+// once, opt.InFlight pages in flight, one page of each cursor after the
+// other:
+//
+//   - the groups;
+//   - the managed accounts, by the org's verified domains (emailDomains,
+//     one domain to a cursor, or up to 10 when there are very many);
+//   - the unmanaged accounts (claimStatus), whatever their domain: those
+//     on the org's other domains, on domains it never listed (personal
+//     addresses) and without an email.
+//
+// A managed account is one whose email domain the org verified, so these
+// cursors part the accounts: each comes once. If the org then counts more
+// accounts than came, the managed accounts are read once more without the
+// domains (a domain the listing did not show as verified; what came twice
+// is kept once). When the domains cannot be read (a key without that
+// scope) or none is verified, one cursor reads every account.
+//
+// Each page is in the index as soon as it arrives, so the operator can
+// search what has come; progress (may be nil) is called after every page,
+// and once more with Done, always from the goroutine that called LoadOrg.
+// Total is the org's user count.
+//
+// Errors say what was being loaded ("load managed accounts on example.com
+// (page 3): ...") and wrap the client's typed errors, so errors.As finds a
+// *client.AuthError or *client.RateLimitError (the client has waited out
+// its retries first), and errors.Is finds ctx's error when ctx ends. The
+// first error stops every cursor: the searches in flight are cancelled and
+// waited for, no other starts.
+func LoadOrgWith(ctx context.Context, c *client.Client, ix *Index, opt LoadOptions, progress func(LoadProgress)) error {
 	if c == nil || ix == nil {
 		return errors.New("load org: no client or no index")
-	}
-	if pageSize < 1 || pageSize > maxLoadPageSize {
-		pageSize = DefaultLoadPageSize
 	}
 	if progress == nil {
 		progress = func(LoadProgress) {}
 	}
-	var p LoadProgress
-	report := func() {
-		p.Accounts, p.Groups = ix.Counts()
-		progress(p)
-	}
+	l := &loader{c: c, ix: ix, opt: opt.withDefaults(), progress: progress}
+	return l.run(ctx)
+}
 
-	if n, err := c.CountUsers(ctx); err == nil {
-		p.Total = n
-	} else if ctx.Err() != nil {
-		return fmt.Errorf("count users: %w", err)
+// loader is one LoadOrgWith. Only the calling goroutine touches it; the
+// searches in flight only read their cursor and add to the index.
+type loader struct {
+	c        *client.Client
+	ix       *Index
+	opt      LoadOptions
+	progress func(LoadProgress)
+	p        LoadProgress
+	received int // accounts the account cursors gave, repeats included
+}
+
+func (l *loader) report() {
+	l.p.Accounts, l.p.Groups = l.ix.Counts()
+	l.progress(l.p)
+}
+
+func (l *loader) run(ctx context.Context) error {
+	verified, err := l.start(ctx)
+	if err != nil {
+		return err
 	}
-	// SearchGroups hides the pages; batches of pageSize stand for them.
-	batch := make([]client.Group, 0, pageSize)
-	page := 1
-	flush := func() {
-		ix.AddGroups(batch)
-		batch = batch[:0]
-		p.Page++
-		page++
-		report()
+	expand := []string{client.ExpandGroups, client.ExpandProductAccess}
+	curs := []*cursor{{what: "groups", groups: &client.GroupSearch{Limit: l.opt.PageSize}}}
+	accounts := func(what string, q client.UserSearch) {
+		q.Limit, q.Expand = l.opt.PageSize, expand
+		curs = append(curs, &cursor{what: what, users: &q})
 	}
-	for g, err := range c.SearchGroups(ctx, client.GroupSearch{Limit: pageSize}) {
+	if len(verified) == 0 {
+		accounts("accounts", client.UserSearch{})
+	} else {
+		per := min(client.MaxEmailDomains, (len(verified)+maxDomainCursors-1)/maxDomainCursors)
+		for chunk := range slices.Chunk(verified, per) {
+			accounts("managed accounts on "+strings.Join(chunk, ", "), client.UserSearch{EmailDomains: chunk, ClaimStatus: client.ClaimManaged})
+		}
+		accounts("unmanaged accounts", client.UserSearch{ClaimStatus: client.ClaimUnmanaged})
+	}
+	if err := l.read(ctx, curs); err != nil {
+		return err
+	}
+	if len(verified) > 0 && l.p.Total > l.received {
+		// Fewer came than the org counts: a managed account on a domain the
+		// listing did not give as verified. Read them all again.
+		curs = curs[:0]
+		accounts("managed accounts", client.UserSearch{ClaimStatus: client.ClaimManaged})
+		if err := l.read(ctx, curs); err != nil {
+			return err
+		}
+	}
+	l.p.Done = true
+	l.report()
+	return nil
+}
+
+// start reads the org's user count (Total; 0 when the org does not give
+// it) and its verified domains (none when they cannot be read), at once
+// when two searches may be in flight.
+func (l *loader) start(ctx context.Context) ([]string, error) {
+	var (
+		wg               sync.WaitGroup
+		total            int
+		countErr, domErr error
+		verified         []string
+	)
+	wg.Go(func() { total, countErr = l.c.CountUsers(ctx) })
+	if l.opt.InFlight < 2 {
+		wg.Wait()
+	}
+	wg.Go(func() { verified, domErr = verifiedDomains(ctx, l.c) })
+	wg.Wait()
+	if ctx.Err() != nil {
+		switch {
+		case countErr != nil:
+			return nil, fmt.Errorf("count users: %w", countErr)
+		case domErr != nil:
+			return nil, fmt.Errorf("list domains: %w", domErr)
+		}
+	}
+	if countErr == nil {
+		l.p.Total = total
+	}
+	if domErr != nil {
+		verified = nil // read every account through one cursor
+	}
+	return verified, nil
+}
+
+// verifiedDomains lists the org's verified domains, folded, each once, in
+// the org's order.
+func verifiedDomains(ctx context.Context, c *client.Client) ([]string, error) {
+	var out []string
+	for d, err := range c.Domains(ctx) {
 		if err != nil {
-			return fmt.Errorf("load groups (page %d): %w", page, err)
+			return nil, err
 		}
-		if batch = append(batch, g); len(batch) == pageSize {
-			flush()
+		if name := strings.ToLower(strings.TrimSpace(d.Name)); d.Verified() && name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
 		}
 	}
-	if len(batch) > 0 {
-		flush()
+	return out, nil
+}
+
+// cursor is one paged search of LoadOrgWith: of groups or of accounts.
+type cursor struct {
+	what   string // for errors: "groups", "unmanaged accounts", ...
+	groups *client.GroupSearch
+	users  *client.UserSearch
+	pages  int             // pages read
+	given  map[string]bool // cursors the API gave, to catch one given twice
+}
+
+// fail says which page of the cursor failed.
+func (cur *cursor) fail(err error) error {
+	return fmt.Errorf("load %s (page %d): %w", cur.what, cur.pages+1, err)
+}
+
+// next moves the cursor on to the page at next; false if the API gave that
+// cursor before (paging would never end).
+func (cur *cursor) next(next string) bool {
+	if cur.given[next] {
+		return false
 	}
-	q := client.UserSearch{Limit: pageSize, Expand: []string{client.ExpandGroups, client.ExpandProductAccess}}
-	seen := map[string]bool{}
-	for page := 1; ; page++ {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("load accounts (page %d): %w", page, err)
+	if cur.given == nil {
+		cur.given = map[string]bool{}
+	}
+	cur.given[next] = true
+	if cur.groups != nil {
+		cur.groups.Cursor = next
+	} else {
+		cur.users.Cursor = next
+	}
+	return true
+}
+
+// pageRead is what reading one page of a cursor gave.
+type pageRead struct {
+	cur      *cursor
+	accounts int
+	next     string
+	err      error
+}
+
+// fetch reads the cursor's next page into the index. It runs in its own
+// goroutine; the cursor is not touched elsewhere meanwhile.
+func (l *loader) fetch(ctx context.Context, cur *cursor) pageRead {
+	if cur.groups != nil {
+		groups, next, err := l.c.SearchGroupsPage(ctx, *cur.groups)
+		if err == nil {
+			l.ix.AddGroups(groups)
 		}
-		users, next, err := c.SearchUsersPage(ctx, q)
-		if err != nil {
-			return fmt.Errorf("load accounts (page %d): %w", page, err)
+		return pageRead{cur: cur, next: next, err: err}
+	}
+	users, next, err := l.c.SearchUsersPage(ctx, *cur.users)
+	if err == nil {
+		l.ix.AddAccounts(users)
+	}
+	return pageRead{cur: cur, accounts: len(users), next: next, err: err}
+}
+
+// read reads every cursor to its end, with up to opt.InFlight pages in
+// flight, reporting progress after each page. A cursor waiting for its
+// next page goes before the others in proportion to the pages it has read
+// (a long cursor is the load's critical path). The first error cancels
+// the searches in flight, waits for them, and is returned.
+func (l *loader) read(ctx context.Context, curs []*cursor) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan pageRead, l.opt.InFlight)
+	ready := slices.Clone(curs) // waiting for their next page
+	inFlight := 0
+	var failed error
+	stop := func(err error) {
+		if failed == nil {
+			failed = err
+			cancel()
 		}
-		ix.AddAccounts(users)
-		p.Page++
-		report()
-		if next == "" {
+	}
+	for (failed == nil && len(ready) > 0) || inFlight > 0 {
+		for failed == nil && inFlight < l.opt.InFlight && len(ready) > 0 {
+			i := longest(ready)
+			cur := ready[i]
+			if err := ctx.Err(); err != nil {
+				stop(cur.fail(err))
+				break
+			}
+			ready = slices.Delete(ready, i, i+1)
+			inFlight++
+			go func() { done <- l.fetch(ctx, cur) }()
+		}
+		if inFlight == 0 {
 			break
 		}
-		if seen[next] {
-			return fmt.Errorf("load accounts (page %d): the API gave cursor %q again; paging does not advance", page+1, next)
+		r := <-done
+		inFlight--
+		switch {
+		case failed != nil:
+			continue // stopping: the rest only drain
+		case r.err != nil:
+			stop(r.cur.fail(r.err))
+			continue
 		}
-		seen[next] = true
-		q.Cursor = next
+		r.cur.pages++
+		l.p.Page++
+		l.received += r.accounts
+		l.report()
+		switch {
+		case r.next == "":
+		case !r.cur.next(r.next):
+			stop(fmt.Errorf("load %s (page %d): the API gave cursor %q again; paging does not advance", r.cur.what, r.cur.pages+1, r.next))
+		default:
+			ready = append(ready, r.cur)
+		}
 	}
+	return failed
+}
 
-	p.Done = true
-	report()
-	return nil
+// longest is the index of the cursor that has read the most pages, the
+// first of them on a tie.
+func longest(curs []*cursor) int {
+	best := 0
+	for i, c := range curs {
+		if c.pages > curs[best].pages {
+			best = i
+		}
+	}
+	return best
 }
 
 // Refresh reads accounts again by id and puts them in ix, so that after a
