@@ -2,8 +2,12 @@ package search
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/sahilm/fuzzy"
 
 	"github.com/syncdoctor/syncdoctor/client"
 )
@@ -164,6 +168,111 @@ func TestSearchIndexGeneratedOrg(t *testing.T) {
 	}
 }
 
+// Benchmarks. The ones the README names run with
+//
+//	go test -run '^$' -bench 'Search|View|IndexMemory' ./...
+//
+// BenchmarkSearch and BenchmarkSearchBaseline type benchTyped one key per
+// op, as the operator does; BenchmarkIndexMemory reports what the index
+// holds per account. BenchmarkQuery times single queries from cold.
+
+// benchTyped is what the typing benchmarks type, one key per op; after the
+// last key they start again from the first, as after clearing the box.
+const benchTyped = "yuki tanaka"
+
+// benchLimit is how many hits the wizard asks for (tui searchLimit).
+const benchLimit = 50
+
+func typedKeys(s string) []string {
+	var out []string
+	for i := range s {
+		if i > 0 {
+			out = append(out, s[:i])
+		}
+	}
+	return append(out, s)
+}
+
+// benchIndexes keeps the generated indexes between runs of a benchmark
+// (-count): building a million accounts takes a while.
+var benchIndexes = struct {
+	sync.Mutex
+	m map[int]*Index
+}{m: map[int]*Index{}}
+
+func benchIndex(n int) *Index {
+	benchIndexes.Lock()
+	defer benchIndexes.Unlock()
+	if ix := benchIndexes.m[n]; ix != nil {
+		return ix
+	}
+	ix := generatedIndex(n)
+	benchIndexes.m[n] = ix
+	return ix
+}
+
+// BenchmarkSearch: one op is one keystroke of benchTyped, searched after the
+// keys before it.
+func BenchmarkSearch(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			ix := benchIndex(n)
+			keys := typedKeys(benchTyped)
+			b.ReportAllocs()
+			k := 0
+			for b.Loop() {
+				ix.Search(keys[k], benchLimit)
+				k = (k + 1) % len(keys)
+			}
+		})
+	}
+}
+
+// BenchmarkSearchBaseline: the same keystrokes with plain sahilm/fuzzy over
+// the lines the index shows.
+func BenchmarkSearchBaseline(b *testing.B) {
+	for _, n := range []int{100_000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			lines := make([]string, 0, n+40)
+			for _, u := range generatedOrg(0, n) {
+				lines = append(lines, u.Name+" <"+u.Email+">")
+			}
+			for i := range 40 {
+				lines = append(lines, fmt.Sprintf("team g-%02d", i))
+			}
+			keys := typedKeys(benchTyped)
+			b.ReportAllocs()
+			k := 0
+			for b.Loop() {
+				m := fuzzy.Find(keys[k], lines)
+				_ = m[:min(benchLimit, len(m))]
+				k = (k + 1) % len(keys)
+			}
+		})
+	}
+}
+
+// BenchmarkIndexMemory: the heap an index of n generated accounts holds,
+// per account, loaded in pages of 100 as from the org.
+func BenchmarkIndexMemory(b *testing.B) {
+	for _, n := range []int{100_000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			var total uint64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				ix := generatedIndex(n)
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				runtime.KeepAlive(ix)
+				total += after.HeapAlloc - before.HeapAlloc
+			}
+			b.ReportMetric(float64(total)/float64(b.N)/float64(n), "bytes/account")
+		})
+	}
+}
+
 var benchQueries = []struct{ name, query string }{
 	{"empty", ""},
 	{"short", "ta"},
@@ -176,17 +285,18 @@ var benchQueries = []struct{ name, query string }{
 	{"nothing", "qqqxx"},
 }
 
-func BenchmarkSearch(b *testing.B) {
+// BenchmarkQuery times single queries, each from cold.
+func BenchmarkQuery(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
-		ix := generatedIndex(n)
+		ix := benchIndex(n)
 		for _, q := range benchQueries {
 			if q.name == "account-id" {
 				q.query = generatedOrg(n/2, 1)[0].AccountID
 			}
-			b.Run(fmt.Sprintf("%dk/%s", n/1000, q.name), func(b *testing.B) {
+			b.Run(fmt.Sprintf("n=%d/%s", n, q.name), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					ix.Search(q.query, 50)
+					ix.Search(q.query, benchLimit)
 				}
 			})
 		}
