@@ -2,8 +2,13 @@ package search
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/sahilm/fuzzy"
 
 	"github.com/syncdoctor/syncdoctor/client"
 )
@@ -164,6 +169,137 @@ func TestSearchIndexGeneratedOrg(t *testing.T) {
 	}
 }
 
+// Benchmarks. The ones the README names run with
+//
+//	go test -run '^$' -bench 'Search|View|IndexMemory' ./...
+//
+// BenchmarkSearch and BenchmarkSearchBaseline type benchTyped one key per
+// op, as the operator does; BenchmarkIndexMemory reports what the index
+// holds per account. BenchmarkQuery times single queries from cold.
+
+// benchTyped is what the typing benchmarks type, one key per op; after the
+// last key they start again from the first, as after clearing the box.
+const benchTyped = "yuki tanaka"
+
+// benchLimit is how many hits the wizard asks for (tui searchLimit).
+const benchLimit = 50
+
+func typedKeys(s string) []string {
+	var out []string
+	for i := range s {
+		if i > 0 {
+			out = append(out, s[:i])
+		}
+	}
+	return append(out, s)
+}
+
+// benchTyping types benchTyped with search, one key per op. Its ns/op is
+// the mean over the keys of each key's mean time, so that a run which
+// stops partway through the keys (b.N is rarely a multiple of them) does
+// not weigh the first, slowest keys more.
+func benchTyping(b *testing.B, search func(q string)) {
+	keys := typedKeys(benchTyped)
+	sum := make([]time.Duration, len(keys))
+	count := make([]int, len(keys))
+	k := 0
+	for b.Loop() {
+		start := time.Now()
+		search(keys[k])
+		sum[k] += time.Since(start)
+		count[k]++
+		k = (k + 1) % len(keys)
+	}
+	var mean float64
+	typed := 0
+	for k := range keys {
+		if count[k] > 0 {
+			mean += float64(sum[k]) / float64(count[k])
+			typed++
+		}
+	}
+	b.ReportMetric(mean/float64(typed), "ns/op")
+}
+
+// benchIndexes keeps the generated indexes between runs of a benchmark
+// (-count): building a million accounts takes a while.
+var benchIndexes = struct {
+	sync.Mutex
+	m map[int]*Index
+}{m: map[int]*Index{}}
+
+func benchIndex(n int) *Index {
+	benchIndexes.Lock()
+	defer benchIndexes.Unlock()
+	if ix := benchIndexes.m[n]; ix != nil {
+		return ix
+	}
+	ix := generatedIndex(n)
+	benchIndexes.m[n] = ix
+	return ix
+}
+
+// BenchmarkSearch: one op is one keystroke of benchTyped, searched by a
+// Session after the keys before it; each time round starts from an empty
+// box (a new session), so the first key reads every account.
+func BenchmarkSearch(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			ix := benchIndex(n)
+			var ss *Session
+			b.ReportAllocs()
+			benchTyping(b, func(q string) {
+				if len(q) == 1 {
+					ss = ix.NewSession()
+				}
+				ss.Search(q, benchLimit)
+			})
+		})
+	}
+}
+
+// BenchmarkSearchBaseline: the same keystrokes with plain sahilm/fuzzy over
+// the lines the index shows.
+func BenchmarkSearchBaseline(b *testing.B) {
+	for _, n := range []int{100_000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			lines := make([]string, 0, n+40)
+			for _, u := range generatedOrg(0, n) {
+				lines = append(lines, u.Name+" <"+u.Email+">")
+			}
+			for i := range 40 {
+				lines = append(lines, fmt.Sprintf("team g-%02d", i))
+			}
+			b.ReportAllocs()
+			benchTyping(b, func(q string) {
+				m := fuzzy.Find(q, lines)
+				_ = m[:min(benchLimit, len(m))]
+			})
+		})
+	}
+}
+
+// BenchmarkIndexMemory: the heap an index of n generated accounts holds,
+// per account, loaded in pages of 100 as from the org.
+func BenchmarkIndexMemory(b *testing.B) {
+	for _, n := range []int{100_000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			var total uint64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				ix := generatedIndex(n)
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				runtime.KeepAlive(ix)
+				total += after.HeapAlloc - before.HeapAlloc
+			}
+			b.ReportMetric(float64(total)/float64(b.N)/float64(n), "bytes/account")
+		})
+	}
+}
+
 var benchQueries = []struct{ name, query string }{
 	{"empty", ""},
 	{"short", "ta"},
@@ -176,17 +312,18 @@ var benchQueries = []struct{ name, query string }{
 	{"nothing", "qqqxx"},
 }
 
-func BenchmarkSearch(b *testing.B) {
+// BenchmarkQuery times single queries, each from cold.
+func BenchmarkQuery(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
-		ix := generatedIndex(n)
+		ix := benchIndex(n)
 		for _, q := range benchQueries {
 			if q.name == "account-id" {
 				q.query = generatedOrg(n/2, 1)[0].AccountID
 			}
-			b.Run(fmt.Sprintf("%dk/%s", n/1000, q.name), func(b *testing.B) {
+			b.Run(fmt.Sprintf("n=%d/%s", n, q.name), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					ix.Search(q.query, 50)
+					ix.Search(q.query, benchLimit)
 				}
 			})
 		}

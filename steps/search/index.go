@@ -2,13 +2,12 @@ package search
 
 import (
 	"cmp"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/sahilm/fuzzy"
 
 	"github.com/syncdoctor/syncdoctor/client"
 )
@@ -82,38 +81,55 @@ type Hit struct {
 // goroutine while another adds pages.
 type Index struct {
 	mu sync.RWMutex
-	// hot is what every search reads for every entry, kept small and in
-	// order so that scanning 100,000 entries stays in cache; cold is the
-	// rest. Both are in first-seen order, and a replaced entry keeps its
-	// place. words holds every entry's words, hot[i].w0 to hot[i].w1.
-	hot      []hotEntry
-	cold     []*coldEntry
-	words    []word
-	accounts map[string]int32   // account id -> entry
-	groups   map[string]int32   // group id -> entry
-	exact    map[string]int32   // exact key (coldEntry.keys) -> the entry with it
-	exactDup map[string][]int32 // keys more than one entry has: all of them
-	members  map[string]int     // group id -> accounts in it
-	scratch  sync.Pool          // of *searchScratch
+	// hot is what every search reads for every entry, kept small (48
+	// bytes, one pointer) and in order so that scanning a million entries
+	// stays fast, for the CPU and for the garbage collector; cold is the
+	// rest (store.go). Both are in first-seen order, and a replaced entry
+	// keeps its place. words holds every entry's words, grefs every
+	// account's groups, products every account's products.
+	hot       []hotEntry
+	cold      []coldEntry
+	words     []word
+	grefs     []uint32 // into shared.ugroups
+	products  []client.ProductAccess
+	groupList []client.Group
+	shared    interned
+	accounts  map[string]int32   // account id -> entry
+	groups    map[string]int32   // group id -> entry
+	exact     map[string]int32   // exact key (keys) -> the entry with it
+	exactDup  map[string][]int32 // keys more than one entry has: all of them
+	members   map[string]int     // group id -> accounts in it
+	// changed lists the entries replaced, in order, so that a Session
+	// reads them again; changedBase is how many were dropped before
+	// changed[0] (a session that remembers fewer reads everything).
+	changed     []int32
+	changedBase int
+	scratch     sync.Pool // of *searchScratch
 }
 
 type hotEntry struct {
-	folded string // fold(field): what fuzzy matching reads; sorts by name
-	id     string // folded account id, for id parts; "" for a group
+	// text is the folded field (what fuzzy matching reads; it sorts by
+	// name), then the folded account id (for id parts; none for a group).
+	text   string
+	nf     uint32 // len(folded)
+	w0     uint32 // its words: Index.words[w0 : w0+nw]
 	runes  uint64 // runeSet(folded): rules out most entries without reading folded
+	starts uint64 // wordStarts(folded)
 	wmask  uint32 // the words' masks together
-	w0, w1 int32  // its words in Index.words
-	kind   EntryKind
+	nw     uint16
+	kind   uint8 // EntryKind
+	ascii  bool  // folded is ASCII: byte offsets are rune indexes
 }
 
+func (h *hotEntry) folded() string { return h.text[:h.nf] }
+func (h *hotEntry) id() string     { return h.text[h.nf:] }
+
 type coldEntry struct {
-	entry   Entry
-	field   string
-	ascii   bool     // folded is ASCII, so byte offsets are rune indexes
-	email   string   // folded email
-	emailAt int      // rune index of the email in field, -1 without one
-	keys    []string // what a query must equal for an exact hit
-	groups  []string // an account's groups, each once
+	data   string    // an account's own strings (store.go); hot.text is its start
+	lens   [4]uint32 // where they end (lenID …)
+	shape  uint32    // into shared.shapes
+	g0, ng uint32    // its groups: grefs[g0 : g0+ng]; a group's g0 is its place in groupList
+	p0, np uint32    // its products: products[p0 : p0+np]
 }
 
 // prepared is an entry made ready outside the lock.
@@ -121,6 +137,9 @@ type prepared struct {
 	hot   hotEntry
 	cold  coldEntry
 	words []word
+	key   string // the account or group id
+	user  *client.User
+	group *client.Group
 }
 
 // NewIndex makes an empty index.
@@ -135,18 +154,19 @@ func NewIndex() *Index {
 }
 
 // AddAccounts adds a page of accounts. An account seen again replaces the
-// earlier one. Accounts without an id are skipped.
+// earlier one. Accounts without an id are skipped. The index keeps what it
+// needs of them, not the slice.
 func (ix *Index) AddAccounts(users []client.User) {
 	ready := make([]prepared, 0, len(users))
-	for _, u := range users {
-		if u.AccountID != "" {
-			ready = append(ready, prepareAccount(u))
+	for k := range users {
+		if users[k].AccountID != "" {
+			ready = append(ready, prepareAccount(&users[k]))
 		}
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	for i := range ready {
-		ix.put(ix.accounts, ready[i].cold.entry.Account.AccountID, &ready[i])
+		ix.put(ix.accounts, &ready[i])
 	}
 }
 
@@ -154,100 +174,143 @@ func (ix *Index) AddAccounts(users []client.User) {
 // one. Groups without an id are skipped.
 func (ix *Index) AddGroups(groups []client.Group) {
 	ready := make([]prepared, 0, len(groups))
-	for _, g := range groups {
-		if g.ID != "" {
-			ready = append(ready, prepareGroup(g))
+	for k := range groups {
+		if groups[k].ID != "" {
+			ready = append(ready, prepareGroup(&groups[k]))
 		}
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	for i := range ready {
-		ix.put(ix.groups, ready[i].cold.entry.Group.ID, &ready[i])
+		ix.put(ix.groups, &ready[i])
 	}
 }
 
-func prepareAccount(u client.User) prepared {
-	name := displayText(strings.TrimSpace(cmp.Or(u.Name, u.Nickname)))
-	email := displayText(strings.TrimSpace(u.Email))
-	p := prepared{cold: coldEntry{entry: Entry{Kind: EntryAccount, Account: u}, emailAt: -1}}
-	switch {
-	case name != "" && email != "":
-		p.cold.field = name + " <" + email + ">"
-		p.cold.emailAt = utf8.RuneCountInString(name) + 2
-	case name != "":
-		p.cold.field = name
-	case email != "":
-		p.cold.field, p.cold.emailAt = email, 0
-	default:
-		p.cold.field = displayText(u.AccountID)
-	}
-	p.prepare()
-	p.hot.id = fold(u.AccountID)
-	if email != "" {
-		p.cold.email = fold(email)
-	}
-	// Exact keys: the id, the email, and the whole field, so that pasting
-	// what the screen shows finds that account first.
-	p.setKeys(p.hot.id, p.cold.email, oneSpaced(p.hot.folded))
-	for _, g := range u.Groups {
-		if g.ID != "" && !slices.Contains(p.cold.groups, g.ID) {
-			p.cold.groups = append(p.cold.groups, g.ID)
-		}
+func prepareAccount(u *client.User) prepared {
+	field, _, _ := accountField(u.AccountID, u.Name, u.Nickname, u.Email)
+	folded := fold(field)
+	data, hotLen, lens := accountData(u, folded, fold(u.AccountID))
+	p := prepared{user: u, cold: coldEntry{data: data, lens: lens}}
+	p.hot.text, p.hot.nf = data[:hotLen], uint32(len(folded))
+	p.prepare(EntryAccount)
+	p.key = p.hot.id()
+	if lens[lenID] != 0 {
+		p.key = data[hotLen : hotLen+int(lens[lenID])]
 	}
 	return p
 }
 
-func prepareGroup(g client.Group) prepared {
-	p := prepared{cold: coldEntry{entry: Entry{Kind: EntryGroup, Group: g}, emailAt: -1}}
-	p.cold.field = displayText(strings.TrimSpace(cmp.Or(g.Name, g.ID)))
-	p.prepare()
-	p.setKeys(fold(g.ID), oneSpaced(p.hot.folded))
+func prepareGroup(g *client.Group) prepared {
+	folded := fold(groupField(g))
+	p := prepared{group: g, key: g.ID}
+	p.hot.text, p.hot.nf = folded, uint32(len(folded))
+	p.prepare(EntryGroup)
 	return p
 }
 
-func (p *prepared) prepare() {
-	p.hot.kind = p.cold.entry.Kind
-	p.hot.folded = fold(p.cold.field)
-	p.cold.ascii = isASCII(p.hot.folded)
-	p.words = splitWords(p.hot.folded)
-	p.hot.runes = runeSet(p.hot.folded)
+func (p *prepared) prepare(kind EntryKind) {
+	p.hot.kind = uint8(kind)
+	folded := p.hot.folded()
+	p.words = splitWords(folded)
+	if len(p.words) > math.MaxUint16 {
+		p.words = p.words[:math.MaxUint16]
+	}
+	p.hot.nw = uint16(len(p.words))
+	p.hot.runes = runeSet(folded)
+	p.hot.starts = wordStarts(folded)
+	p.hot.ascii = isASCII(folded)
 	for _, w := range p.words {
 		p.hot.wmask |= w.mask
 	}
 }
 
-// setKeys sets the exact keys, each once.
-func (p *prepared) setKeys(keys ...string) {
-	for _, key := range keys {
-		if key != "" && !slices.Contains(p.cold.keys, key) {
-			p.cold.keys = append(p.cold.keys, key)
-		}
-	}
-}
-
 // put adds or replaces the entry with this id. The caller holds the lock.
-// A replaced entry's words stay in the arena, unused: replacements are rare
-// (an account moving between pages while the org loads).
-func (ix *Index) put(byID map[string]int32, id string, p *prepared) {
-	p.hot.w0 = int32(len(ix.words))
+// A replaced entry's words, groups and products stay in their arrays,
+// unused: replacements are rare (an account moving between pages while the
+// org loads, or read again after a change).
+func (ix *Index) put(byID map[string]int32, p *prepared) {
+	p.hot.w0 = uint32(len(ix.words))
 	ix.words = append(ix.words, p.words...)
-	p.hot.w1 = int32(len(ix.words))
-	i, seen := byID[id]
+	if u := p.user; u != nil {
+		p.cold.shape = ix.shared.shape(u)
+		p.cold.g0, p.cold.ng = uint32(len(ix.grefs)), uint32(len(u.Groups))
+		for _, g := range u.Groups {
+			ix.grefs = append(ix.grefs, ix.shared.ugroup(g))
+		}
+		p.cold.p0, p.cold.np = uint32(len(ix.products)), uint32(len(u.ProductAccess))
+		for _, pa := range u.ProductAccess {
+			pa.ID, pa.Key = ix.shared.str(pa.ID), ix.shared.str(pa.Key)
+			ix.products = append(ix.products, pa)
+		}
+	} else {
+		p.cold.g0 = uint32(len(ix.groupList))
+		ix.groupList = append(ix.groupList, *p.group)
+	}
+	i, seen := byID[p.key]
 	if seen {
 		ix.unlink(i)
-		ix.hot[i], ix.cold[i] = p.hot, &p.cold
+		ix.hot[i], ix.cold[i] = p.hot, p.cold
+		ix.changed = append(ix.changed, i)
+		if len(ix.changed) > 4096+len(ix.hot)/4 {
+			ix.changedBase += len(ix.changed)
+			ix.changed = ix.changed[:0]
+		}
 	} else {
 		i = int32(len(ix.hot))
-		byID[id] = i
+		byID[p.key] = i
 		ix.hot = append(ix.hot, p.hot)
-		ix.cold = append(ix.cold, &p.cold)
+		ix.cold = append(ix.cold, p.cold)
 	}
 	ix.link(i)
 }
 
+// keys are what a query must equal for an exact hit on entry i, each once:
+// an account's id, its email and the whole field it shows (so that pasting
+// what the screen shows finds that account first); a group's id and name.
+func (ix *Index) keys(i int32, out []string) []string {
+	h := &ix.hot[i]
+	add := func(key string) {
+		if key != "" && !slices.Contains(out, key) {
+			out = append(out, key)
+		}
+	}
+	if EntryKind(h.kind) == EntryGroup {
+		add(fold(ix.groupList[ix.cold[i].g0].ID))
+		add(oneSpaced(h.folded()))
+		return out
+	}
+	add(h.id())
+	if _, _, email := ix.shown(i); email != "" {
+		// The folded email is mostly the email as it came: then the key
+		// is that part of the account's data, and costs nothing more.
+		if a := ix.accountStrings(i); a.email == email {
+			email = a.email
+		}
+		add(email)
+	}
+	add(oneSpaced(h.folded()))
+	return out
+}
+
+// groupIDs calls f with each group id of account i, once each.
+func (ix *Index) groupIDs(i int32, f func(id string)) {
+	c := &ix.cold[i]
+	if EntryKind(ix.hot[i].kind) != EntryAccount {
+		return
+	}
+	refs := ix.grefs[c.g0 : c.g0+c.ng]
+	for k, g := range refs {
+		id := ix.shared.ugroups[g].ID
+		if id == "" || slices.ContainsFunc(refs[:k], func(h uint32) bool { return ix.shared.ugroups[h].ID == id }) {
+			continue
+		}
+		f(id)
+	}
+}
+
 func (ix *Index) link(i int32) {
-	c := ix.cold[i]
-	for _, key := range c.keys {
+	var buf [3]string
+	for _, key := range ix.keys(i, buf[:0]) {
 		if j, taken := ix.exact[key]; !taken {
 			ix.exact[key] = i
 		} else if dup := ix.exactDup[key]; dup != nil {
@@ -256,14 +319,12 @@ func (ix *Index) link(i int32) {
 			ix.exactDup[key] = []int32{j, i}
 		}
 	}
-	for _, g := range c.groups {
-		ix.members[g]++
-	}
+	ix.groupIDs(i, func(id string) { ix.members[id]++ })
 }
 
 func (ix *Index) unlink(i int32) {
-	c := ix.cold[i]
-	for _, key := range c.keys {
+	var buf [3]string
+	for _, key := range ix.keys(i, buf[:0]) {
 		dup := slices.DeleteFunc(ix.exactDup[key], func(j int32) bool { return j == i })
 		switch len(dup) {
 		case 0:
@@ -276,11 +337,11 @@ func (ix *Index) unlink(i int32) {
 			ix.exactDup[key] = dup
 		}
 	}
-	for _, g := range c.groups {
-		if ix.members[g]--; ix.members[g] <= 0 {
-			delete(ix.members, g)
+	ix.groupIDs(i, func(id string) {
+		if ix.members[id]--; ix.members[id] <= 0 {
+			delete(ix.members, id)
 		}
-	}
+	})
 }
 
 // Counts says how many accounts and groups are loaded.
@@ -298,7 +359,7 @@ func (ix *Index) Account(accountID string) (client.User, bool) {
 	if !ok {
 		return client.User{}, false
 	}
-	return ix.cold[i].entry.Account, true
+	return ix.user(i), true
 }
 
 // Members lists the loaded accounts that are in a group (as their expanded
@@ -311,14 +372,16 @@ func (ix *Index) Members(groupID string) []client.User {
 	}
 	var in []int32
 	for i := range ix.cold {
-		if slices.Contains(ix.cold[i].groups, groupID) {
+		found := false
+		ix.groupIDs(int32(i), func(id string) { found = found || id == groupID })
+		if found {
 			in = append(in, int32(i))
 		}
 	}
 	slices.SortFunc(in, ix.byName)
 	out := make([]client.User, len(in))
 	for k, i := range in {
-		out[k] = ix.cold[i].entry.Account
+		out[k] = ix.user(i)
 	}
 	return out
 }
@@ -327,7 +390,7 @@ func (ix *Index) Members(groupID string) []client.User {
 // name (and email), then first seen first.
 func (ix *Index) byName(a, b int32) int {
 	ha, hb := &ix.hot[a], &ix.hot[b]
-	return cmp.Or(cmp.Compare(ha.kind, hb.kind), strings.Compare(ha.folded, hb.folded), cmp.Compare(a, b))
+	return cmp.Or(cmp.Compare(ha.kind, hb.kind), strings.Compare(ha.folded(), hb.folded()), cmp.Compare(a, b))
 }
 
 // Ranks: each MatchKind's scores sit in their own band, so that sorting by
@@ -353,24 +416,79 @@ const (
 	markFound           // exact, id part or fuzzy: done with
 )
 
-// Searching splits the fuzzy and misspelling passes over the CPUs when
-// there are enough entries to make it worth a goroutine.
+// Searching splits its passes over the CPUs (GOMAXPROCS of them, at most
+// maxParts) when there is enough to do to make it worth a goroutine: a
+// part reads at least minScanItems entries, or scores at least
+// minScoreItems candidates. Each part keeps its own results, and they are
+// put together in part order, so no result depends on which goroutine
+// finished first.
 const (
-	maxParts       = 4
-	minPartItems   = 8192
+	maxParts       = 16
+	minScanItems   = 8192
+	minScoreItems  = 1024
 	manyCandidates = 4096
 )
 
-func partsFor(n int) int {
-	return max(1, min(runtime.GOMAXPROCS(0), maxParts, n/minPartItems))
+func partsFor(n, minItems int) int {
+	return max(1, min(runtime.GOMAXPROCS(0), maxParts, n/minItems))
+}
+
+// inParts runs f for each part, on its own goroutine when there are more
+// than one.
+func inParts(parts int, f func(k int)) {
+	if parts == 1 {
+		f(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() { f(k) })
+	}
+	wg.Wait()
+}
+
+// domain is the entries a pass reads: those of list (ascending), then
+// from … to-1.
+type domain struct {
+	list     []int32
+	from, to int32
+}
+
+func everything(n int) domain { return domain{to: int32(n)} }
+
+func (d domain) len() int { return len(d.list) + int(d.to-d.from) }
+
+// part is the k-th of parts about equal pieces of d.
+func (d domain) part(k, parts int) domain {
+	n := d.len()
+	lo, hi := k*n/parts, (k+1)*n/parts
+	var p domain
+	if lo < len(d.list) {
+		p.list = d.list[lo:min(hi, len(d.list))]
+	}
+	p.from = d.from + int32(max(lo-len(d.list), 0))
+	p.to = d.from + int32(max(hi-len(d.list), 0))
+	return p
+}
+
+// scope is what a Session asks of a search: which entries each pass reads
+// (those that passed the same test for a query this one extends, and those
+// added or replaced since), and where to keep the entries that pass each
+// test this time. A nil keep keeps nothing.
+type scope struct {
+	fuzzy, ids, typo             domain
+	keepFuzzy, keepIDs, keepTypo *[]int32
+	ranIDs, ranTypo              bool // set by the search
 }
 
 // cand is a hit in the making.
 type cand struct {
-	rank    int
-	rec     int32
-	how     MatchKind
-	offsets []int // fuzzy: byte offsets into folded; nil: find them again
+	rank int
+	rec  int32
+	how  MatchKind
+	// inOrder: highlight the query's runes where inOrder finds them, not
+	// where the fuzzy match took them.
+	inOrder bool
 }
 
 type typoHit struct {
@@ -380,26 +498,24 @@ type typoHit struct {
 
 // searchScratch is what one search needs, kept between searches.
 type searchScratch struct {
-	marks    []uint8
+	marks  []uint8
+	cands  []int32
+	starts []int32
+	top    []cand
+	weak   []cand
+	parts  [maxParts]partScratch
+}
+
+// partScratch is what one part of a pass needs.
+type partScratch struct {
 	cands    []int32
-	starts   []int32
-	top      []cand
+	keep     []int32
+	top      topK
+	found    int
 	weak     []cand
-	src      [maxParts]foldedSource
-	matches  [maxParts]fuzzy.Matches
-	typo     [maxParts]typoScratch
-	typoHits [maxParts][]typoHit
+	typo     typoScratch
+	typoHits []typoHit
 }
-
-// foldedSource shows sahilm/fuzzy the folded texts of some entries,
-// without a copy of them per query.
-type foldedSource struct {
-	hot   []hotEntry
-	cands []int32
-}
-
-func (s *foldedSource) String(i int) string { return s.hot[s.cands[i]].folded }
-func (s *foldedSource) Len() int            { return len(s.cands) }
 
 // Search finds accounts and groups for what the operator typed, best first,
 // at most limit of them (limit <= 0: all). Case and diacritics don't matter.
@@ -412,17 +528,27 @@ func (s *foldedSource) Len() int            { return len(s.cands) }
 // distance; then fuzzy matches scattered over the text. Ties go by name,
 // then first seen. An empty query lists everything: accounts, then groups,
 // by name.
+//
+// Search reads every entry. While the operator types, a Session finds the
+// same hits reading fewer.
 func (ix *Index) Search(query string, limit int) []Hit {
-	fq := foldQuery(query)
+	return ix.search(foldQuery(query), limit, nil)
+}
+
+func (ix *Index) search(fq string, limit int, sc *scope) []Hit {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	return ix.searchLocked(fq, limit, sc)
+}
+
+// searchLocked is search; the caller holds the read lock.
+func (ix *Index) searchLocked(fq string, limit int, sc *scope) []Hit {
 	s, _ := ix.scratch.Get().(*searchScratch)
 	if s == nil {
 		s = &searchScratch{}
 	}
 	top := &topK{ix: ix, limit: limit, items: s.top[:0]}
 	defer func() {
-		clear(top.items[:cap(top.items)]) // let go of sahilm's slices
 		s.top = top.items[:0]
 		ix.scratch.Put(s)
 	}()
@@ -435,6 +561,9 @@ func (ix *Index) Search(query string, limit int) []Hit {
 	}
 
 	n := len(ix.hot)
+	if sc == nil {
+		sc = &scope{fuzzy: everything(n), ids: everything(n), typo: everything(n)}
+	}
 	s.marks = slices.Grow(s.marks[:0], n)[:n]
 	clear(s.marks)
 	marks, found := s.marks, 0
@@ -450,52 +579,119 @@ func (ix *Index) Search(query string, limit int) []Hit {
 		top.push(cand{rank: rank(MatchExact, 0), rec: i, how: MatchExact})
 	}
 	if utf8.RuneCountInString(fq) >= 6 && !strings.Contains(fq, " ") {
-		for i := range ix.hot {
-			h := &ix.hot[i]
-			if marks[i] == markNone && h.id != "" && strings.Contains(h.id, fq) {
-				marks[i] = markFound
-				found++
-				top.push(cand{rank: rank(MatchIDPart, len(fq)-len(h.id)), rec: int32(i), how: MatchIDPart})
-			}
-		}
+		found += ix.idPass(fq, s, top, sc.ids, sc.keepIDs)
+		sc.ranIDs = true
 	}
-	found += ix.fuzzyPass(fq, limit, s, top)
+	found += ix.fuzzyPass(fq, limit, s, top, sc.fuzzy, sc.keepFuzzy)
 	if limit <= 0 || found < limit {
-		ix.typoPass(fq, s, top)
+		sc.ranTypo = ix.typoPass(fq, s, top, sc.typo, sc.keepTypo)
 	}
 	for _, c := range s.weak {
 		if marks[c.rec] == markScattered {
 			top.push(c)
 		}
 	}
-	clear(s.weak)
 	s.weak = s.weak[:0]
 	return ix.hits(top.sorted(), fq, s)
 }
 
-// fuzzyPass runs sahilm/fuzzy over the entries not yet found, after a
-// cheap byte-wise subsequence test that every match passes. It pushes the
-// matches in few pieces, keeps the scattered ones in s.weak, and says how
-// many it pushed.
+// idPass pushes the entries not found so far whose account id holds the
+// query, and says how many. keep, when not nil, gets every entry whose id
+// holds it.
+func (ix *Index) idPass(fq string, s *searchScratch, top *topK, d domain, keep *[]int32) int {
+	marks := s.marks
+	parts := partsFor(d.len(), minScanItems)
+	inParts(parts, func(k int) {
+		ps := &s.parts[k]
+		ps.cands, ps.keep = ps.cands[:0], ps.keep[:0]
+		test := func(i int32) {
+			if id := ix.hot[i].id(); id != "" && strings.Contains(id, fq) {
+				if keep != nil {
+					ps.keep = append(ps.keep, i)
+				}
+				if marks[i] == markNone {
+					ps.cands = append(ps.cands, i)
+				}
+			}
+		}
+		p := d.part(k, parts)
+		for _, i := range p.list {
+			test(i)
+		}
+		for i := p.from; i < p.to; i++ {
+			test(i)
+		}
+	})
+	found := 0
+	for k := range parts {
+		ps := &s.parts[k]
+		if keep != nil {
+			*keep = append(*keep, ps.keep...)
+		}
+		for _, i := range ps.cands {
+			marks[i] = markFound
+			found++
+			top.push(cand{rank: rank(MatchIDPart, len(fq)-len(ix.hot[i].id())), rec: i, how: MatchIDPart})
+		}
+	}
+	return found
+}
+
+// fuzzyPass scores the entries not found so far that pass a cheap byte-wise
+// subsequence test (every sahilm/fuzzy match passes it; keep, when not nil,
+// gets all that pass). It pushes the matches in few pieces, keeps the
+// scattered ones in s.weak, and says how many it pushed.
 //
 // A short query can match most of a big org ("ta" is in order in nearly
-// every "…@acme.com"), and sahilm/fuzzy allocates for every match. With more
-// than manyCandidates, a one-word query whose text starts a word in at
-// least limit entries is matched against those entries only: they rank
-// first for the operator anyway, and the search stays interactive.
-func (ix *Index) fuzzyPass(fq string, limit int, s *searchScratch, top *topK) int {
+// every "…@acme.com"). With more than manyCandidates, a one-word query
+// whose text starts a word in at least limit entries is matched against
+// those entries only: they rank first for the operator anyway, and the
+// search stays interactive.
+//
+// Each part keeps its own best limit matches; once it has them, a
+// candidate whose text is too long for any match in it to score as well
+// as the worst of them (fuzzyPattern.maxScore) is not scored at all. That
+// changes no hit: it could not be among the part's best, so not among all
+// the best; and a part that has limit matches means the misspelling pass
+// does not run.
+func (ix *Index) fuzzyPass(fq string, limit int, s *searchScratch, top *topK, d domain, keep *[]int32) int {
 	marks := s.marks
-	s.cands = s.cands[:0]
 	need := runeSet(fq)
-	for i := range ix.hot {
-		if h := &ix.hot[i]; marks[i] == markNone && need&^h.runes == 0 && subsequence(h.folded, fq) {
-			s.cands = append(s.cands, int32(i))
+	parts := partsFor(d.len(), minScanItems)
+	inParts(parts, func(k int) {
+		ps := &s.parts[k]
+		ps.cands, ps.keep = ps.cands[:0], ps.keep[:0]
+		test := func(i int32) {
+			if h := &ix.hot[i]; need&^h.runes == 0 && subsequence(h.folded(), fq) {
+				if keep != nil {
+					ps.keep = append(ps.keep, i)
+				}
+				if marks[i] == markNone {
+					ps.cands = append(ps.cands, i)
+				}
+			}
 		}
+		p := d.part(k, parts)
+		for _, i := range p.list {
+			test(i)
+		}
+		for i := p.from; i < p.to; i++ {
+			test(i)
+		}
+	})
+	s.cands = s.cands[:0]
+	for k := range parts {
+		ps := &s.parts[k]
+		if keep != nil {
+			*keep = append(*keep, ps.keep...)
+		}
+		s.cands = append(s.cands, ps.cands...)
 	}
 	if limit > 0 && len(s.cands) > manyCandidates && !strings.Contains(fq, " ") {
 		s.starts = s.starts[:0]
+		first := byteBit(fq[0])
 		for _, i := range s.cands {
-			if startsWord(ix.hot[i].folded, fq) {
+			if h := &ix.hot[i]; h.starts&first != 0 && startsWord(h.folded(), fq) {
 				s.starts = append(s.starts, i)
 			}
 		}
@@ -503,100 +699,122 @@ func (ix *Index) fuzzyPass(fq string, limit int, s *searchScratch, top *topK) in
 			s.cands, s.starts = s.starts, s.cands
 		}
 	}
-	parts := partsFor(len(s.cands))
-	var wg sync.WaitGroup
-	for k := range parts {
-		s.src[k] = foldedSource{hot: ix.hot, cands: s.cands[k*len(s.cands)/parts : (k+1)*len(s.cands)/parts]}
-		if parts == 1 {
-			s.matches[k] = fuzzy.FindFromNoSort(fq, &s.src[k])
-		} else {
-			wg.Go(func() { s.matches[k] = fuzzy.FindFromNoSort(fq, &s.src[k]) })
-		}
-	}
-	wg.Wait()
 
-	queryRunes := utf8.RuneCountInString(fq)
+	pattern := newFuzzyPattern(fq)
+	queryRunes := len(pattern.runes)
 	pieces := strings.Count(fq, " ") + 2 // words, plus one
-	found := 0
-	for k := range parts {
-		for _, m := range s.matches[k] {
-			i := s.src[k].cands[m.Index]
-			folded := ix.hot[i].folded
-			c := cand{rec: i, offsets: m.MatchedIndexes}
-			if queryRunes > maxFuzzyRunes {
-				c.offsets = nil // sahilm/fuzzy's are wrong past ~40 adjacent runes
+	cands := s.cands
+	parts = partsFor(len(cands), minScoreItems)
+	inParts(parts, func(k int) {
+		ps := &s.parts[k]
+		ps.top = topK{ix: ix, limit: limit, items: ps.top.items[:0]}
+		ps.weak, ps.found = ps.weak[:0], 0
+		for _, i := range cands[k*len(cands)/parts : (k+1)*len(cands)/parts] {
+			folded := ix.hot[i].folded()
+			if limit > 0 && len(ps.top.items) == limit {
+				if most, ok := pattern.maxScore(len(folded)); ok && rank(MatchFuzzy, most) < ps.top.items[0].rank {
+					continue
+				}
 			}
-			n, first := fragments(folded, c.offsets)
+			r, ok := pattern.match(folded, ix.hot[i].ascii, nil)
+			if !ok {
+				continue
+			}
+			c := cand{rec: i}
+			n, first := r.pieces, r.first
+			if queryRunes > maxFuzzyRunes {
+				// sahilm/fuzzy's offsets are wrong past ~40 adjacent runes
+				n, first, c.inOrder = 0, 0, true
+			}
 			if n != 1 {
 				// sahilm/fuzzy takes each letter at its first good place, so
 				// "bich.nguyen" may start in the name though all of it is in
 				// the email: a query found in one piece is one piece.
 				if at := strings.Index(folded, fq); at >= 0 {
-					n, first, c.offsets = 1, at, nil
-				} else if c.offsets == nil {
+					n, first, c.inOrder = 1, at, true
+				} else if c.inOrder {
 					n, first = fragments(folded, inOrder(folded, fq))
 				}
 			}
-			score := m.Score
+			score := r.score
 			if queryRunes > maxFuzzyRunes {
 				score = -(n*1024 + first)
 			}
 			if n <= pieces {
 				c.how, c.rank = MatchFuzzy, rank(MatchFuzzy, score)
-				marks[i] = markFound
-				found++
-				top.push(c)
+				ps.top.push(c)
+				ps.found++
 			} else {
 				c.how, c.rank = MatchScattered, rank(MatchScattered, score)
-				marks[i] = markScattered
-				s.weak = append(s.weak, c)
+				ps.weak = append(ps.weak, c)
 			}
 		}
-		s.matches[k], s.src[k] = nil, foldedSource{}
+	})
+	found := 0
+	for k := range parts {
+		ps := &s.parts[k]
+		for _, c := range ps.top.items {
+			marks[c.rec] = markFound
+			top.push(c)
+		}
+		for _, c := range ps.weak {
+			marks[c.rec] = markScattered
+		}
+		s.weak = append(s.weak, ps.weak...)
+		found += ps.found
 	}
 	return found
 }
 
 // typoPass pushes the entries not found so far whose words are near the
-// query's words.
-func (ix *Index) typoPass(fq string, s *searchScratch, top *topK) {
+// query's words, and says whether it ran (a query of no words finds
+// none). keep, when not nil, gets the entries that a query typed on from
+// this one could still find so (mayMatchTypedOn).
+func (ix *Index) typoPass(fq string, s *searchScratch, top *topK, d domain, keep *[]int32) bool {
 	words := queryWords(fq)
 	if len(words) == 0 {
-		return
+		return false
 	}
 	marks := s.marks
-	parts := partsFor(len(ix.hot))
-	scan := func(k int) {
-		hits := s.typoHits[k][:0]
-		for i := k * len(ix.hot) / parts; i < (k+1)*len(ix.hot)/parts; i++ {
-			if marks[i] == markFound {
-				continue
-			}
+	parts := partsFor(d.len(), minScanItems)
+	inParts(parts, func(k int) {
+		ps := &s.parts[k]
+		ps.typoHits, ps.keep = ps.typoHits[:0], ps.keep[:0]
+		test := func(i int32) {
 			h := &ix.hot[i]
-			if !mayBeNear(words, h.wmask) {
-				continue
+			entryWords := ix.words[h.w0 : h.w0+uint32(h.nw)]
+			if keep != nil {
+				if !mayMatchTypedOn(words, h.folded(), entryWords, h.wmask, &ps.typo) {
+					return
+				}
+				ps.keep = append(ps.keep, i)
 			}
-			if d, ok := typoMatch(words, h.folded, ix.words[h.w0:h.w1], &s.typo[k]); ok {
-				hits = append(hits, typoHit{rec: int32(i), dist: d})
+			if marks[i] == markFound || !mayBeNear(words, h.wmask) {
+				return
+			}
+			if dist, ok := typoMatch(words, h.folded(), entryWords, &ps.typo); ok {
+				ps.typoHits = append(ps.typoHits, typoHit{rec: i, dist: dist})
 			}
 		}
-		s.typoHits[k] = hits
-	}
-	if parts == 1 {
-		scan(0)
-	} else {
-		var wg sync.WaitGroup
-		for k := range parts {
-			wg.Go(func() { scan(k) })
+		p := d.part(k, parts)
+		for _, i := range p.list {
+			test(i)
 		}
-		wg.Wait()
-	}
+		for i := p.from; i < p.to; i++ {
+			test(i)
+		}
+	})
 	for k := range parts {
-		for _, h := range s.typoHits[k] {
+		ps := &s.parts[k]
+		if keep != nil {
+			*keep = append(*keep, ps.keep...)
+		}
+		for _, h := range ps.typoHits {
 			marks[h.rec] = markTypo
 			top.push(cand{rank: rank(MatchMisspelled, -h.dist), rec: h.rec, how: MatchMisspelled})
 		}
 	}
+	return true
 }
 
 // hits turns the chosen candidates into hits.
@@ -606,38 +824,43 @@ func (ix *Index) hits(chosen []cand, fq string, s *searchScratch) []Hit {
 	}
 	out := make([]Hit, len(chosen))
 	var words []queryWord
+	var pattern fuzzyPattern
 	for k, c := range chosen {
-		h, e := &ix.hot[c.rec], ix.cold[c.rec]
-		hit := Hit{Entry: e.entry, Field: e.field, Score: c.rank, How: c.how}
-		if e.entry.Kind == EntryGroup {
-			hit.Entry.Members = ix.members[e.entry.Group.ID]
-		}
+		h := &ix.hot[c.rec]
+		field, emailAt, email := ix.shown(c.rec)
+		hit := Hit{Entry: ix.entry(c.rec), Field: field, Score: c.rank, How: c.how}
 		switch c.how {
 		case MatchExact:
 			switch {
-			case e.email == fq && e.emailAt >= 0:
-				hit.Matched = runeRange(e.emailAt, utf8.RuneCountInString(e.email))
-			case h.id != fq && fold(e.entry.Group.ID) != fq: // not by id: by name or the whole field
-				hit.Matched = runeRange(0, utf8.RuneCountInString(e.field))
+			case email == fq && emailAt >= 0:
+				hit.Matched = runeRange(emailAt, utf8.RuneCountInString(email))
+			case h.id() != fq && fold(hit.Entry.Group.ID) != fq: // not by id: by name or the whole field
+				hit.Matched = runeRange(0, utf8.RuneCountInString(field))
 			}
 		case MatchFuzzy, MatchScattered:
-			offsets := c.offsets
-			if offsets == nil {
-				offsets = inOrder(h.folded, fq)
+			var offsets []int
+			if c.inOrder {
+				offsets = inOrder(h.folded(), fq)
+			} else {
+				if pattern.runes == nil {
+					pattern = newFuzzyPattern(fq)
+				}
+				pattern.match(h.folded(), h.ascii, &offsets)
 			}
 			offsets = slices.Compact(slices.Sorted(slices.Values(offsets)))
-			if e.ascii {
+			if h.ascii {
 				hit.Matched = offsets
 			} else {
-				hit.Matched = runeIndexes(h.folded, offsets)
+				hit.Matched = runeIndexes(h.folded(), offsets)
 			}
 		case MatchMisspelled:
 			if words == nil {
 				words = queryWords(fq)
 			}
-			entryWords := ix.words[h.w0:h.w1]
-			if _, ok := typoMatch(words, h.folded, entryWords, &s.typo[0]); ok {
-				for _, w := range s.typo[0].best {
+			entryWords := ix.words[h.w0 : h.w0+uint32(h.nw)]
+			ts := &s.parts[0].typo
+			if _, ok := typoMatch(words, h.folded(), entryWords, ts); ok {
+				for _, w := range ts.best {
 					hit.Matched = append(hit.Matched, runeRange(int(entryWords[w].at), int(entryWords[w].n))...)
 				}
 				hit.Matched = slices.Compact(slices.Sorted(slices.Values(hit.Matched)))
@@ -695,15 +918,32 @@ func isWordByte(c byte) bool {
 func runeSet(s string) uint64 {
 	var set uint64
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= 'a' && c <= 'z':
-			set |= 1 << (c - 'a')
-		case c >= '0' && c <= '9':
-			set |= 1 << (26 + c - '0')
-		case c == ' ' || c == '.' || c == '-' || c == '_' || c == ':':
-			set |= 1 << 36
-		default:
-			set |= 1 << (37 + uint64(c)%27) // bytes of other runes
+		set |= byteBit(s[i])
+	}
+	return set
+}
+
+// byteBit is a byte's bit in a runeSet.
+func byteBit(c byte) uint64 {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return 1 << (c - 'a')
+	case c >= '0' && c <= '9':
+		return 1 << (26 + c - '0')
+	case c == ' ' || c == '.' || c == '-' || c == '_' || c == ':':
+		return 1 << 36
+	default:
+		return 1 << (37 + uint64(c)%27) // bytes of other runes
+	}
+}
+
+// wordStarts is the runeSet of the bytes that start a word of s, as
+// startsWord sees them: startsWord(s, q) needs q[0]'s bit in it.
+func wordStarts(s string) uint64 {
+	var set uint64
+	for i := 0; i < len(s); i++ {
+		if i == 0 || !isWordByte(s[i-1]) {
+			set |= byteBit(s[i])
 		}
 	}
 	return set

@@ -29,12 +29,17 @@ func typoBudget(n int) int {
 
 // word is one word of an entry's folded text: bytes [start,end) of it,
 // where it starts in runes (for highlighting), its length in runes, and a
-// bitmask of its runes for a quick lower bound on the distance.
+// bitmask of its runes for a quick lower bound on the distance. Every entry
+// keeps its words, so they are small: 12 bytes, and only the words in the
+// first 64 KiB of a text (no name or email comes near) are kept.
 type word struct {
-	start, end int32
-	at, n      int32
+	start, end uint16
+	at, n      uint16
 	mask       uint32
 }
+
+// maxWordText is how much of a text splitWords reads.
+const maxWordText = 1<<16 - 1
 
 // isWordRune: letters, digits and combining marks make words; the rest
 // (spaces, . - _ : and the other separators) break them.
@@ -56,27 +61,34 @@ func runeBit(r rune) uint32 {
 
 // splitWords cuts folded text into words.
 func splitWords(folded string) []word {
+	if len(folded) > maxWordText {
+		cut := maxWordText
+		for cut > 0 && !utf8.RuneStart(folded[cut]) {
+			cut--
+		}
+		folded = folded[:cut]
+	}
 	var words []word
 	var cur word
 	in := false
-	at := int32(0)
+	at := uint16(0)
 	for i, r := range folded {
 		if isWordRune(r) {
 			if !in {
-				cur = word{start: int32(i), at: at}
+				cur = word{start: uint16(i), at: at}
 				in = true
 			}
 			cur.n++
 			cur.mask |= runeBit(r)
 		} else if in {
-			cur.end = int32(i)
+			cur.end = uint16(i)
 			words = append(words, cur)
 			in = false
 		}
 		at++
 	}
 	if in {
-		cur.end = int32(len(folded))
+		cur.end = uint16(len(folded))
 		words = append(words, cur)
 	}
 	return words
@@ -116,6 +128,31 @@ func mayBeNear(query []queryWord, wordMasks uint32) bool {
 		}
 	}
 	return true
+}
+
+// maxTypoBudget is the most edits typoBudget allows a word.
+const maxTypoBudget = 2
+
+// mayMatchTypedOn reports whether a query that starts with this one (the
+// operator typing on) could find the entry by typoMatch. The words before
+// the last are whole: they stay as they are, with their budgets, so each
+// must be near a word of the entry now. The last word may still grow, and
+// the word it grows into may earn a larger budget, but each edit brings at
+// most one rune the entry lacks: it can lack no more of the last word's
+// runes than the largest budget. Every entry typoMatch finds passes.
+func mayMatchTypedOn(query []queryWord, folded string, words []word, wordMasks uint32, s *typoScratch) bool {
+	last := len(query) - 1
+	if bits.OnesCount32(query[last].mask&^wordMasks) > maxTypoBudget {
+		return false
+	}
+	if last == 0 {
+		return true
+	}
+	if !mayBeNear(query[:last], wordMasks) {
+		return false
+	}
+	_, ok := typoMatch(query[:last], folded, words, s)
+	return ok
 }
 
 // typoMatch reports whether every query word is within its budget of some
