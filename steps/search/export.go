@@ -9,12 +9,12 @@ func (ix *Index) Export() (accounts []client.User, groups []client.Group) {
 	defer ix.mu.RUnlock()
 	accounts = make([]client.User, 0, len(ix.accounts))
 	groups = make([]client.Group, 0, len(ix.groups))
-	for i := range ix.cold {
-		switch e := ix.cold[i].entry; e.Kind {
+	for i := range ix.hot {
+		switch EntryKind(ix.hot[i].kind) {
 		case EntryAccount:
-			accounts = append(accounts, e.Account)
+			accounts = append(accounts, ix.user(int32(i)))
 		case EntryGroup:
-			groups = append(groups, e.Group)
+			groups = append(groups, ix.groupList[ix.cold[i].g0])
 		}
 	}
 	return accounts, groups
