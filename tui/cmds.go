@@ -25,7 +25,7 @@ import (
 // never the model: a Cmd runs on its own goroutine while the model moves on.
 
 // searchDebounce is how long typing must pause before the index is asked.
-const searchDebounce = 120 * time.Millisecond
+const searchDebounce = 60 * time.Millisecond
 
 // pageSize is how many accounts one page of the directory search brings.
 const pageSize = 100
@@ -119,10 +119,12 @@ func debounceCmd(seq int) tea.Cmd {
 	return tea.Tick(searchDebounce, func(time.Time) tea.Msg { return searchTickMsg{seq: seq} })
 }
 
-// searchCmd asks the index; it is safe while pages are still being added.
-func searchCmd(ix *search.Index, seq int, q string, limit int) tea.Cmd {
+// searchCmd asks the index through the search box's session (a query
+// typed on from the last reads only what that one left possible); it is
+// safe while pages are still being added.
+func searchCmd(ss *search.Session, seq int, q string, limit int) tea.Cmd {
 	return func() tea.Msg {
-		return searchResultsMsg{seq: seq, hits: ix.Search(q, limit)}
+		return searchResultsMsg{seq: seq, hits: ss.Search(q, limit)}
 	}
 }
 

@@ -31,6 +31,9 @@ type loadingScreen struct {
 	// the fresh load runs, dropped when it is done.
 	cached  *search.Index
 	savedAt time.Time
+	// Each index has one search session, the search box's: a query typed
+	// on from the last reads only the entries that one left possible.
+	ixSearch, cachedSearch *search.Session
 }
 
 // index is what a search reads: the saved copy while a fresh load runs,
@@ -40,6 +43,14 @@ func (l loadingScreen) index() *search.Index {
 		return l.cached
 	}
 	return l.ix
+}
+
+// session is the search session of index().
+func (l loadingScreen) session() *search.Session {
+	if l.cached != nil && !l.done {
+		return l.cachedSearch
+	}
+	return l.ixSearch
 }
 
 // add puts accounts in every index a search may read.
@@ -94,6 +105,7 @@ func (m Model) onCacheRead(msg cacheReadMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.loading.cached, m.loading.savedAt = msg.ix, msg.saved
+	m.loading.cachedSearch = msg.ix.NewSession()
 	if m.phase == phaseLoading {
 		m.phase = phaseSearch // the whole org is searchable now
 	}
@@ -109,7 +121,8 @@ func (m Model) startLoad() (Model, tea.Cmd) {
 	m, seq := m.nextSeq()
 	ch := make(chan tea.Msg, 8)
 	ctx, stop := context.WithCancel(m.ctx)
-	m.loading = loadingScreen{seq: seq, ix: search.NewIndex(), ch: ch, stop: stop}
+	ix := search.NewIndex()
+	m.loading = loadingScreen{seq: seq, ix: ix, ixSearch: ix.NewSession(), ch: ch, stop: stop}
 	return m, tea.Batch(loadOrgCmd(ctx, m.org.Client, m.loading.ix, seq, ch), listen(ch), m.refreshSearch())
 }
 
@@ -142,7 +155,7 @@ func (m Model) onLoadDone(msg loadDoneMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.loading.done = true
-	m.loading.cached = nil // the fresh load replaces the saved copy
+	m.loading.cached, m.loading.cachedSearch = nil, nil // the fresh load replaces the saved copy
 	if m.phase == phaseLoading {
 		m.phase = phaseSearch
 	}

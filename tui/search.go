@@ -261,11 +261,11 @@ func (m Model) onSearchAsync(msg tea.Msg) (Model, tea.Cmd) {
 // current sequence number (used when a new page has arrived).
 func (m Model) refreshSearch() tea.Cmd {
 	q := strings.TrimSpace(m.search.input.Value())
-	ix := m.loading.index()
-	if q == "" || ix == nil {
+	ss := m.loading.session()
+	if q == "" || ss == nil {
 		return nil
 	}
-	return searchCmd(ix, m.search.seq, q, searchLimit)
+	return searchCmd(ss, m.search.seq, q, searchLimit)
 }
 
 func (searchPage) keys(m Model) []key.Binding {

@@ -218,6 +218,7 @@ func TestQueryAsksTheOrgWhileLoading(t *testing.T) {
 	m := New(testDeps(d.org, t.TempDir()))
 	m.width, m.height = 100, 30
 	m.org, m.loading.ix, m.phase = d.org, search.NewIndex(), phaseSearch // nothing loaded yet
+	m.loading.ixSearch = m.loading.ix.NewSession()
 	m.search.input.SetValue("Kofi Boateng")
 	m.search.seq = 7
 	ask := m.askOrg()
