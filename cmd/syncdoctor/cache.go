@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -46,7 +45,7 @@ saved orgs with their age; --clear removes them. syncdoctor --no-cache neither r
 }
 
 func listCache(a *app, dir string) error {
-	files, err := filepath.Glob(filepath.Join(dir, "org-*.gob"))
+	files, err := search.CacheFiles(dir)
 	if err != nil {
 		return err
 	}

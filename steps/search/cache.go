@@ -1,7 +1,6 @@
 package search
 
 import (
-	"encoding/gob"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -27,14 +26,10 @@ type Cached struct {
 	Groups   []client.Group
 }
 
-// cacheVersion changes when the file's shape does: an older file is then
-// ignored (and replaced after the next load), never misread.
-const cacheVersion = 1
-
-type cacheFile struct {
-	Version int
-	Cached
-}
+// cacheVersion changes when the file's shape does (cachefile.go): an
+// older file is then ignored (and replaced after the next load), never
+// misread. Version 1 was gob, in files named .gob.
+const cacheVersion = 2
 
 // DefaultCacheDir is syncdoctor's folder in the user's cache folder.
 func DefaultCacheDir() (string, error) {
@@ -49,7 +44,20 @@ var unsafeInName = regexp.MustCompile(`[^A-Za-z0-9._-]`)
 
 // CachePath is the file of one org in dir.
 func CachePath(dir, orgID string) string {
-	return filepath.Join(dir, "org-"+unsafeInName.ReplaceAllString(orgID, "_")+".gob")
+	return filepath.Join(dir, "org-"+unsafeInName.ReplaceAllString(orgID, "_")+".cache")
+}
+
+// CacheFiles lists the saved orgs in dir, this version's and older ones.
+func CacheFiles(dir string) ([]string, error) {
+	var files []string
+	for _, pattern := range []string{"org-*.cache", "org-*.gob"} {
+		found, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, found...)
+	}
+	return files, nil
 }
 
 // SaveCache writes the org's accounts and groups to path, owner-only, in
@@ -67,7 +75,11 @@ func SaveCache(path string, c Cached) error {
 		tmp.Close()
 		return fmt.Errorf("cache %s: %w", path, err)
 	}
-	if err := gob.NewEncoder(tmp).Encode(cacheFile{Version: cacheVersion, Cached: c}); err != nil {
+	data, err := encodeCache(c)
+	if err == nil {
+		_, err = tmp.Write(data)
+	}
+	if err != nil {
 		tmp.Close()
 		return fmt.Errorf("cache %s: %w", path, err)
 	}
@@ -80,24 +92,23 @@ func SaveCache(path string, c Cached) error {
 // LoadCache reads a saved org; nil, nil when there is none (or it is of
 // an older shape, or another org's).
 func LoadCache(path, orgID string) (*Cached, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cache %s: %w", path, err)
 	}
-	defer f.Close()
-	var cf cacheFile
-	if err := gob.NewDecoder(f).Decode(&cf); err != nil || cf.Version != cacheVersion || cf.OrgID != orgID {
+	c, err := decodeCache(data)
+	if err != nil || c.OrgID != orgID {
 		return nil, nil // unreadable or not this org's: the load rebuilds it
 	}
-	return &cf.Cached, nil
+	return c, nil
 }
 
 // ClearCache removes every saved org in dir and says which.
 func ClearCache(dir string) ([]string, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "org-*.gob"))
+	files, err := CacheFiles(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -115,9 +126,7 @@ func ClearCache(dir string) ([]string, error) {
 func IndexFrom(c *Cached) *Index {
 	ix := NewIndex()
 	ix.AddGroups(c.Groups)
-	for start := 0; start < len(c.Accounts); start += 1000 {
-		ix.AddAccounts(c.Accounts[start:min(start+1000, len(c.Accounts))])
-	}
+	ix.AddAccounts(c.Accounts) // in one batch: prepared on every core
 	return ix
 }
 

@@ -2,6 +2,7 @@ package search
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -140,6 +141,10 @@ type prepared struct {
 	key   string // the account or group id
 	user  *client.User
 	group *client.Group
+	// exact are the entry's exact keys (keys), worked out with the rest
+	// outside the lock: n of them.
+	exact  [3]string
+	nexact int
 }
 
 // NewIndex makes an empty index.
@@ -156,18 +161,47 @@ func NewIndex() *Index {
 // AddAccounts adds a page of accounts. An account seen again replaces the
 // earlier one. Accounts without an id are skipped. The index keeps what it
 // needs of them, not the slice.
+//
+// A big batch (a saved org read back) is prepared on every core, and the
+// index's maps are grown once for it.
 func (ix *Index) AddAccounts(users []client.User) {
-	ready := make([]prepared, 0, len(users))
-	for k := range users {
-		if users[k].AccountID != "" {
-			ready = append(ready, prepareAccount(&users[k]))
+	ready := make([]prepared, len(users))
+	parts := partsFor(len(users), minPrepareItems)
+	inParts(parts, func(k int) {
+		for i := k * len(users) / parts; i < (k+1)*len(users)/parts; i++ {
+			if users[i].AccountID != "" {
+				ready[i] = prepareAccount(&users[i])
+			}
 		}
-	}
+	})
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	for i := range ready {
-		ix.put(ix.accounts, &ready[i])
+	if len(users) > minPrepareItems {
+		ix.reserve(len(users))
 	}
+	for i := range ready {
+		if ready[i].user != nil {
+			ix.put(ix.accounts, &ready[i])
+		}
+	}
+}
+
+// minPrepareItems is the least a core is given to prepare: below it, one
+// goroutine does it all (a page of 100 as the org loads).
+const minPrepareItems = 4096
+
+// reserve grows the index for n more accounts, so that adding them does
+// not grow its maps and lists step by step. The caller holds the lock.
+func (ix *Index) reserve(n int) {
+	grow := func(m map[string]int32, more int) map[string]int32 {
+		bigger := make(map[string]int32, len(m)+more)
+		maps.Copy(bigger, m)
+		return bigger
+	}
+	ix.accounts = grow(ix.accounts, n)
+	ix.exact = grow(ix.exact, 3*n)
+	ix.hot = slices.Grow(ix.hot, n)
+	ix.cold = slices.Grow(ix.cold, n)
 }
 
 // AddGroups adds a page of groups; a group seen again replaces the earlier
@@ -187,7 +221,7 @@ func (ix *Index) AddGroups(groups []client.Group) {
 }
 
 func prepareAccount(u *client.User) prepared {
-	field, _, _ := accountField(u.AccountID, u.Name, u.Nickname, u.Email)
+	field, _, shownEmail := accountField(u.AccountID, u.Name, u.Nickname, u.Email)
 	folded := fold(field)
 	data, hotLen, lens := accountData(u, folded, fold(u.AccountID))
 	p := prepared{user: u, cold: coldEntry{data: data, lens: lens}}
@@ -197,6 +231,9 @@ func prepareAccount(u *client.User) prepared {
 	if lens[lenID] != 0 {
 		p.key = data[hotLen : hotLen+int(lens[lenID])]
 	}
+	at := hotLen + int(lens[lenID]+lens[lenName]+lens[lenNickname])
+	email := emailKey(shownEmail, data[at:at+int(lens[lenEmail])])
+	p.nexact = len(exactKeys(p.exact[:0], p.hot.id(), email, oneSpaced(folded)))
 	return p
 }
 
@@ -205,6 +242,7 @@ func prepareGroup(g *client.Group) prepared {
 	p := prepared{group: g, key: g.ID}
 	p.hot.text, p.hot.nf = folded, uint32(len(folded))
 	p.prepare(EntryGroup)
+	p.nexact = len(exactKeys(p.exact[:0], fold(g.ID), oneSpaced(folded)))
 	return p
 }
 
@@ -261,7 +299,7 @@ func (ix *Index) put(byID map[string]int32, p *prepared) {
 		ix.hot = append(ix.hot, p.hot)
 		ix.cold = append(ix.cold, p.cold)
 	}
-	ix.link(i)
+	ix.link(i, p.exact[:p.nexact])
 }
 
 // keys are what a query must equal for an exact hit on entry i, each once:
@@ -269,27 +307,35 @@ func (ix *Index) put(byID map[string]int32, p *prepared) {
 // what the screen shows finds that account first); a group's id and name.
 func (ix *Index) keys(i int32, out []string) []string {
 	h := &ix.hot[i]
-	add := func(key string) {
+	if EntryKind(h.kind) == EntryGroup {
+		return exactKeys(out, fold(ix.groupList[ix.cold[i].g0].ID), oneSpaced(h.folded()))
+	}
+	a := ix.accountStrings(i)
+	_, _, shownEmail := accountField(a.id, a.name, a.nickname, a.email)
+	return exactKeys(out, h.id(), emailKey(shownEmail, a.email), oneSpaced(h.folded()))
+}
+
+// exactKeys appends the keys that are not empty to out, each once.
+func exactKeys(out []string, keys ...string) []string {
+	for _, key := range keys {
 		if key != "" && !slices.Contains(out, key) {
 			out = append(out, key)
 		}
 	}
-	if EntryKind(h.kind) == EntryGroup {
-		add(fold(ix.groupList[ix.cold[i].g0].ID))
-		add(oneSpaced(h.folded()))
-		return out
-	}
-	add(h.id())
-	if _, _, email := ix.shown(i); email != "" {
-		// The folded email is mostly the email as it came: then the key
-		// is that part of the account's data, and costs nothing more.
-		if a := ix.accountStrings(i); a.email == email {
-			email = a.email
-		}
-		add(email)
-	}
-	add(oneSpaced(h.folded()))
 	return out
+}
+
+// emailKey is the exact key of the email an account shows: folded. That
+// is mostly the email as it came: then the key is that part of the
+// account's data (stored, the email), and costs nothing more.
+func emailKey(shown, stored string) string {
+	if shown == "" {
+		return ""
+	}
+	if key := fold(shown); key != stored {
+		return key
+	}
+	return stored
 }
 
 // groupIDs calls f with each group id of account i, once each.
@@ -308,9 +354,10 @@ func (ix *Index) groupIDs(i int32, f func(id string)) {
 	}
 }
 
-func (ix *Index) link(i int32) {
-	var buf [3]string
-	for _, key := range ix.keys(i, buf[:0]) {
+// link files entry i under its exact keys (keys) and counts it in its
+// groups.
+func (ix *Index) link(i int32, keys []string) {
+	for _, key := range keys {
 		if j, taken := ix.exact[key]; !taken {
 			ix.exact[key] = i
 		} else if dup := ix.exactDup[key]; dup != nil {
