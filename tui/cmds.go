@@ -97,11 +97,11 @@ func refreshIndexCmd(ctx context.Context, c *client.Client, ix, cached *search.I
 // no cache: the load goes on.
 func readCacheCmd(path, orgID string, seq int) tea.Cmd {
 	return func() tea.Msg {
-		c, err := search.LoadCache(path, orgID)
-		if err != nil || c == nil {
+		ix, saved, err := search.OpenCache(path, orgID)
+		if err != nil || ix == nil {
 			return cacheReadMsg{seq: seq}
 		}
-		return cacheReadMsg{seq: seq, ix: search.IndexFrom(c), saved: c.Saved}
+		return cacheReadMsg{seq: seq, ix: ix, saved: saved}
 	}
 }
 

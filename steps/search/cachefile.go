@@ -97,35 +97,60 @@ func (e *cacheEncoder) user(u *client.User) {
 }
 
 func decodeCache(data []byte) (*Cached, error) {
+	d, c, n := decodeCacheHeader(data)
+	if n > 0 {
+		c.Accounts = d.users(n)
+	}
+	if err := d.end(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// decodeCacheHeader reads what comes before the accounts, and how many
+// accounts follow (0 on a fault, which is then in d.err).
+func decodeCacheHeader(data []byte) (d *cacheDecoder, c *Cached, accounts int) {
+	d = &cacheDecoder{common: map[string]string{}}
+	c = &Cached{}
 	if len(data) < len(cacheMagic) || string(data[:len(cacheMagic)]) != cacheMagic {
-		return nil, errCacheFile
+		d.err = errCacheFile
+		return d, c, 0
 	}
-	d := cacheDecoder{buf: data[len(cacheMagic):], common: map[string]string{}}
+	d.buf = data[len(cacheMagic):]
 	if d.uint() != cacheVersion {
-		return nil, errCacheFile
+		d.err = errCacheFile
+		return d, c, 0
 	}
-	c := &Cached{OrgID: d.str()}
+	c.OrgID = d.str()
 	saved := d.uint()
 	if saved > math.MaxInt64 {
-		return nil, errCacheFile
+		d.err = errCacheFile
 	}
 	c.Saved = time.Unix(0, int64(saved))
 	if groups := d.str(); d.err == nil {
 		if err := json.Unmarshal([]byte(groups), &c.Groups); err != nil {
-			return nil, errCacheFile
+			d.err = errCacheFile
 		}
 	}
 	// An account takes at least 14 bytes: no count above what is left.
-	if n := d.count(14); n > 0 {
-		c.Accounts = make([]client.User, n)
-		for i := range c.Accounts {
-			d.user(&c.Accounts[i])
-		}
+	return d, c, d.count(14)
+}
+
+// users reads the next n accounts.
+func (d *cacheDecoder) users(n int) []client.User {
+	us := make([]client.User, n)
+	for i := range us {
+		d.user(&us[i])
 	}
+	return us
+}
+
+// end says whether the file was read whole, and without a fault.
+func (d *cacheDecoder) end() error {
 	if d.err != nil || len(d.buf) != 0 {
-		return nil, errCacheFile
+		return errCacheFile
 	}
-	return c, nil
+	return nil
 }
 
 // cacheDecoder reads a cache file; the first fault sticks in err, and

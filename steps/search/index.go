@@ -162,8 +162,7 @@ func NewIndex() *Index {
 // earlier one. Accounts without an id are skipped. The index keeps what it
 // needs of them, not the slice.
 //
-// A big batch (a saved org read back) is prepared on every core, and the
-// index's maps are grown once for it.
+// A big batch (a saved org read back) is prepared on every core.
 func (ix *Index) AddAccounts(users []client.User) {
 	ready := make([]prepared, len(users))
 	parts := partsFor(len(users), minPrepareItems)
@@ -176,9 +175,6 @@ func (ix *Index) AddAccounts(users []client.User) {
 	})
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if len(users) > minPrepareItems {
-		ix.reserve(len(users))
-	}
 	for i := range ready {
 		if ready[i].user != nil {
 			ix.put(ix.accounts, &ready[i])
@@ -190,9 +186,11 @@ func (ix *Index) AddAccounts(users []client.User) {
 // goroutine does it all (a page of 100 as the org loads).
 const minPrepareItems = 4096
 
-// reserve grows the index for n more accounts, so that adding them does
-// not grow its maps and lists step by step. The caller holds the lock.
+// reserve grows the index for n more accounts, so that adding a saved org
+// does not grow its maps and lists step by step.
 func (ix *Index) reserve(n int) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	grow := func(m map[string]int32, more int) map[string]int32 {
 		bigger := make(map[string]int32, len(m)+more)
 		maps.Copy(bigger, m)
