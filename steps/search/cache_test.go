@@ -40,11 +40,31 @@ func TestCacheRoundTrip(t *testing.T) {
 	back := IndexFrom(c)
 	want := ix.Search("Agniezska Lewandwoska", 5)
 	got := back.Search("Agniezska Lewandwoska", 5)
-	if len(got) != len(want) || len(got) > 0 && got[0].Entry.Account.AccountID != want[0].Entry.Account.AccountID {
+	if !sameHits(got, want) {
 		t.Errorf("the cached index answers differently: %v vs %v", got, want)
+	}
+	opened, at, err := OpenCache(path, "org/../1")
+	if err != nil || opened == nil || !at.Equal(saved) {
+		t.Fatalf("opened %v at %v: %v", opened != nil, at, err)
+	}
+	if a, g := opened.Counts(); a != 500 || g != len(groups) {
+		t.Errorf("opened %d accounts and %d groups", a, g)
+	}
+	if got := opened.Search("Agniezska Lewandwoska", 5); !sameHits(got, want) {
+		t.Errorf("the opened index answers differently: %v vs %v", got, want)
 	}
 	if other, _ := LoadCache(path, "another-org"); other != nil {
 		t.Error("another org's cache was taken")
+	}
+	if other, _, _ := OpenCache(path, "another-org"); other != nil {
+		t.Error("another org's cache was opened")
+	}
+	data, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, data[:len(data)-1], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if cut, _, err := OpenCache(path, "org/../1"); cut != nil || err != nil {
+		t.Errorf("a file cut short was opened (%v)", err)
 	}
 	if Age(saved, saved.Add(3*time.Hour+time.Minute)) != "3 hours" || Age(saved, saved.Add(50*time.Hour)) != "2 days" {
 		t.Error("ages read badly")
@@ -56,4 +76,17 @@ func TestCacheRoundTrip(t *testing.T) {
 	if c, _ := LoadCache(path, "org/../1"); c != nil {
 		t.Error("a cleared cache still loads")
 	}
+}
+
+// sameHits: the same accounts and groups, in the same order.
+func sameHits(a, b []Hit) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Entry.Account.AccountID != b[i].Entry.Account.AccountID || a[i].Entry.Group.ID != b[i].Entry.Group.ID {
+			return false
+		}
+	}
+	return true
 }
