@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	"charm.land/bubbles/v2/key"
@@ -96,8 +97,8 @@ func (resumePage) view(m Model, w, _ int) string {
 	r := m.resume.run
 	h := r.Header
 	var b strings.Builder
-	row := func(label, v string) { // one line each: ids and addresses are not wrapped
-		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", label)) + v + "\n")
+	row := func(label, v string) { // one line each: ids and addresses are not wrapped; the journal's words cleaned
+		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", label)) + safetext.Clean(v) + "\n")
 	}
 	if h.Bulk != nil {
 		b.WriteString(s.Title.Render("An unfinished bulk change is in the journal") + "\n\n")
@@ -122,7 +123,7 @@ func (resumePage) view(m Model, w, _ int) string {
 	case m.resume.opening:
 		b.WriteString(m.spinner() + " Opening the org of that run…")
 	case m.resume.err != nil:
-		b.WriteString(paint(s.Error, wrap("It cannot be resumed here: "+m.resume.err.Error(), w)))
+		b.WriteString(paint(s.Error, wrap("It cannot be resumed here: "+safetext.Clean(m.resume.err.Error()), w)))
 	}
 	return b.String()
 }
