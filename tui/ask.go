@@ -328,6 +328,9 @@ func (f *formExec) Run() error {
 	return f.form.WithAccessible(true).WithInput(f.in).WithOutput(f.out).Run()
 }
 
-func (f *formExec) SetStdin(r io.Reader)  { f.in = r }
-func (f *formExec) SetStdout(w io.Writer) { f.out = w }
+func (f *formExec) SetStdin(r io.Reader) { f.in = r }
+
+// SetStdout takes the terminal, behind inert as a frame is: the prompts
+// name the step and its email, and they reach the terminal past View.
+func (f *formExec) SetStdout(w io.Writer) { f.out = inertWriter{w} }
 func (f *formExec) SetStderr(io.Writer)   {}

@@ -13,10 +13,14 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/syncdoctor/syncdoctor/fixtures"
 	"github.com/syncdoctor/syncdoctor/fixtures/hostiletest"
+	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+	"github.com/syncdoctor/syncdoctor/steps/journal"
 )
 
 // Issue 12, the wizard's part: an org whose every string field carries
@@ -530,6 +534,150 @@ func TestHostileChecksSeeTheOrgsBytes(t *testing.T) {
 	for _, bad := range []string{"\x1b]8;;http://x\x07link\x1b]8;;\x07", "\x1b[5m", "\x1b]52;c;!!\x07", "\u202e", "\x07", "\x1bP+q\x1b\\"} {
 		if _, err := checkOutput("Ann " + bad + " Lee"); err == nil {
 			t.Errorf("checkOutput does not see %q", bad)
+		}
+	}
+}
+
+// TestInertGuardsEveryFrame: the last guard keeps the wizard's SGR
+// styling and escapes the rest; it is all that guards what a bubble
+// draws of the operator's own input, such as a pasted IdP error's bidi
+// override in the target's box (the box drops control characters, not
+// bidi ones).
+func TestInertGuardsEveryFrame(t *testing.T) {
+	t.Parallel()
+	styled := "\x1b[1;38;2;90;63;217mTitle\x1b[m\n\tkept"
+	if got := inert(styled); got != styled {
+		t.Errorf("inert(%q) = %q: the wizard's styling is changed", styled, got)
+	}
+	raw := "\x1b[1mAnn\x1b[m \x1b[2J\x1b]8;;https://x\x07link\x1b]8;;\x07\x1b]52;c;aGk=\x07\u009b1m\r\u202eevil\u200b\x1b"
+	got := inert(raw)
+	if err := checkFrame(got); err != nil {
+		t.Errorf("inert(%q) = %q: %v", raw, got, err)
+	}
+	if want := `\x1b[2J\x1b]8;;https://x\x07link`; !strings.Contains(got, want) || !strings.HasPrefix(got, "\x1b[1mAnn\x1b[m ") {
+		t.Errorf("inert(%q) = %q, want the styling kept and %s shown", raw, got, want)
+	}
+
+	m := New(Deps{JournalPath: "journal.jsonl"})
+	t.Cleanup(m.Close)
+	m = updated(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.phase = phaseTarget
+	m.target.input.Focus()
+	m = updated(m, tea.PasteMsg{Content: "Failed to update user 'ann\u202e@acme.com' in AtlassianCloud: \u2066conflict\u2069"})
+	v := m.View().Content
+	if err := checkFrame(v); err != nil {
+		t.Errorf("the target screen with a pasted error: %v", err)
+	}
+	if !strings.Contains(v, `\u2066conflict\u2069`) {
+		t.Errorf("the pasted error's bidi isolates are not shown escaped:\n%s", v)
+	}
+}
+
+// TestTicketNoteLeavesCleaned: whatever the summary holds, the note sent
+// to the clipboard (OSC 52) and the note saved to a file carry nothing a
+// terminal obeys; the note of a diagnosis with nothing to carry out is
+// cleaned where it is written.
+func TestTicketNoteLeavesCleaned(t *testing.T) {
+	t.Parallel()
+	d := &diagnose.Diagnosis{
+		User:   &diagnose.UserRef{AccountID: "712020:x" + hostiletest.Text, Email: "ann" + hostiletest.Addr + "@acme.com", Name: "Ann" + hostiletest.Text},
+		Target: "ann@acme.io" + hostiletest.Addr, Verdict: steps.VerdictNoBlocker,
+		Findings: []diagnose.Finding{{Code: "x" + hostiletest.Text, Detail: "Ann" + hostiletest.Text}},
+		Facts:    diagnose.OrgFacts{Query: "ann" + hostiletest.Text},
+	}
+	if err := hostiletest.Inert(diagnosisNote(d, testNow)); err != nil {
+		t.Errorf("the diagnosis's note: %v", err)
+	}
+
+	m := New(Deps{JournalPath: filepath.Join(t.TempDir(), "journal.jsonl"), Now: func() time.Time { return testNow }})
+	t.Cleanup(m.Close)
+	m = updated(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.phase = phaseSummary
+	m.summary = summaryScreen{d: d, note: "## note for Ann" + hostiletest.Text + "\nline two\n"}
+	next, cmd := m.Update(tea.KeyPressMsg{Code: 'c', Text: "c"})
+	m = next.(Model)
+	if cmd == nil {
+		t.Fatal("c sends nothing to the clipboard")
+	}
+	if err := hostiletest.Inert(fmt.Sprint(cmd())); err != nil {
+		t.Errorf("the clipboard gets: %v", err)
+	}
+	_, cmd = m.Update(tea.KeyPressMsg{Code: 's', Text: "s"})
+	msg, ok := cmd().(noteSavedMsg)
+	if !ok || msg.err != nil {
+		t.Fatalf("saving the note: %+v", msg)
+	}
+	data, err := os.ReadFile(msg.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hostiletest.Inert(string(data)); err != nil {
+		t.Errorf("the saved note: %v", err)
+	}
+	if !strings.Contains(string(data), "line two\n") {
+		t.Errorf("the saved note lost its lines: %q", data)
+	}
+}
+
+// TestAccessiblePromptIsCleaned: in accessible mode a step's question
+// reaches the terminal past View, as huh's plain prompt: the step's
+// title, detail and email are cleaned, and the prompt passes inert.
+func TestAccessiblePromptIsCleaned(t *testing.T) {
+	t.Parallel()
+	m := New(Deps{Accessible: true})
+	park := steps.PlanStep{ID: "park-holder", Kind: steps.KindAPI, Destructive: true, Title: "Move Ann" + hostiletest.Text,
+		Detail: "Ann" + hostiletest.Text, Params: steps.Params{Email: "ann" + hostiletest.Addr + "@acme.com"}}
+	a := &askState{step: park, kind: askTyped, field: m.askField(park)}
+	a.form = huh.NewForm(huh.NewGroup(a.field))
+	var out strings.Builder
+	fe := &formExec{form: a.form}
+	fe.SetStdin(strings.NewReader("wrong\n\n"))
+	fe.SetStdout(&out)
+	if err := fe.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkFrame(out.String()); err != nil {
+		t.Errorf("the accessible prompt: %v", err)
+	}
+	var guarded strings.Builder
+	if _, err := (inertWriter{&guarded}).Write([]byte("\x1b[1mStep\x1b[m " + hostiletest.Text)); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkFrame(strings.ReplaceAll(guarded.String(), "\x1b[5;8m", "")); err != nil {
+		t.Errorf("inertWriter lets through: %v", err)
+	}
+}
+
+// TestResumeDrawsTheJournalSafely: a journal is a file, and one edited by
+// hand (or by someone else) names its run, org, user and steps in any
+// bytes: the offer to resume shows them cleaned, a fix's and a bulk
+// change's alike.
+func TestResumeDrawsTheJournalSafely(t *testing.T) {
+	t.Parallel()
+	h := hostiletest.Text
+	for _, bulkRun := range []bool{false, true} {
+		m := New(Deps{JournalPath: "journal.jsonl"})
+		t.Cleanup(m.Close)
+		m = updated(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+		r := &journal.RunLog{
+			Header: journal.RunHeader{RunID: "run" + h, Started: testNow, Org: "org" + h, Mode: steps.Mode("demo" + h),
+				User: "ann" + h + "@acme.com", Target: "ann" + h + "@acme.io", Verdict: steps.Verdict("no-blocker" + h),
+				Plan: []steps.PlanStep{{Title: "Change Ann" + h}}},
+			Status: journal.StatusInterrupted, Steps: []journal.StepState{{Status: journal.StepPending}},
+		}
+		if bulkRun {
+			r.Header.Bulk = &journal.BulkRun{Targets: "targets" + h + ".csv"}
+		}
+		m = updated(m, journalReadMsg{run: r})
+		if m.phase != phaseResume {
+			t.Fatalf("phase %d, want the offer to resume", m.phase)
+		}
+		v := m.View().Content
+		if err := checkFrame(v); err != nil {
+			t.Errorf("bulk %v: %v", bulkRun, err)
+		}
+		if !strings.Contains(v, `org\x1b[31m`) {
+			t.Errorf("bulk %v: the org is not shown cleaned:\n%s", bulkRun, v)
 		}
 	}
 }

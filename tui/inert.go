@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"io"
 	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps/safetext"
@@ -23,7 +24,8 @@ import (
 // those and escapes everything else. A colour of the org's own would pass
 // this guard as the wizard's would: cleaning where the values are drawn
 // is what stops those. What goes to the clipboard and to the note's file
-// is guarded too (safetext.Text).
+// is guarded too (safetext.Text), and so are an accessible run's prompts,
+// which reach the terminal past View (inertWriter).
 
 // inert returns frame with every character safetext escapes escaped (line
 // breaks and tabs kept: they are the frame's layout), except the SGR
@@ -73,4 +75,17 @@ func sgrLength(s string) int {
 		}
 	}
 	return 0
+}
+
+// inertWriter passes each write through inert: the last guard on what
+// reaches the terminal past View (huh's accessible prompts, styled with
+// SGR like a frame). A write is escaped whole, so an SGR sequence split
+// across two writes would be shown escaped, never obeyed.
+type inertWriter struct{ w io.Writer }
+
+func (g inertWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(g.w, inert(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
