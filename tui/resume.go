@@ -115,7 +115,7 @@ func (resumePage) view(m Model, w, _ int) string {
 		row("User", search.DisplayText(h.User)+" → "+search.DisplayText(h.Target))
 		row("Verdict", string(h.Verdict))
 		row("Org", h.Org+" ("+string(h.Mode)+")")
-		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", "Stopped")) + hang("", stoppedAt(r), w-12) + "\n")
+		b.WriteString(hang(s.Muted.Render(fmt.Sprintf("  %-9s ", "Stopped")), stoppedAt(r), w) + "\n") // wrapped under its text
 		b.WriteString("\n" + wrap("Going on re-checks the org before every remaining step: nothing already done is done again, "+
 			"and a step that waited for you in the IdP is verified. d never offers this run again (it stays in the journal).", w) + "\n\n")
 	}
