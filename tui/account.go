@@ -9,6 +9,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 )
 
@@ -100,24 +101,25 @@ func (accountPage) view(m Model, w, _ int) string {
 	a := m.account.user
 	var b strings.Builder
 	if !m.account.known {
-		b.WriteString(s.Title.Render(firstOf(a.Email, a.AccountID)) + "\n\n")
+		typed := safetext.Clean(firstOf(a.Email, a.AccountID))
+		b.WriteString(s.Title.Render(typed) + "\n\n")
 		switch {
 		case m.account.lookingUp:
 			b.WriteString(m.spinner() + " Not loaded yet: looking it up in the org…\n")
 		case m.account.missing:
-			b.WriteString(paint(s.Warn, wrap("No account in the org has "+firstOf(a.Email, a.AccountID)+
+			b.WriteString(paint(s.Warn, wrap("No account in the org has "+typed+
 				". Check the spelling, or search by name: tickets often carry an old address. The diagnosis can still go on (and say not-found).", w)) + "\n")
 		case m.account.err != nil:
-			b.WriteString(paint(s.Error, wrap("It could not be looked up: "+m.account.err.Error()+". The diagnosis looks it up again.", w)) + "\n")
+			b.WriteString(paint(s.Error, wrap("It could not be looked up: "+safetext.Clean(m.account.err.Error())+". The diagnosis looks it up again.", w)) + "\n")
 		}
 		return b.String()
 	}
-	b.WriteString(s.Title.Render(firstOf(a.Name, a.Email)) + "\n\n")
+	b.WriteString(s.Title.Render(safetext.Clean(firstOf(a.Name, a.Email))) + "\n\n")
 	row := func(label, value string) {
 		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-15s ", label)) + value + "\n")
 	}
-	row("Email", a.Email)
-	row("Account id", a.AccountID)
+	row("Email", safetext.Clean(a.Email))
+	row("Account id", safetext.Clean(a.AccountID))
 	row("Status", statusText(a))
 	row("Claim", claimText(a))
 	row("Provisioning", m.provisioningText(a))
@@ -141,7 +143,7 @@ func statusText(a client.User) string {
 	if a.AccountStatus == "" {
 		return "unknown"
 	}
-	return a.AccountStatus
+	return safetext.Clean(a.AccountStatus)
 }
 
 func claimText(a client.User) string {
@@ -183,7 +185,7 @@ func (m Model) viewLinks(w int) string {
 	case m.account.reading:
 		return "  " + m.spinner() + " reading…\n"
 	case m.account.err != nil:
-		return "  " + s.Error.Render("could not be read: ") + wrap(m.account.err.Error(), w-4) + "\n"
+		return "  " + s.Error.Render("could not be read: ") + wrap(safetext.Clean(m.account.err.Error()), w-4) + "\n"
 	case len(m.account.links) == 0:
 		return "  " + s.Muted.Render("none: no SCIM user links this account") + "\n"
 	}
@@ -197,18 +199,19 @@ func (m Model) viewLinks(w int) string {
 // linkText is one SCIM link: the directory, its IdP, the SCIM user.
 func (m Model) linkText(l scimLinkView) string {
 	s := m.styles
-	dir := l.link.DirectoryID
+	clean := safetext.Clean
+	dir := clean(l.link.DirectoryID)
 	if idp := idpName(m.org.Hints.DirectoryIdp[dir]); idp != "" {
 		dir += " (" + idp + ")"
 	}
-	head := s.Accent.Render(dir) + ": SCIM user " + l.link.ScimUserID
+	head := s.Accent.Render(dir) + ": SCIM user " + clean(l.link.ScimUserID)
 	if l.user == nil {
-		return head + s.Muted.Render(", "+l.unread)
+		return head + s.Muted.Render(", "+clean(l.unread))
 	}
 	u := l.user
-	parts := []string{"userName " + u.UserName, "email " + u.PrimaryEmail()}
+	parts := []string{"userName " + clean(u.UserName), "email " + clean(u.PrimaryEmail())}
 	if u.ExternalID != "" {
-		parts = append(parts, "externalId "+u.ExternalID)
+		parts = append(parts, "externalId "+clean(u.ExternalID))
 	}
 	if u.Active != nil && !*u.Active {
 		parts = append(parts, s.Warn.Render("inactive"))

@@ -11,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/syncdoctor/syncdoctor/steps"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // askKind is the shape of a step's question.
@@ -96,7 +97,7 @@ func (m Model) askField(st steps.PlanStep) huh.Field {
 				if strings.EqualFold(v, email) || (v == "" && m.deps.Accessible) {
 					return nil
 				}
-				return fmt.Errorf("that is not %s", email)
+				return fmt.Errorf("that is not %s", safetext.Clean(email))
 			})
 	case askWho:
 		stand := "Run it in the simulated IdP"
@@ -132,11 +133,11 @@ func formTheme(isDark bool) *huh.Styles {
 // accessibleTitle is the whole question as one prompt: the step, what it
 // does, what its check found, what is asked.
 func (m Model) accessibleTitle(st steps.PlanStep, ask string) string {
-	parts := []string{fmt.Sprintf("Step %d of %d: %s.", m.run.current+1, len(m.run.plan), st.Title)}
+	parts := []string{fmt.Sprintf("Step %d of %d: %s.", m.run.current+1, len(m.run.plan), safetext.Clean(st.Title))}
 	if st.Destructive {
 		parts = append(parts, "This change is destructive.")
 	}
-	parts = append(parts, st.Detail)
+	parts = append(parts, safetext.Clean(st.Detail))
 	if i := m.run.current; i >= 0 && i < len(m.run.rows) && m.run.rows[i].checked != "" {
 		parts = append(parts, "Checked just now: "+strings.TrimPrefix(m.run.rows[i].checked, "ready: ")+".")
 	}
@@ -151,7 +152,7 @@ func (m Model) accessibleTitle(st steps.PlanStep, ask string) string {
 func (m Model) askLead(st steps.PlanStep) string {
 	switch m.askKindOf(st) {
 	case askTyped:
-		return "To confirm, type " + affectedEmail(st) + ", " + affectedWhat(st) + " (case does not matter)."
+		return "To confirm, type " + safetext.Clean(affectedEmail(st)) + ", " + affectedWhat(st) + " (case does not matter)."
 	case askWho:
 		if st.Kind == steps.KindConsole {
 			return "This step happens in admin.atlassian.com: the simulated console can do it, or you can, as on a live org."
@@ -276,13 +277,13 @@ func (m Model) viewAsk(w, h int) string {
 	s := m.styles
 	a := m.run.ask
 	st := a.step
-	title := s.Title.Render(fmt.Sprintf("Step %d: %s", m.run.current+1, st.Title))
+	title := s.Title.Render(fmt.Sprintf("Step %d: %s", m.run.current+1, safetext.Clean(st.Title)))
 	var destructive, detail, checked string
 	if st.Destructive {
 		destructive = s.Danger.Render("Destructive: ") + s.Muted.Render("journaled before and after; this tool does not undo it.")
 	}
 	if st.Detail != "" {
-		detail = wrap(st.Detail, w-4)
+		detail = wrap(safetext.Clean(st.Detail), w-4)
 	}
 	if c := m.run.rows[m.run.current].checked; c != "" {
 		style := s.Muted
@@ -327,6 +328,9 @@ func (f *formExec) Run() error {
 	return f.form.WithAccessible(true).WithInput(f.in).WithOutput(f.out).Run()
 }
 
-func (f *formExec) SetStdin(r io.Reader)  { f.in = r }
-func (f *formExec) SetStdout(w io.Writer) { f.out = w }
+func (f *formExec) SetStdin(r io.Reader) { f.in = r }
+
+// SetStdout takes the terminal, behind inert as a frame is: the prompts
+// name the step and its email, and they reach the terminal past View.
+func (f *formExec) SetStdout(w io.Writer) { f.out = inertWriter{w} }
 func (f *formExec) SetStderr(io.Writer)   {}

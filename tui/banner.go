@@ -5,6 +5,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // header is the top line: the tool, the org and where the operator is.
@@ -12,7 +14,7 @@ func (m Model) header(width int) string {
 	s := m.styles
 	left := s.Header.Render("syncdoctor")
 	if o := m.sessionOrg(); o != nil {
-		left += s.Muted.Render(" · " + o.Label())
+		left += s.Muted.Render(" · " + safetext.Clean(o.Label()))
 	}
 	right := s.Muted.Render(m.phaseName())
 	gap := width - lipgloss.Width(left) - lipgloss.Width(right)

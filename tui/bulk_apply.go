@@ -166,7 +166,7 @@ func (bulkApplyPage) view(m Model, w, _ int) string {
 		b.WriteString("\n" + s.Muted.Render(m.spinner()+" writing the worksheet and opening the journal…"))
 		return b.String()
 	}
-	b.WriteString(s.Muted.Render("run "+bs.runID+" · journal "+m.deps.JournalPath) + "\n\n")
+	b.WriteString(s.Muted.Render("run "+search.DisplayText(bs.runID)+" · journal "+search.DisplayText(m.deps.JournalPath)) + "\n\n")
 	p := bs.progress
 	b.WriteString(m.bar(float64(p.Done)/float64(max(p.Total, 1)), min(w, 60)) + "\n")
 	counts := fmt.Sprintf("%d of %d changes ended", p.Done, p.Total)

@@ -71,8 +71,8 @@ func (bulkSummaryPage) text(m Model, w int) string {
 	field := func(label, text string) {
 		b.WriteString(hang(s.Muted.Render(fmt.Sprintf("%-10s", label)), text, w) + "\n")
 	}
-	field("Run", res.RunID)
-	field("Journal", res.Journal)
+	field("Run", search.DisplayText(res.RunID))
+	field("Journal", search.DisplayText(res.Journal))
 	field("Targets", search.DisplayText(bs.abs))
 	field("Changes", m.bulkCounts(res))
 	if bs.err != nil {
@@ -161,7 +161,7 @@ func (m Model) bulkCounts(res *bulk.ApplyResult) string {
 	}
 	for _, k := range slices.Sorted(maps.Keys(res.Counts)) { // any other status, should the journal grow one
 		if n := res.Counts[k]; !slices.Contains(order, journal.StepStatus(k)) && n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+			parts = append(parts, fmt.Sprintf("%d %s", n, search.DisplayText(k)))
 		}
 	}
 	if len(parts) == 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	"charm.land/bubbles/v2/key"
@@ -132,9 +133,9 @@ func (diagnosisPage) text(m Model, w int) string {
 func diagnosisError(err error) string {
 	var in *diagnose.InputError
 	if errors.As(err, &in) {
-		return in.Reason + " Press esc to change it."
+		return safetext.Text(in.Reason) + " Press esc to change it."
 	}
-	return diagnose.Advice(err) + " Press r to try again."
+	return safetext.Text(diagnose.Advice(err)) + " Press r to try again."
 }
 
 func (m Model) viewVerdict(d *diagnose.Diagnosis, w int) string {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -161,6 +162,7 @@ type probe struct {
 	inner Model
 	mu    *sync.Mutex
 	last  *snap
+	frame func(string) // when set, sees every frame drawn, as the model makes it
 }
 
 func newProbe(m Model) probe {
@@ -172,6 +174,9 @@ func (p probe) Init() tea.Cmd { return p.inner.Init() }
 func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := p.inner.Update(msg)
 	p.inner = next.(Model)
+	if p.frame != nil {
+		p.frame(p.inner.View().Content)
+	}
 	s := takeSnap(p.inner)
 	p.mu.Lock()
 	*p.last = s
@@ -192,6 +197,8 @@ type wizard struct {
 	t  testing.TB
 	tm *teatest.TestModel
 	p  probe
+	// patience is how long waitFor waits (15s when zero).
+	patience time.Duration
 }
 
 func startWizard(t testing.TB, deps Deps, w, h int) *wizard {
@@ -204,7 +211,7 @@ func startWizard(t testing.TB, deps Deps, w, h int) *wizard {
 // waitFor polls the model until cond holds; what says what was awaited.
 func (w *wizard) waitFor(what string, cond func(s snap) bool) snap {
 	w.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(cmp.Or(w.patience, 15*time.Second))
 	for {
 		s := w.p.now()
 		if cond(s) {

@@ -20,8 +20,10 @@ const (
 
 // View draws header, banner, the screen and the help line. The screen
 // gets exactly the rows left over, so the help line stays at the bottom.
+// The frame passes inert, the last guard against org data the terminal
+// would obey (inert.go).
 func (m Model) View() tea.View {
-	v := tea.NewView(m.render())
+	v := tea.NewView(inert(m.render()))
 	v.AltScreen = true
 	v.WindowTitle = "syncdoctor"
 	return v

@@ -8,6 +8,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/client"
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	"charm.land/bubbles/v2/key"
@@ -199,7 +200,7 @@ func (loadingPage) view(m Model, w, _ int) string {
 	b.WriteString(s.Title.Render("Loading the org") + "\n\n")
 	if l.err != nil {
 		b.WriteString(s.Error.Render("It could not be read.") + "\n\n")
-		b.WriteString(wrap(diagnose.Advice(l.err), w) + "\n\n")
+		b.WriteString(wrap(safetext.Text(diagnose.Advice(l.err)), w) + "\n\n")
 		b.WriteString("Press " + s.Accent.Render("r") + " to try again.")
 		return b.String()
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/steps"
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // planScreen shows every step of the fix before anything is done: who
@@ -74,9 +75,9 @@ func (planPage) text(m Model, w int) string {
 	}
 	b.WriteString(paint(s.Muted, wrap(m.planPreamble(), w)) + "\n\n")
 	for i, st := range d.Plan {
-		b.WriteString(hang(fmt.Sprintf("%2d. ", i+1), m.kindTag(st)+" "+st.Title, w) + "\n")
+		b.WriteString(hang(fmt.Sprintf("%2d. ", i+1), m.kindTag(st)+" "+safetext.Clean(st.Title), w) + "\n")
 		if st.Detail != "" {
-			b.WriteString(paint(s.Muted, hang("      ", st.Detail, w)) + "\n")
+			b.WriteString(paint(s.Muted, hang("      ", safetext.Clean(st.Detail), w)) + "\n")
 		}
 	}
 	return b.String()

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
 // quitDialog asks before leaving in the middle of a fix. stopping: the
@@ -125,7 +127,7 @@ func (m Model) viewQuit(width int) string {
 	} else {
 		inner := min(width, 76) - 4
 		body += wrap(fmt.Sprintf("Run %s is kept in the journal: nothing done so far is lost, "+
-			"and nothing is done twice when it goes on. To go on later, run", m.quitting.runID), inner) + "\n\n"
+			"and nothing is done twice when it goes on. To go on later, run", safetext.Clean(m.quitting.runID)), inner) + "\n\n"
 		body += hang("  ", m.resumeCmd, inner) + "\n\n"
 		body += wrap("or open the wizard again: it offers the unfinished run.", inner) + "\n\n"
 		body += s.Accent.Render("y") + " quit now   " + s.Accent.Render("n/esc") + " stay"

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/syncdoctor/syncdoctor/steps/journal"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	"charm.land/bubbles/v2/key"
@@ -96,8 +97,8 @@ func (resumePage) view(m Model, w, _ int) string {
 	r := m.resume.run
 	h := r.Header
 	var b strings.Builder
-	row := func(label, v string) { // one line each: ids and addresses are not wrapped
-		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", label)) + v + "\n")
+	row := func(label, v string) { // one line each: ids and addresses are not wrapped; the journal's words cleaned
+		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", label)) + safetext.Clean(v) + "\n")
 	}
 	if h.Bulk != nil {
 		b.WriteString(s.Title.Render("An unfinished bulk change is in the journal") + "\n\n")
@@ -114,7 +115,7 @@ func (resumePage) view(m Model, w, _ int) string {
 		row("User", search.DisplayText(h.User)+" → "+search.DisplayText(h.Target))
 		row("Verdict", string(h.Verdict))
 		row("Org", h.Org+" ("+string(h.Mode)+")")
-		b.WriteString(s.Muted.Render(fmt.Sprintf("  %-9s ", "Stopped")) + hang("", stoppedAt(r), w-12) + "\n")
+		b.WriteString(hang(s.Muted.Render(fmt.Sprintf("  %-9s ", "Stopped")), stoppedAt(r), w) + "\n") // wrapped under its text
 		b.WriteString("\n" + wrap("Going on re-checks the org before every remaining step: nothing already done is done again, "+
 			"and a step that waited for you in the IdP is verified. d never offers this run again (it stays in the journal).", w) + "\n\n")
 	}
@@ -122,7 +123,7 @@ func (resumePage) view(m Model, w, _ int) string {
 	case m.resume.opening:
 		b.WriteString(m.spinner() + " Opening the org of that run…")
 	case m.resume.err != nil:
-		b.WriteString(paint(s.Error, wrap("It cannot be resumed here: "+m.resume.err.Error(), w)))
+		b.WriteString(paint(s.Error, wrap("It cannot be resumed here: "+safetext.Clean(m.resume.err.Error()), w)))
 	}
 	return b.String()
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	"charm.land/lipgloss/v2"
@@ -71,7 +72,7 @@ func (m Model) loadStatus() string {
 	l := m.loading
 	switch {
 	case m.search.stale != "":
-		return s.Warn.Render(m.search.stale)
+		return s.Warn.Render(safetext.Clean(m.search.stale))
 	case l.err != nil:
 		return s.Error.Render("Loading stopped: ") + s.Muted.Render("search covers what arrived; ctrl+r tries again")
 	case !l.done && l.cached != nil:
@@ -93,7 +94,7 @@ func (m Model) viewRow(r searchRow, selected bool, w int) string {
 	var line string
 	switch {
 	case r.typed != "":
-		line = "Diagnose " + s.Accent.Render(r.typed) + s.Muted.Render(" as typed (not among the loaded accounts)")
+		line = "Diagnose " + s.Accent.Render(safetext.Clean(r.typed)) + s.Muted.Render(" as typed (not among the loaded accounts)")
 	case r.hit.Entry.Kind == search.EntryGroup:
 		line = m.groupRow(*r.hit)
 	default:
@@ -112,8 +113,8 @@ func (m Model) accountRow(h search.Hit) string {
 	s := m.styles
 	a := h.Entry.Account
 	field := h.Field
-	if field == "" { // a group's member: not a search hit
-		field = firstOf(a.Name, "(no name)") + " <" + a.Email + ">"
+	if field == "" { // a group's member: not a search hit (a hit's Field is cleaned)
+		field = safetext.Clean(firstOf(a.Name, "(no name)") + " <" + a.Email + ">")
 	}
 	return lipgloss.StyleRunes(field, h.Matched, s.Match, lipgloss.NewStyle()) + "  " + m.badges(a)
 }
@@ -125,7 +126,7 @@ func (m Model) groupRow(h search.Hit) string {
 	if g.ExternalSynced {
 		kind = "synced from the IdP"
 	}
-	name := lipgloss.StyleRunes(g.Name, h.Matched, s.Match, lipgloss.NewStyle())
+	name := lipgloss.StyleRunes(h.Field, h.Matched, s.Match, lipgloss.NewStyle()) // the cleaned name Matched counts in
 	return s.Accent.Render("group ") + name + "  " + s.Badge.Render(fmt.Sprintf("%d members · %s", h.Entry.Members, kind))
 }
 
@@ -138,13 +139,13 @@ func (m Model) badges(a client.User) string {
 		parts = append(parts, s.Accent.Render("found in the org"))
 	}
 	if a.ClaimStatus != "" {
-		parts = append(parts, s.Badge.Render(a.ClaimStatus))
+		parts = append(parts, s.Badge.Render(safetext.Clean(a.ClaimStatus)))
 	}
 	if a.Synced() {
 		parts = append(parts, s.Locked.Render("provisioned (locked)"))
 	}
 	if a.AccountStatus != "" && a.AccountStatus != "active" {
-		parts = append(parts, s.Warn.Render(a.AccountStatus))
+		parts = append(parts, s.Warn.Render(safetext.Clean(a.AccountStatus)))
 	}
 	parts = append(parts, s.Badge.Render(products(a)))
 	return strings.Join(parts, s.Muted.Render(" · "))
@@ -157,7 +158,7 @@ func products(a client.User) string {
 	}
 	keys := make([]string, 0, len(a.ProductAccess))
 	for _, p := range a.ProductAccess {
-		keys = append(keys, p.Key)
+		keys = append(keys, safetext.Clean(p.Key))
 	}
 	return strings.Join(keys, ", ")
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -183,6 +184,9 @@ func (r stepsScreen) apply(ev run.Event) stepsScreen {
 	if ev.RunID != "" {
 		r.runID = ev.RunID
 	}
+	// The run cleans its words; an error's text and a resumed run's
+	// journal are cleaned here too, where they enter the screen.
+	ev.Reason = safetext.Clean(ev.Reason)
 	if ev.Kind == run.EvJournalRepaired {
 		r.notices = append(r.notices, ev.Reason) // the journal was mended on opening: say how
 		return r
@@ -210,7 +214,7 @@ func (r stepsScreen) apply(ev run.Event) stepsScreen {
 	case run.EvSkipped:
 		row.stage, row.reason = stageSkipped, ev.Reason
 	case run.EvFailed:
-		row.stage, row.reason = stageFailed, joinReason(ev.Reason, ev.Err)
+		row.stage, row.reason = stageFailed, safetext.Clean(joinReason(ev.Reason, ev.Err))
 	case run.EvBlocked:
 		row.stage, row.reason = stageBlocked, ev.Reason
 	case run.EvWaitingOperator:
@@ -223,7 +227,7 @@ func (r stepsScreen) apply(ev run.Event) stepsScreen {
 		}
 		r.waiting = &waitState{index: i, kind: ev.Step.Kind, instructions: ev.Reason}
 		if ev.Err != nil {
-			r.waiting.notYet = ev.Err.Error()
+			r.waiting.notYet = safetext.Clean(ev.Err.Error())
 		}
 	}
 	return r

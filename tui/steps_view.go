@@ -6,6 +6,7 @@ import (
 
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	"charm.land/lipgloss/v2"
@@ -19,7 +20,7 @@ import (
 func (stepsPage) view(m Model, w, h int) string {
 	s := m.styles
 	box := m.stepsBox(w, h-3) // the title and the current step's row stay
-	title := s.Title.Render("The fix") + s.Muted.Render("  run "+m.run.runID)
+	title := s.Title.Render("The fix") + s.Muted.Render("  run "+safetext.Clean(m.run.runID))
 	for _, n := range m.run.notices {
 		title += "\n" + paint(s.Warn, wrap(search.DisplayText(n), w))
 	}
@@ -55,7 +56,7 @@ func (m Model) stepLine(i, w int) string {
 		mark = m.spinner()
 	}
 	tag := m.kindTag(steps.PlanStep{Kind: st.Kind}) // the question says when it is destructive
-	line := fmt.Sprintf("%s %2d. %s %s", mark, i+1, tag, st.Title)
+	line := fmt.Sprintf("%s %2d. %s %s", mark, i+1, tag, safetext.Clean(st.Title))
 	lw := w - stageWidth - 1
 	line = fit(line, lw, 1)
 	pad := strings.Repeat(" ", max(lw-lipgloss.Width(line), 0)+1)
@@ -79,7 +80,7 @@ func (m Model) stepsBox(w, h int) string {
 	case r.waiting != nil:
 		return m.viewWaiting(w, h)
 	case r.err != nil && r.res == nil:
-		return paint(m.styles.Error, wrap("The run could not be carried out: "+r.err.Error(), w))
+		return paint(m.styles.Error, wrap("The run could not be carried out: "+safetext.Clean(r.err.Error()), w))
 	case r.res != nil:
 		return m.viewRunEnd(w)
 	}
@@ -93,7 +94,7 @@ func (m Model) viewHands(w int) string {
 	if st.Kind == steps.KindConsole {
 		where, stand = "in admin.atlassian.com", "the simulated admin console"
 	}
-	body := s.Title.Render("Your turn "+where+": "+st.Title) + "\n" + wrap(st.Detail, w-4) + "\n"
+	body := s.Title.Render("Your turn "+where+": "+safetext.Clean(st.Title)) + "\n" + wrap(safetext.Clean(st.Detail), w-4) + "\n"
 	if c := m.run.rows[m.run.current].checked; c != "" {
 		body += paint(s.Muted, wrap("Checked just now: "+strings.TrimPrefix(c, "ready: "), w-4)) + "\n"
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -35,8 +36,11 @@ type summaryScreen struct {
 	pager   pager
 }
 
+// The note is cleaned here, as it enters the summary (the journal's reader
+// cleans it too: safetext.Text keeps its lines), and again on its way to
+// the clipboard and the file.
 func newRunSummary(r stepsScreen, d *diagnose.Diagnosis, journal string) summaryScreen {
-	return summaryScreen{d: d, res: r.res, user: r.user, target: r.target, journal: journal, note: r.text, noteErr: r.err, here: r.startedHere}
+	return summaryScreen{d: d, res: r.res, user: r.user, target: r.target, journal: journal, note: safetext.Text(r.text), noteErr: r.err, here: r.startedHere}
 }
 
 // newDiagnosisSummary closes a case with nothing to carry out.
@@ -57,9 +61,9 @@ func (summaryPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(k, m.keys.Copy) && sm.note != "":
 		sm.copied = true
-		return m, tea.SetClipboard(sm.note)
+		return m, tea.SetClipboard(safetext.Text(sm.note)) // OSC 52: the terminal obeys nothing in it
 	case key.Matches(k, m.keys.Save) && sm.note != "":
-		return m, saveNoteCmd(m.deps.JournalPath, m.noteName(), sm.note)
+		return m, saveNoteCmd(m.deps.JournalPath, m.noteName(), safetext.Text(sm.note))
 	case key.Matches(k, m.keys.NewCase):
 		return m.newCase()
 	}
@@ -69,7 +73,7 @@ func (summaryPage) update(m Model, msg tea.Msg) (Model, tea.Cmd) {
 // noteName names the saved note after the run, or the moment.
 func (m Model) noteName() string {
 	if m.summary.res != nil {
-		return m.summary.res.RunID
+		return safetext.Clean(m.summary.res.RunID)
 	}
 	return "diagnosis-" + m.deps.Now().UTC().Format("20060102-150405")
 }
@@ -115,7 +119,7 @@ func (summaryPage) text(m Model, w int) string {
 	var b strings.Builder
 	b.WriteString(paint(s.Title, wrap(m.summaryHeadline(), w)) + "\n")
 	if sm.res != nil {
-		b.WriteString(hang(s.Muted.Render("Journal  "), sm.journal+s.Muted.Render("  (run "+sm.res.RunID+")"), w) + "\n")
+		b.WriteString(hang(s.Muted.Render("Journal  "), safetext.Clean(sm.journal)+s.Muted.Render("  (run "+safetext.Clean(sm.res.RunID)+")"), w) + "\n")
 		if sm.res.Status != journal.StatusCompleted {
 			b.WriteString(paint(s.Warn, wrap("The run is not finished: go on with  "+m.resumeCmd+"  (or open the wizard again).", w)) + "\n")
 		}
@@ -139,7 +143,7 @@ func (m Model) summaryHeadline() string {
 		if sm.d != nil && sm.d.User != nil {
 			who = firstOf(sm.d.User.Name, sm.d.User.Email)
 		}
-		return fmt.Sprintf("Fixed: %s now has %s.", who, sm.target)
+		return fmt.Sprintf("Fixed: %s now has %s.", safetext.Clean(who), safetext.Clean(sm.target))
 	}
 	return runHeadline(sm.res)
 }
@@ -155,7 +159,7 @@ func (m Model) viewChanges(w int) string {
 		if mark == "" {
 			mark = s.Warn.Render("·")
 		}
-		b.WriteString(hang(mark+" ", o.Title+outcomeNote(o, m.summary.here), w) + "\n")
+		b.WriteString(hang(mark+" ", safetext.Clean(o.Title+outcomeNote(o, m.summary.here)), w) + "\n")
 	}
 	return b.String() + "\n"
 }
@@ -165,11 +169,11 @@ func (m Model) noteStatus(w int) string {
 	sm := m.summary
 	switch {
 	case sm.noteErr != nil:
-		return paint(s.Error, wrap(sm.noteErr.Error(), w))
+		return paint(s.Error, wrap(safetext.Clean(sm.noteErr.Error()), w))
 	case sm.saveErr != nil:
-		return paint(s.Error, wrap("The note could not be saved: "+sm.saveErr.Error(), w))
+		return paint(s.Error, wrap("The note could not be saved: "+safetext.Clean(sm.saveErr.Error()), w))
 	case sm.saved != "":
-		return s.OK.Render("Saved to " + sm.saved)
+		return s.OK.Render("Saved to " + safetext.Clean(sm.saved))
 	case sm.copied:
 		return paint(s.OK, wrap("Sent to the clipboard through the terminal (OSC 52). If nothing arrived, "+
 			"your terminal blocks it: press s to save the note to a file.", w))
@@ -180,7 +184,9 @@ func (m Model) noteStatus(w int) string {
 	return s.Muted.Render("c copies the ticket note, s saves it to a file")
 }
 
-// diagnosisNote is the ticket note of a case with nothing to carry out.
+// diagnosisNote is the ticket note of a case with nothing to carry out,
+// cleaned (safetext.Text) as the run's note is: it is shown, copied to
+// the clipboard and saved, and it names the org's user.
 func diagnosisNote(d *diagnose.Diagnosis, now time.Time) string {
 	var b strings.Builder
 	user := d.Facts.Query
@@ -195,7 +201,7 @@ func diagnosisNote(d *diagnose.Diagnosis, now time.Time) string {
 		fmt.Fprintf(&b, "- `%s`: %s\n", f.Code, f.Detail)
 	}
 	b.WriteString("\nNo change was made.\n")
-	return b.String()
+	return safetext.Text(b.String())
 }
 
 // outcomeNote is what the summary adds to a step's title: nothing for a

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
@@ -217,10 +218,10 @@ func (targetPage) view(m Model, w, _ int) string {
 	a := m.account.user
 	var b strings.Builder
 	b.WriteString(s.Title.Render("What should the email become?") + "\n")
-	b.WriteString(s.Muted.Render(fmt.Sprintf("%s now has %s", firstOf(a.Name, "The account"), firstOf(a.Email, a.AccountID))) + "\n\n")
+	b.WriteString(s.Muted.Render(safetext.Clean(fmt.Sprintf("%s now has %s", firstOf(a.Name, "The account"), firstOf(a.Email, a.AccountID)))) + "\n\n")
 	b.WriteString(m.target.input.View() + "\n")
 	if m.target.invalid != "" {
-		b.WriteString(paint(s.Error, wrap(m.target.invalid, w)) + "\n")
+		b.WriteString(paint(s.Error, wrap(safetext.Clean(m.target.invalid), w)) + "\n")
 	}
 	b.WriteString("\n")
 	if m.target.info == nil {
@@ -239,12 +240,12 @@ func (m Model) viewPasted(w int) string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Read from the pasted error") + "\n")
 	if t.readErr != "" {
-		b.WriteString(paint(s.Error, wrap(t.readErr, w)) + "\n")
+		b.WriteString(paint(s.Error, wrap(safetext.Clean(t.readErr), w)) + "\n")
 	}
 	i := t.info
-	line := func(label, v string) {
+	line := func(label, v string) { // read from the pasted text: cleaned
 		if v != "" {
-			b.WriteString(s.Muted.Render(fmt.Sprintf("  %-14s ", label)) + v + "\n")
+			b.WriteString(s.Muted.Render(fmt.Sprintf("  %-14s ", label)) + safetext.Clean(v) + "\n")
 		}
 	}
 	line("address taken", i.Target)
@@ -255,10 +256,11 @@ func (m Model) viewPasted(w int) string {
 		line("HTTP status", fmt.Sprint(i.Status))
 	}
 	if u := m.account.user; i.UserHint != "" && u.Email != "" && !strings.EqualFold(i.UserHint, u.Email) {
-		b.WriteString(paint(s.Warn, wrap(fmt.Sprintf("The error is about %s, not %s: check that it is the right user.", i.UserHint, u.Email), w)) + "\n")
+		b.WriteString(paint(s.Warn, wrap(fmt.Sprintf("The error is about %s, not %s: check that it is the right user.",
+			safetext.Clean(i.UserHint), safetext.Clean(u.Email)), w)) + "\n")
 	}
 	if i.Target != "" {
-		b.WriteString(s.Muted.Render("Press enter to diagnose with " + i.Target + "."))
+		b.WriteString(s.Muted.Render("Press enter to diagnose with " + safetext.Clean(i.Target) + "."))
 	}
 	return b.String()
 }

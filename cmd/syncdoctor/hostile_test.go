@@ -3,53 +3,27 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/syncdoctor/syncdoctor/fixtures"
+	"github.com/syncdoctor/syncdoctor/fixtures/hostiletest"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 )
 
-// hostile is what someone who can set their display name or a group's
-// name might put in it: colour, a screen clear, an OSC 8 link, an OSC 52
-// clipboard write, BEL, DEL, an 8-bit CSI, a carriage return, a line
-// break, a right-to-left override and zero-width characters.
-const hostile = "\x1b[31m\x1b[2J\x1b]8;;https://evil.example\x07link\x1b]8;;\x07\x1b]52;c;aGk=\x07\x7f\u009b1m\r\n\u202eevil\u200b\u2066\ufeff"
+// hostile and hostileAddr are hostiletest's: the wizard's test uses the same.
+const (
+	hostile     = hostiletest.Text
+	hostileAddr = hostiletest.Addr
+)
 
-// hostileAddr is what may hide in an address the simulator still takes
-// (it refuses control characters there): bidi and zero-width characters.
-const hostileAddr = "\u202e\u200b"
-
-// hostileOrg is the demo org (or the JIT org) with every string field the
-// snapshot lets carry it made hostile: names, display names, group names
-// (with the IdP's references to them), product keys, directory names, the
-// org's name and id, group ids, SCIM ids, external ids; and the emails of
-// the accounts no scenario is about.
+// hostileOrg is the scenario's org (the demo or the JIT org) with every
+// string field the snapshot lets carry it made hostile (hostiletest.Org),
+// written to a file for --snapshot.
 func hostileOrg(t *testing.T, sc fixtures.Scenario, keep map[string]bool) string {
 	t.Helper()
 	snap := sc.Org()
-	walkStrings(reflect.ValueOf(snap).Elem(), "", func(field string, v reflect.Value) {
-		switch field {
-		case "Name", "DisplayName", "ProductAccess", "Groups", "DynamicGroups", "RemovedGroups",
-			"RemovedDynamicGroups", "ID", "ExternalID", "Members", "OrgGroupID":
-			v.SetString(v.String() + hostile)
-		case "Email", "Value", "UserName", "ScimEmail", "UserPrincipalName", "SamlNameID":
-			if s := v.String(); !keep[strings.ToLower(s)] {
-				v.SetString(strings.Replace(s, "@", hostileAddr+"@", 1))
-			}
-		}
-	})
-	// Domains, account ids and the org's setup are checked syntax: left
-	// alone. A directory's id names its keys; the client checks the org id.
-	snap.Org.ID = strings.TrimSuffix(snap.Org.ID, hostile)
-	for i := range snap.Directories {
-		snap.Directories[i].ID = strings.TrimSuffix(snap.Directories[i].ID, hostile)
-	}
-	for i := range snap.Domains {
-		snap.Domains[i].Name = strings.TrimSuffix(snap.Domains[i].Name, hostile)
-	}
+	hostiletest.Org(snap, keep)
 	data, err := snap.MarshalIndent()
 	if err != nil {
 		t.Fatal(err)
@@ -61,45 +35,13 @@ func hostileOrg(t *testing.T, sc fixtures.Scenario, keep map[string]bool) string
 	return path
 }
 
-// walkStrings calls f with every settable string (and *string, []string)
-// in v, with the name of the struct field holding it.
-func walkStrings(v reflect.Value, field string, f func(string, reflect.Value)) {
-	switch v.Kind() {
-	case reflect.String:
-		if v.String() != "" {
-			f(field, v)
-		}
-	case reflect.Pointer:
-		if !v.IsNil() {
-			walkStrings(v.Elem(), field, f)
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			walkStrings(v.Index(i), field, f)
-		}
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				walkStrings(v.Field(i), v.Type().Field(i).Name, f)
-			}
-		}
-	}
-}
-
 // assertInert fails when out holds a byte below 0x20 other than LF and
 // TAB, DEL, a C1 control, a bidi control or a zero-width character: what
-// a terminal obeys or hides. An emoji's joiner is fine: none is in hostile.
+// a terminal obeys or hides (hostiletest.Inert).
 func assertInert(t *testing.T, what, out string) {
 	t.Helper()
-	for i, r := range out {
-		bad := r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r <= 0x9f ||
-			r >= 0x200b && r <= 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 ||
-			r == 0xfeff || r == 0x061c || r == utf8.RuneError
-		if bad {
-			lo, hi := max(0, i-60), min(len(out), i+60)
-			t.Errorf("%s: %U at byte %d reaches the output: %q", what, r, i, out[lo:hi])
-			return
-		}
+	if err := hostiletest.Inert(out); err != nil {
+		t.Errorf("%s: %v reaches the output", what, err)
 	}
 }
 

@@ -41,7 +41,9 @@
 // ticket note goes through Text, the timeline through Clean, every CSV
 // cell through Clean (csvout), and the JSON written to files (snapshots,
 // the journal) through JSON. The wizard cleans what it draws through
-// search.DisplayText, which is Clean.
+// Clean (or search.DisplayText, which is Clean), then each whole frame
+// through Text, all but its own SGR styling (tui/inert.go), and the note
+// it copies (OSC 52) or saves through Text.
 //
 // Escapes read as Go would write them: \n, \r, \t, \x1b for C0 and DEL,
 // \u0085 for C1, \u202e for the rest of the Basic Multilingual Plane,
