@@ -14,6 +14,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/diagnose"
 	"github.com/syncdoctor/syncdoctor/steps/journal"
 	"github.com/syncdoctor/syncdoctor/steps/run"
+	"github.com/syncdoctor/syncdoctor/steps/safetext"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	tea "charm.land/bubbletea/v2"
@@ -257,8 +258,13 @@ func dismissRunCmd(path, runID string) tea.Cmd {
 }
 
 // saveNoteCmd writes the ticket note beside the journal, owner-only like it.
+// The name is the run id, read back from the journal: one a hand-edited
+// journal made a path ("../x") is refused, never followed out of notes/.
 func saveNoteCmd(journalPath, name, note string) tea.Cmd {
 	return func() tea.Msg {
+		if !filepath.IsLocal(name) || strings.ContainsAny(name, `/\`) {
+			return noteSavedMsg{err: fmt.Errorf("run id %s is not a file name: the note is not saved", safetext.Quote(name, 64))}
+		}
 		dir := filepath.Join(filepath.Dir(journalPath), "notes")
 		path := filepath.Join(dir, name+".md")
 		if err := os.MkdirAll(dir, 0o700); err != nil {

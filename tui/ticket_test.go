@@ -291,3 +291,24 @@ func TestWarmStartFromTheCache(t *testing.T) {
 		t.Errorf("a simulated org was cached: %v", err)
 	}
 }
+
+// A run id that a hand-edited journal made a path never takes the note
+// out of the notes folder.
+func TestNoteNameIsNeverAPath(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	journalPath := filepath.Join(dir, "j", "journal.jsonl")
+	for _, name := range []string{"../escaped", "a/b", `a\b`, "/abs", "..", ""} {
+		msg := saveNoteCmd(journalPath, name, "note")().(noteSavedMsg)
+		if msg.err == nil {
+			t.Errorf("run id %q: the note was saved at %s", name, msg.path)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "escaped.md")); err == nil {
+		t.Error("a note was written outside the notes folder")
+	}
+	msg := saveNoteCmd(journalPath, "r-20261130-1", "note")().(noteSavedMsg)
+	if msg.err != nil || msg.path != filepath.Join(dir, "j", "notes", "r-20261130-1.md") {
+		t.Errorf("a plain run id: %v at %s", msg.err, msg.path)
+	}
+}
