@@ -644,42 +644,54 @@ func (ix *Index) searchLocked(fq string, limit int, sc *scope) []Hit {
 // query, and says how many. keep, when not nil, gets every entry whose id
 // holds it.
 func (ix *Index) idPass(fq string, s *searchScratch, top *topK, d domain, keep *[]int32) int {
-	marks := s.marks
-	parts := partsFor(d.len(), minScanItems)
-	inParts(parts, func(k int) {
-		ps := &s.parts[k]
-		ps.cands, ps.keep = ps.cands[:0], ps.keep[:0]
-		test := func(i int32) {
-			if id := ix.hot[i].id(); id != "" && strings.Contains(id, fq) {
-				if keep != nil {
-					ps.keep = append(ps.keep, i)
-				}
-				if marks[i] == markNone {
-					ps.cands = append(ps.cands, i)
-				}
-			}
-		}
-		p := d.part(k, parts)
-		for _, i := range p.list {
-			test(i)
-		}
-		for i := p.from; i < p.to; i++ {
-			test(i)
-		}
+	parts := ix.collect(d, s, keep, func(i int32) bool {
+		id := ix.hot[i].id()
+		return id != "" && strings.Contains(id, fq)
 	})
 	found := 0
 	for k := range parts {
-		ps := &s.parts[k]
-		if keep != nil {
-			*keep = append(*keep, ps.keep...)
-		}
-		for _, i := range ps.cands {
-			marks[i] = markFound
+		for _, i := range s.parts[k].cands {
+			s.marks[i] = markFound
 			found++
 			top.push(cand{rank: rank(MatchIDPart, len(fq)-len(ix.hot[i].id())), rec: i, how: MatchIDPart})
 		}
 	}
 	return found
+}
+
+// collect tests the domain's entries on every core: each part lists in
+// its cands those that pass and are not found yet, and keep (when not
+// nil) gets every one that passes. It says how many parts there were.
+func (ix *Index) collect(d domain, s *searchScratch, keep *[]int32, test func(i int32) bool) int {
+	parts := partsFor(d.len(), minScanItems)
+	inParts(parts, func(k int) {
+		ps := &s.parts[k]
+		ps.cands, ps.keep = ps.cands[:0], ps.keep[:0]
+		visit := func(i int32) {
+			if !test(i) {
+				return
+			}
+			if keep != nil {
+				ps.keep = append(ps.keep, i)
+			}
+			if s.marks[i] == markNone {
+				ps.cands = append(ps.cands, i)
+			}
+		}
+		p := d.part(k, parts)
+		for _, i := range p.list {
+			visit(i)
+		}
+		for i := p.from; i < p.to; i++ {
+			visit(i)
+		}
+	})
+	if keep != nil {
+		for k := range parts {
+			*keep = append(*keep, s.parts[k].keep...)
+		}
+	}
+	return parts
 }
 
 // fuzzyPass scores the entries not found so far that pass a cheap byte-wise
@@ -702,35 +714,13 @@ func (ix *Index) idPass(fq string, s *searchScratch, top *topK, d domain, keep *
 func (ix *Index) fuzzyPass(fq string, limit int, s *searchScratch, top *topK, d domain, keep *[]int32) int {
 	marks := s.marks
 	need := runeSet(fq)
-	parts := partsFor(d.len(), minScanItems)
-	inParts(parts, func(k int) {
-		ps := &s.parts[k]
-		ps.cands, ps.keep = ps.cands[:0], ps.keep[:0]
-		test := func(i int32) {
-			if h := &ix.hot[i]; need&^h.runes == 0 && subsequence(h.folded(), fq) {
-				if keep != nil {
-					ps.keep = append(ps.keep, i)
-				}
-				if marks[i] == markNone {
-					ps.cands = append(ps.cands, i)
-				}
-			}
-		}
-		p := d.part(k, parts)
-		for _, i := range p.list {
-			test(i)
-		}
-		for i := p.from; i < p.to; i++ {
-			test(i)
-		}
+	parts := ix.collect(d, s, keep, func(i int32) bool {
+		h := &ix.hot[i]
+		return need&^h.runes == 0 && subsequence(h.folded(), fq)
 	})
 	s.cands = s.cands[:0]
 	for k := range parts {
-		ps := &s.parts[k]
-		if keep != nil {
-			*keep = append(*keep, ps.keep...)
-		}
-		s.cands = append(s.cands, ps.cands...)
+		s.cands = append(s.cands, s.parts[k].cands...)
 	}
 	if limit > 0 && len(s.cands) > manyCandidates && !strings.Contains(fq, " ") {
 		s.starts = s.starts[:0]
