@@ -167,6 +167,20 @@ func (w *wizard) runPlan(steps int) snap {
 }
 
 // answer says yes to the question on show.
+// quitAtFirstPlainQuestion answers the typed confirmations of a run (its
+// destructive steps) and presses ctrl+c at its first other question.
+func (w *wizard) quitAtFirstPlainQuestion() {
+	for {
+		s := w.waitFor("a question", func(s snap) bool { return s.ask != nil })
+		if s.askKind != askTyped {
+			w.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+			break
+		}
+		w.answer(s)
+		w.waitFor("the answer taken", func(n snap) bool { return n.ask != s.ask })
+	}
+}
+
 func (w *wizard) answer(s snap) {
 	switch s.askKind {
 	case askTyped:
@@ -230,15 +244,7 @@ func TestFlowQuitMidFixThenResume(t *testing.T) {
 	w.waitFor("the plan", func(s snap) bool { return s.phase == phasePlan })
 	w.enter()
 	// Park the holder (a destructive step), then quit at the next question.
-	for {
-		s := w.waitFor("a question", func(s snap) bool { return s.ask != nil })
-		if s.askKind != askTyped {
-			w.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-			break
-		}
-		w.answer(s)
-		w.waitFor("the answer taken", func(n snap) bool { return n.ask != s.ask })
-	}
+	w.quitAtFirstPlainQuestion()
 	s := w.waitFor("the quit dialog", func(s snap) bool { return s.quitDialog })
 	if !strings.Contains(s.view, "syncdoctor resume") {
 		t.Fatalf("the quit dialog does not say how to go on:\n%s", s.view)

@@ -161,15 +161,7 @@ func TestDismissedRunIsNotOfferedAgain(t *testing.T) {
 	w.enter()
 	w.waitFor("the plan", func(s snap) bool { return s.phase == phasePlan })
 	w.enter()
-	for { // make the first change (parking the holder), then quit
-		s := w.waitFor("a question", func(s snap) bool { return s.ask != nil })
-		if s.askKind != askTyped {
-			w.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-			break
-		}
-		w.answer(s)
-		w.waitFor("the answer taken", func(n snap) bool { return n.ask != s.ask })
-	}
+	w.quitAtFirstPlainQuestion() // after the first change (parking the holder)
 	w.waitFor("the quit dialog", func(s snap) bool { return s.quitDialog })
 	w.typeText("y")
 	w.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
