@@ -298,19 +298,7 @@ func TestLoadOrgCancelStopsEveryCursor(t *testing.T) {
 			t.Fatal("the second pages were not asked for")
 		}
 	}
-	start := time.Now()
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "(page 2): ") {
-			t.Errorf("LoadOrg: %v", err)
-		}
-		if d := time.Since(start); d > time.Second {
-			t.Errorf("LoadOrg took %v to stop", d)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("LoadOrg did not stop")
-	}
+	assertStopsOnCancel(t, cancel, done, "(page 2): ")
 }
 
 // Under the org's rate limit, the searches in flight wait out each 429 as
