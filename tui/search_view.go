@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/syncdoctor/syncdoctor/steps/safetext"
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
@@ -102,7 +103,9 @@ func (m Model) viewRow(r searchRow, selected bool, w int) string {
 	}
 	line = marker + line
 	if selected {
-		return s.Selected.Render(fit(line, w, 1))
+		// One bar across the row: the row's own colours would each end
+		// the bar's background where they end, so it is drawn plain.
+		return s.Selected.Bold(true).Width(w).Render(ansi.Strip(fit(line, w, 1)))
 	}
 	return line
 }
