@@ -17,6 +17,12 @@ func (m Model) header(width int) string {
 		left += s.Muted.Render(" · " + safetext.Clean(o.Label()))
 	}
 	right := s.Muted.Render(m.phaseName())
+	// A long org name gives way to where the operator is: the name is
+	// cut short first, and only a screen too narrow for both loses the
+	// phase.
+	if room := width - lipgloss.Width(right) - 1; lipgloss.Width(left) > room && room >= 20 {
+		left = ansi.Truncate(left, room, "…")
+	}
 	gap := width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		return ansi.Truncate(left, width, "…")

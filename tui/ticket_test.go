@@ -13,6 +13,7 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/search"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/syncdoctor/syncdoctor/client"
@@ -302,5 +303,22 @@ func TestNoteNameIsNeverAPath(t *testing.T) {
 	msg := saveNoteCmd(journalPath, "r-20261130-1", "note")().(noteSavedMsg)
 	if msg.err != nil || msg.path != filepath.Join(dir, "j", "notes", "r-20261130-1.md") {
 		t.Errorf("a plain run id: %v at %s", msg.err, msg.path)
+	}
+}
+
+// A long org name is cut short before the header loses where the operator
+// is.
+func TestHeaderKeepsThePhaseBesideALongOrgName(t *testing.T) {
+	t.Parallel()
+	d := startDemo(t, false)
+	org := *d.org
+	org.Name = strings.Repeat("Very Long Holding Company Name ", 6)
+	m := New(Deps{})
+	m.org, m.phase = &org, phaseSearch
+	for _, w := range []int{60, 80, 120} {
+		h := ansi.Strip(m.header(w))
+		if !strings.HasSuffix(h, "1 find the user") || ansi.StringWidth(h) > w || !strings.Contains(h, "…") {
+			t.Errorf("at %d columns: %q", w, h)
+		}
 	}
 }
