@@ -35,6 +35,9 @@ type loadingScreen struct {
 	// Each index has one search session, the search box's: a query typed
 	// on from the last reads only the entries that one left possible.
 	ixSearch, cachedSearch *search.Session
+	// refreshDue: pages have arrived since the search last ran, and a
+	// loadRefreshMsg is on its way to run it again.
+	refreshDue bool
 }
 
 // index is what a search reads: the saved copy while a fresh load runs,
@@ -143,8 +146,28 @@ func (m Model) onLoadProgress(msg loadProgressMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.loading.p = msg.p
-	// Search what has arrived: a new page may hold the one being looked for.
-	return m, tea.Batch(listen(m.loading.ch), m.refreshSearch())
+	// Search what has arrived: a new page may hold the one being looked
+	// for. Pages come dozens a second from several cursors; the search
+	// runs again at most every loadRefreshEvery, not once a page, so that
+	// a big org's load is not slowed by searching it over and over.
+	if m.loading.refreshDue {
+		return m, listen(m.loading.ch)
+	}
+	m.loading.refreshDue = true
+	seq := m.loading.seq
+	due := tea.Tick(loadRefreshEvery, func(time.Time) tea.Msg { return loadRefreshMsg{seq: seq} })
+	return m, tea.Batch(listen(m.loading.ch), due)
+}
+
+// loadRefreshEvery is how often the search runs again while pages arrive.
+const loadRefreshEvery = 200 * time.Millisecond
+
+func (m Model) onLoadRefresh(msg loadRefreshMsg) (Model, tea.Cmd) {
+	if msg.seq != m.loading.seq {
+		return m, nil
+	}
+	m.loading.refreshDue = false
+	return m, m.refreshSearch()
 }
 
 func (m Model) onLoadDone(msg loadDoneMsg) (Model, tea.Cmd) {

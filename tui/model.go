@@ -169,6 +169,9 @@ func (m Model) asyncResult(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case loadProgressMsg:
 		m, cmd := m.onLoadProgress(msg)
 		return m, cmd, true
+	case loadRefreshMsg:
+		m, cmd := m.onLoadRefresh(msg)
+		return m, cmd, true
 	case loadDoneMsg:
 		m, cmd := m.onLoadDone(msg)
 		return m, cmd, true

@@ -35,6 +35,9 @@ type loadDoneMsg struct {
 	err error
 }
 
+// loadRefreshMsg: time to search again what the load has brought.
+type loadRefreshMsg struct{ seq int }
+
 // searchTickMsg: the debounce interval after a keystroke has passed.
 type searchTickMsg struct{ seq int }
 

@@ -322,3 +322,33 @@ func TestHeaderKeepsThePhaseBesideALongOrgName(t *testing.T) {
 		}
 	}
 }
+
+// Pages arriving in a burst search again once per loadRefreshEvery, not
+// once a page.
+func TestLoadRefreshesTheSearchAtMostSoOften(t *testing.T) {
+	t.Parallel()
+	m := New(Deps{})
+	ix := search.NewIndex()
+	m.phase, m.loading = phaseSearch, loadingScreen{seq: 3, ix: ix, ixSearch: ix.NewSession(), ch: make(chan tea.Msg)}
+	m.search.input.SetValue("tanaka")
+	next, _ := m.Update(loadProgressMsg{seq: 3, p: search.LoadProgress{Accounts: 100}})
+	m = next.(Model)
+	if !m.loading.refreshDue {
+		t.Fatal("a page did not schedule a search")
+	}
+	for range 5 {
+		next, _ = m.Update(loadProgressMsg{seq: 3, p: search.LoadProgress{Accounts: 200}})
+		m = next.(Model)
+	}
+	if next, cmd := m.Update(loadRefreshMsg{seq: 2}); cmd != nil || !next.(Model).loading.refreshDue {
+		t.Error("an older load's refresh was taken")
+	}
+	next, cmd := m.Update(loadRefreshMsg{seq: 3})
+	m = next.(Model)
+	if m.loading.refreshDue || cmd == nil {
+		t.Fatal("the refresh did not search")
+	}
+	if res, ok := cmd().(searchResultsMsg); !ok || res.seq != m.search.seq {
+		t.Errorf("the refresh answered %T", cmd())
+	}
+}
