@@ -245,7 +245,9 @@ func (r *crashRig) playIdP(run *journal.RunLog) {
 		}
 		body := `{"externalId":"` + step.Params.ExternalID + `"}`
 		if status, answer := r.call(http.MethodPost, path, body); status != http.StatusOK {
-			r.t.Fatalf("POST %s: %d %s", path, status, answer)
+			// Once (under a loaded machine) this was asked with no
+			// externalId: say all that the journal held then.
+			r.t.Fatalf("POST %s for step %d (%s, %s): %d %s\n%s", path, i+1, step.ID, st.Status, status, answer, run.Timeline(nil))
 		}
 		return
 	}
