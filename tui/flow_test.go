@@ -143,6 +143,12 @@ func (w *wizard) runPlan(steps int) snap {
 	w.t.Helper()
 	w.enter()
 	w.waitFor("the plan", func(s snap) bool { return s.phase == phasePlan })
+	return w.runFromPlan(steps)
+}
+
+// runFromPlan is runPlan from the plan screen on.
+func (w *wizard) runFromPlan(steps int) snap {
+	w.t.Helper()
 	w.enter()
 	if steps == 0 {
 		return w.waitFor("the summary", func(s snap) bool { return s.phase == phaseSummary })
@@ -166,7 +172,6 @@ func (w *wizard) runPlan(steps int) snap {
 	}
 }
 
-// answer says yes to the question on show.
 // quitAtFirstPlainQuestion answers the typed confirmations of a run (its
 // destructive steps) and presses ctrl+c at its first other question.
 func (w *wizard) quitAtFirstPlainQuestion() {
@@ -181,6 +186,7 @@ func (w *wizard) quitAtFirstPlainQuestion() {
 	}
 }
 
+// answer says yes to the question on show.
 func (w *wizard) answer(s snap) {
 	switch s.askKind {
 	case askTyped:

@@ -383,33 +383,6 @@ func (w *wizard) hostileCase(sc fixtures.Scenario) {
 	w.runFromPlan(s.planLen)
 }
 
-// runFromPlan is runPlan from the plan screen on.
-func (w *wizard) runFromPlan(steps int) {
-	w.t.Helper()
-	w.enter()
-	if steps == 0 {
-		w.waitFor("the summary", func(s snap) bool { return s.phase == phaseSummary })
-		return
-	}
-	w.waitFor("the run", func(s snap) bool { return s.phase == phaseSteps })
-	for {
-		s := w.waitFor("a question or the end", func(s snap) bool { return s.ask != nil || s.hands || (!s.running && (s.res != nil || s.runErr != nil)) })
-		switch {
-		case s.ask != nil:
-			w.answer(s)
-			w.waitFor("the answer taken", func(n snap) bool { return n.ask != s.ask })
-		case s.hands:
-			w.enter()
-		case s.res == nil:
-			w.t.Fatalf("the run could not be carried out: %v", s.runErr)
-		default:
-			w.enter()
-			w.waitFor("the summary", func(s snap) bool { return s.phase == phaseSummary })
-			return
-		}
-	}
-}
-
 // testHostileBulk: the merger's list with a hostile row, on the hostile
 // demo org: the plan through every filter and row, the review, the run
 // and its summary.
