@@ -172,6 +172,19 @@ func (w *wizard) runFromPlan(steps int) snap {
 	}
 }
 
+// answerToTheEnd says yes to every question of the run on show, until it
+// ends.
+func (w *wizard) answerToTheEnd() {
+	for {
+		s := w.waitFor("a question or the end", func(s snap) bool { return s.ask != nil || (!s.running && s.res != nil) })
+		if s.ask == nil {
+			break
+		}
+		w.answer(s)
+		w.waitFor("the answer taken", func(n snap) bool { return n.ask != s.ask })
+	}
+}
+
 // quitAtFirstPlainQuestion answers the typed confirmations of a run (its
 // destructive steps) and presses ctrl+c at its first other question.
 func (w *wizard) quitAtFirstPlainQuestion() {
@@ -268,14 +281,7 @@ func TestFlowQuitMidFixThenResume(t *testing.T) {
 	}
 	again.enter()
 	again.waitFor("the resumed run", func(s snap) bool { return s.phase == phaseSteps })
-	for {
-		s := again.waitFor("a question or the end", func(s snap) bool { return s.ask != nil || (!s.running && s.res != nil) })
-		if s.ask == nil {
-			break
-		}
-		again.answer(s)
-		again.waitFor("the answer taken", func(n snap) bool { return n.ask != s.ask })
-	}
+	again.answerToTheEnd()
 	s = again.p.now()
 	if s.res.Status != journal.StatusCompleted {
 		t.Fatalf("resumed run %s: %s", s.res.Status, s.res.Reason)

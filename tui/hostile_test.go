@@ -464,14 +464,7 @@ func testHostileResume(t *testing.T, keep map[string]bool) {
 	again.settle()
 	again.enter()
 	again.waitFor("the resumed run", func(s snap) bool { return s.phase == phaseSteps })
-	for {
-		s := again.waitFor("a question or the end", func(s snap) bool { return s.ask != nil || (!s.running && s.res != nil) })
-		if s.ask == nil {
-			break
-		}
-		again.answer(s)
-		again.waitFor("the answer taken", func(n snap) bool { return n.ask != s.ask })
-	}
+	again.answerToTheEnd()
 	again.enter()
 	again.waitFor("the summary", func(s snap) bool { return s.phase == phaseSummary })
 	again.pageThrough()
