@@ -94,15 +94,19 @@ func refreshIndexCmd(ctx context.Context, c *client.Client, ix, cached *search.I
 	}
 }
 
-// readCacheCmd reads the saved org and indexes it. An unreadable cache is
-// no cache: the load goes on.
-func readCacheCmd(path, orgID string, seq int) tea.Cmd {
+// readCacheCmd reads the saved org into an index, reporting on ch as it
+// opens, fills and ends. An unreadable cache is no cache: the load goes on.
+func readCacheCmd(ctx context.Context, path, orgID string, seq int, ch chan<- tea.Msg) tea.Cmd {
 	return func() tea.Msg {
-		ix, saved, err := search.OpenCache(path, orgID)
-		if err != nil || ix == nil {
-			return cacheReadMsg{seq: seq}
-		}
-		return cacheReadMsg{seq: seq, ix: ix, saved: saved}
+		defer close(ch)
+		send := sender(ctx, ch)
+		ok, _ := search.OpenCacheInto(ctx, path, orgID, func(ix *search.Index, saved time.Time, accounts int) {
+			send(cacheOpenedMsg{seq: seq, ix: ix, saved: saved, accounts: accounts})
+		}, func(in int) {
+			send(cacheAddedMsg{seq: seq, in: in})
+		})
+		send(cacheReadMsg{seq: seq, ok: ok})
+		return nil
 	}
 }
 

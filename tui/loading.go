@@ -32,6 +32,13 @@ type loadingScreen struct {
 	// the fresh load runs, dropped when it is done.
 	cached  *search.Index
 	savedAt time.Time
+	// cacheTotal accounts are saved, cacheIn of them are in cached yet;
+	// cacheDone once all are. cacheCh brings the read's news; cacheStop
+	// ends it (the fresh load is done, or a reload starts).
+	cacheTotal, cacheIn int
+	cacheDone           bool
+	cacheCh             <-chan tea.Msg
+	cacheStop           func()
 	// Each index has one search session, the search box's: a query typed
 	// on from the last reads only the entries that one left possible.
 	ixSearch, cachedSearch *search.Session
@@ -82,7 +89,8 @@ func (m Model) onOrgOpened(msg orgOpenedMsg) (Model, tea.Cmd) {
 	m.org = msg.org
 	m.opened = append(m.opened, msg.org)
 	m, load := m.startLoad()
-	return m, tea.Batch(load, m.readCache())
+	m, read := m.readCache()
+	return m, tea.Batch(load, read)
 }
 
 // cachePath is the org's warm-start file, "" when none is kept: no cache
@@ -94,25 +102,50 @@ func (m Model) cachePath() string {
 	return search.CachePath(m.deps.CacheDir, m.org.Client.OrgID())
 }
 
-// readCache reads the saved org, for the search to use at once.
-func (m Model) readCache() tea.Cmd {
+// readCache reads the saved org, for the search to use at once: it is
+// searched while it is read, and until the fresh load is done.
+func (m Model) readCache() (Model, tea.Cmd) {
 	path := m.cachePath()
 	if path == "" {
-		return nil
-	}
-	return readCacheCmd(path, m.org.Client.OrgID(), m.loading.seq)
-}
-
-// onCacheRead searches the saved org until the fresh load is done.
-func (m Model) onCacheRead(msg cacheReadMsg) (Model, tea.Cmd) {
-	if msg.seq != m.loading.seq || m.loading.done || msg.ix == nil {
 		return m, nil
 	}
-	m.loading.cached, m.loading.savedAt = msg.ix, msg.saved
-	m.loading.cachedSearch = msg.ix.NewSession()
-	if m.phase == phaseLoading {
-		m.phase = phaseSearch // the whole org is searchable now
+	ch := make(chan tea.Msg, 4)
+	ctx, stop := context.WithCancel(m.ctx)
+	m.loading.cacheCh, m.loading.cacheStop = ch, stop
+	return m, tea.Batch(readCacheCmd(ctx, path, m.org.Client.OrgID(), m.loading.seq, ch), listen(ch))
+}
+
+// onCacheOpened starts searching the saved org as it fills.
+func (m Model) onCacheOpened(msg cacheOpenedMsg) (Model, tea.Cmd) {
+	if msg.seq != m.loading.seq || m.loading.done {
+		return m, nil
 	}
+	l := &m.loading
+	l.cached, l.cachedSearch, l.savedAt, l.cacheTotal = msg.ix, msg.ix.NewSession(), msg.saved, msg.accounts
+	if m.phase == phaseLoading {
+		m.phase = phaseSearch // the saved org is searchable as it comes
+	}
+	return m, tea.Batch(listen(l.cacheCh), m.refreshSearch())
+}
+
+func (m Model) onCacheAdded(msg cacheAddedMsg) (Model, tea.Cmd) {
+	if msg.seq != m.loading.seq || m.loading.cached == nil {
+		return m, nil
+	}
+	m.loading.cacheIn = msg.in
+	m, refresh := m.refreshSoon()
+	return m, tea.Batch(listen(m.loading.cacheCh), refresh)
+}
+
+// onCacheRead: the saved org is all in, or (damaged, stopped) dropped.
+func (m Model) onCacheRead(msg cacheReadMsg) (Model, tea.Cmd) {
+	if msg.seq != m.loading.seq || m.loading.cached == nil {
+		return m, nil
+	}
+	if !msg.ok {
+		m.loading.cached, m.loading.cachedSearch = nil, nil
+	}
+	m.loading.cacheDone = msg.ok
 	return m, m.refreshSearch()
 }
 
@@ -121,6 +154,9 @@ func (m Model) onCacheRead(msg cacheReadMsg) (Model, tea.Cmd) {
 func (m Model) startLoad() (Model, tea.Cmd) {
 	if m.loading.stop != nil {
 		m.loading.stop() // a reload: the earlier load's pages are not wanted
+	}
+	if m.loading.cacheStop != nil {
+		m.loading.cacheStop() // nor the saved org read for it
 	}
 	m, seq := m.nextSeq()
 	ch := make(chan tea.Msg, 8)
@@ -150,13 +186,19 @@ func (m Model) onLoadProgress(msg loadProgressMsg) (Model, tea.Cmd) {
 	// for. Pages come dozens a second from several cursors; the search
 	// runs again at most every loadRefreshEvery, not once a page, so that
 	// a big org's load is not slowed by searching it over and over.
+	m, refresh := m.refreshSoon()
+	return m, tea.Batch(listen(m.loading.ch), refresh)
+}
+
+// refreshSoon runs the search again within loadRefreshEvery, unless that
+// is already due.
+func (m Model) refreshSoon() (Model, tea.Cmd) {
 	if m.loading.refreshDue {
-		return m, listen(m.loading.ch)
+		return m, nil
 	}
 	m.loading.refreshDue = true
 	seq := m.loading.seq
-	due := tea.Tick(loadRefreshEvery, func(time.Time) tea.Msg { return loadRefreshMsg{seq: seq} })
-	return m, tea.Batch(listen(m.loading.ch), due)
+	return m, tea.Tick(loadRefreshEvery, func(time.Time) tea.Msg { return loadRefreshMsg{seq: seq} })
 }
 
 // loadRefreshEvery is how often the search runs again while pages arrive.
@@ -180,6 +222,9 @@ func (m Model) onLoadDone(msg loadDoneMsg) (Model, tea.Cmd) {
 	}
 	m.loading.done = true
 	m.loading.cached, m.loading.cachedSearch = nil, nil // the fresh load replaces the saved copy
+	if m.loading.cacheStop != nil {
+		m.loading.cacheStop()
+	}
 	if m.phase == phaseLoading {
 		m.phase = phaseSearch
 	}

@@ -175,6 +175,12 @@ func (m Model) asyncResult(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case loadDoneMsg:
 		m, cmd := m.onLoadDone(msg)
 		return m, cmd, true
+	case cacheOpenedMsg:
+		m, cmd := m.onCacheOpened(msg)
+		return m, cmd, true
+	case cacheAddedMsg:
+		m, cmd := m.onCacheAdded(msg)
+		return m, cmd, true
 	case cacheReadMsg:
 		m, cmd := m.onCacheRead(msg)
 		return m, cmd, true

@@ -56,11 +56,23 @@ type orgAnswerMsg struct {
 	err   error
 }
 
-// cacheReadMsg: the saved org, indexed (nil: none).
+// cacheOpenedMsg: the saved org's index, handed over as soon as its file
+// is open; it fills while the file is read (cacheAddedMsg).
+type cacheOpenedMsg struct {
+	seq      int
+	ix       *search.Index
+	saved    time.Time
+	accounts int // in the file
+}
+
+// cacheAddedMsg: in accounts of the saved org are in its index.
+type cacheAddedMsg struct{ seq, in int }
+
+// cacheReadMsg: the saved org's read is over: whole (ok), or not to be
+// used (none, damaged, stopped).
 type cacheReadMsg struct {
-	seq   int
-	ix    *search.Index
-	saved time.Time
+	seq int
+	ok  bool
 }
 
 // waitMsg: the client waits before a retry (a rate limit, a backoff).

@@ -76,6 +76,9 @@ func (m Model) loadStatus() string {
 		return s.Warn.Render(safetext.Clean(m.search.stale))
 	case l.err != nil:
 		return s.Error.Render("Loading stopped: ") + s.Muted.Render("search covers what arrived; ctrl+r tries again")
+	case !l.done && l.cached != nil && !l.cacheDone:
+		return s.Muted.Render(fmt.Sprintf("%s reading the org saved %s ago: %d of %d accounts; refreshing from the org… %s",
+			m.spinner(), search.Age(l.savedAt, m.deps.Now()), l.cacheIn, l.cacheTotal, loadCounts(l.p)))
 	case !l.done && l.cached != nil:
 		n, _ := l.cached.Counts()
 		return s.Muted.Render(fmt.Sprintf("%s searching the %d accounts saved %s ago; refreshing from the org… %s",

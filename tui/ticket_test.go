@@ -352,3 +352,37 @@ func TestLoadRefreshesTheSearchAtMostSoOften(t *testing.T) {
 		t.Errorf("the refresh answered %T", cmd())
 	}
 }
+
+// A big saved org is searched while it is read, the screen saying how far
+// the read is; a read that fails part way drops what it brought.
+func TestSavedOrgIsSearchedWhileItIsRead(t *testing.T) {
+	t.Parallel()
+	m := New(Deps{Now: func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) }})
+	m.width, m.height = 140, 30
+	ix := search.NewIndex()
+	m.phase, m.loading = phaseLoading, loadingScreen{seq: 4, ix: ix, ixSearch: ix.NewSession(), ch: make(chan tea.Msg), cacheCh: make(chan tea.Msg)}
+	saved := search.NewIndex()
+	next, _ := m.Update(cacheOpenedMsg{seq: 4, ix: saved, saved: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC), accounts: 50000})
+	m = next.(Model)
+	if m.phase != phaseSearch || m.loading.index() != saved {
+		t.Fatalf("the saved org is not searched as it is read (phase %v)", m.phase)
+	}
+	saved.AddAccounts([]client.User{{AccountID: "a-1", Name: "Agnieszka Lewandowska", Email: "agnieszka@acme.com"}})
+	next, _ = m.Update(cacheAddedMsg{seq: 4, in: 25000})
+	m = next.(Model)
+	if v := ansiView(m); !strings.Contains(v, "reading the org saved 2 days ago: 25000 of 50000 accounts") {
+		t.Errorf("the read's progress is not shown:\n%s", v)
+	}
+	m.search.input.SetValue("lewandowska")
+	if res, ok := m.refreshSearch()().(searchResultsMsg); !ok || len(res.hits) != 1 {
+		t.Errorf("the part read is not searched: %+v", res)
+	}
+	done, _ := m.Update(cacheReadMsg{seq: 4, ok: true})
+	if v := ansiView(done.(Model)); !strings.Contains(v, "searching the 1 accounts saved 2 days ago") {
+		t.Errorf("a whole read is not said so:\n%s", v)
+	}
+	failed, _ := m.Update(cacheReadMsg{seq: 4, ok: false})
+	if f := failed.(Model); f.loading.cached != nil || f.loading.index() != ix {
+		t.Error("a read that failed part way is still searched")
+	}
+}

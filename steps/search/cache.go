@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -132,38 +133,71 @@ func IndexFrom(c *Cached) *Index {
 }
 
 // OpenCache reads a saved org straight into an index: the accounts are
-// indexed a batch at a time while the next batch is read, so that the
-// next start searches the whole org as soon as it can. nil, nil when
+// indexed a batch at a time while the next batch is read. nil, nil when
 // there is none (or it is damaged, of an older shape, or another org's).
 func OpenCache(path, orgID string) (*Index, time.Time, error) {
+	var (
+		ix    *Index
+		saved time.Time
+	)
+	ok, err := OpenCacheInto(context.Background(), path, orgID, func(opened *Index, at time.Time, _ int) {
+		ix, saved = opened, at
+	}, nil)
+	if !ok {
+		return nil, time.Time{}, err
+	}
+	return ix, saved, nil
+}
+
+// OpenCacheInto reads a saved org into a new index that can be searched
+// while it fills, so that the next start shows the saved org at once,
+// however big: opened is called as soon as the file's header is read,
+// with the index (its groups in, no account yet), when the org was saved
+// and how many accounts it holds; added (may be nil) after each batch,
+// with how many are in. It returns when every account is in (ok), or
+// ctx ends, or there is no file of this org's, or it proves damaged part
+// way: ok is false then, and an index already opened must be dropped.
+func OpenCacheInto(ctx context.Context, path, orgID string, opened func(ix *Index, saved time.Time, accounts int), added func(n int)) (ok bool, err error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, time.Time{}, nil
+		return false, nil
 	}
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("cache %s: %w", path, err)
+		return false, fmt.Errorf("cache %s: %w", path, err)
 	}
 	d, c, n := decodeCacheHeader(data)
 	if d.err != nil || c.OrgID != orgID {
-		return nil, time.Time{}, nil
+		return false, nil
 	}
 	ix := NewIndex()
 	ix.AddGroups(c.Groups)
 	ix.reserve(n)
+	opened(ix, c.Saved, n)
+	// One goroutine reads the next batch while this one indexes the last.
 	batches := make(chan []client.User, 1)
+	stop := make(chan struct{})
+	defer close(stop)
 	go func() {
 		defer close(batches)
 		for read := 0; read < n && d.err == nil; read += cacheBatch {
-			batches <- d.users(min(cacheBatch, n-read))
+			select {
+			case batches <- d.users(min(cacheBatch, n-read)):
+			case <-stop:
+				return
+			}
 		}
 	}()
+	in := 0
 	for batch := range batches {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
 		ix.AddAccounts(batch)
+		if in += len(batch); added != nil {
+			added(in)
+		}
 	}
-	if d.end() != nil {
-		return nil, time.Time{}, nil
-	}
-	return ix, c.Saved, nil
+	return d.end() == nil, nil
 }
 
 // cacheBatch is how many accounts OpenCache reads before indexing them:

@@ -1,9 +1,12 @@
 package search
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 )
@@ -89,4 +92,39 @@ func sameHits(a, b []Hit) bool {
 		}
 	}
 	return true
+}
+
+// A big saved org is searchable while it is read: the index is handed
+// over at once and fills a batch at a time; a read cut short says so.
+func TestOpenCacheIntoFillsAsItReads(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "org.cache")
+	const n = 2*cacheBatch + 10
+	saved := time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)
+	if err := SaveCache(path, Cached{OrgID: "o", Saved: saved, Accounts: generatedOrg(0, n)}); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		ix     *Index
+		counts []int
+	)
+	ok, err := OpenCacheInto(context.Background(), path, "o", func(opened *Index, at time.Time, total int) {
+		if a, _ := opened.Counts(); a != 0 || total != n || !at.Equal(saved) {
+			t.Errorf("opened with %d accounts of %d, saved %v", a, total, at)
+		}
+		ix = opened
+	}, func(in int) {
+		if a, _ := ix.Counts(); a != in {
+			t.Errorf("added says %d, the index holds %d", in, a)
+		}
+		counts = append(counts, in)
+	})
+	if !ok || err != nil || !slices.Equal(counts, []int{cacheBatch, 2 * cacheBatch, n}) {
+		t.Fatalf("ok %v, %v, filled %v", ok, err, counts)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ok, err = OpenCacheInto(ctx, path, "o", func(*Index, time.Time, int) {}, func(int) { cancel() })
+	if ok || !errors.Is(err, context.Canceled) {
+		t.Errorf("a read cancelled part way: ok %v, %v", ok, err)
+	}
 }
