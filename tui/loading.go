@@ -139,7 +139,13 @@ func (m Model) onCacheAdded(msg cacheAddedMsg) (Model, tea.Cmd) {
 
 // onCacheRead: the saved org is all in, or (damaged, stopped) dropped.
 func (m Model) onCacheRead(msg cacheReadMsg) (Model, tea.Cmd) {
-	if msg.seq != m.loading.seq || m.loading.cached == nil {
+	if msg.seq != m.loading.seq {
+		return m, nil
+	}
+	if m.loading.cacheStop != nil {
+		m.loading.cacheStop() // the read is over: its context goes too
+	}
+	if m.loading.cached == nil {
 		return m, nil
 	}
 	if !msg.ok {
