@@ -81,12 +81,13 @@ func (m Model) loadStatus() string {
 			m.spinner(), search.Age(l.savedAt, m.deps.Now()), l.cacheIn, l.cacheTotal, loadCounts(l.p)))
 	case !l.done && l.cached != nil:
 		n, _ := l.cached.Counts()
-		return s.Muted.Render(fmt.Sprintf("%s searching the %d accounts saved %s ago; refreshing from the org… %s",
-			m.spinner(), n, search.Age(l.savedAt, m.deps.Now()), loadCounts(l.p)))
+		return s.Muted.Render(fmt.Sprintf("%s searching the %d %s saved %s ago; refreshing from the org… %s",
+			m.spinner(), n, plural(n, "account", "accounts"), search.Age(l.savedAt, m.deps.Now()), loadCounts(l.p)))
 	case !l.done:
 		return s.Muted.Render(m.spinner() + " loading… " + loadCounts(l.p))
 	}
-	return s.Muted.Render(fmt.Sprintf("%d accounts and %d groups loaded", l.p.Accounts, l.p.Groups))
+	return s.Muted.Render(fmt.Sprintf("%d %s and %d %s loaded",
+		l.p.Accounts, plural(l.p.Accounts, "account", "accounts"), l.p.Groups, plural(l.p.Groups, "group", "groups")))
 }
 
 func (m Model) viewRow(r searchRow, selected bool, w int) string {

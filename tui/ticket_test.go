@@ -378,7 +378,7 @@ func TestSavedOrgIsSearchedWhileItIsRead(t *testing.T) {
 		t.Errorf("the part read is not searched: %+v", res)
 	}
 	done, _ := m.Update(cacheReadMsg{seq: 4, ok: true})
-	if v := ansiView(done.(Model)); !strings.Contains(v, "searching the 1 accounts saved 2 days ago") {
+	if v := ansiView(done.(Model)); !strings.Contains(v, "searching the 1 account saved 2 days ago") {
 		t.Errorf("a whole read is not said so:\n%s", v)
 	}
 	failed, _ := m.Update(cacheReadMsg{seq: 4, ok: false})
