@@ -243,15 +243,29 @@ func (r *crashRig) playIdP(run *journal.RunLog) {
 		if !ok {
 			r.t.Fatalf("run waits on step %s, which the test cannot play", step.ID)
 		}
-		body := `{"externalId":"` + step.Params.ExternalID + `"}`
+		body := `{"externalId":"` + waitingIdpUser(run, step) + `"}`
 		if status, answer := r.call(http.MethodPost, path, body); status != http.StatusOK {
-			// Once (under a loaded machine) this was asked with no
-			// externalId: say all that the journal held then.
 			r.t.Fatalf("POST %s for step %d (%s, %s): %d %s\n%s", path, i+1, step.ID, st.Status, status, answer, run.Timeline(nil))
 		}
 		return
 	}
 	r.t.Fatal("run waits for the operator but every step is finished")
+}
+
+// waitingIdpUser is the IdP user a waiting step asks the operator to act on:
+// its own, or, for restore-memberships (which names no IdP user: it waits
+// when a synced group is still missing, and asks for the user to be added
+// back in the IdP), the one the run's IdP steps name.
+func waitingIdpUser(run *journal.RunLog, step steps.PlanStep) string {
+	if step.Params.ExternalID != "" {
+		return step.Params.ExternalID
+	}
+	for _, p := range run.Header.Plan {
+		if p.Params.ExternalID != "" {
+			return p.Params.ExternalID
+		}
+	}
+	return ""
 }
 
 func (r *crashRig) call(method, path, body string) (int, string) {
