@@ -96,8 +96,10 @@ func (w *wizard) searchAndPick(user string) {
 	w.waitFor("the org to load", func(s snap) bool { return s.phase == phaseSearch && s.loaded })
 	w.typeText(user)
 	want := strings.ToLower(user)
+	// The rows of the whole query: a search of part of it (the debounce
+	// may fire between two keys) puts the cursor's row elsewhere.
 	s := w.waitFor("the user among the hits", func(s snap) bool {
-		return slices.Contains(s.rows, want) || slices.Contains(s.rows, "typed:"+user)
+		return s.query == user && s.settled && (slices.Contains(s.rows, want) || slices.Contains(s.rows, "typed:"+user))
 	})
 	i := slices.Index(s.rows, want)
 	if i < 0 {

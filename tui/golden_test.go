@@ -60,7 +60,7 @@ func goldenFlow(t *testing.T, width, height int) []screenShot {
 
 	w.waitFor("the org to load", func(s snap) bool { return s.phase == phaseSearch && s.loaded })
 	w.typeText("takeshi kobayasi") // misspelled
-	w.waitFor("hits", func(s snap) bool { return len(s.rows) > 1 })
+	w.waitFor("hits", func(s snap) bool { return s.query == "takeshi kobayasi" && s.settled && len(s.rows) > 1 })
 	shot("search")
 
 	for range indexOf(w.p.now().rows, "tkobayashi@acme.com") {

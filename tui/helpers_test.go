@@ -79,6 +79,8 @@ type snap struct {
 	phase      phase
 	loaded     bool
 	rows       []string // per search row: an account's email, "group:NAME" or "typed:Q"
+	query      string   // in the search box
+	settled    bool     // the rows answer that query (no search under way)
 	cursor     int
 	target     string
 	pasted     bool
@@ -115,6 +117,7 @@ type snap struct {
 func takeSnap(m Model) snap {
 	s := snap{
 		phase: m.phase, loaded: m.loading.done, loadSeq: m.loading.seq, cursor: m.search.cursor,
+		query: m.search.input.Value(), settled: m.search.answered == m.search.seq,
 		target: m.target.effective(), pasted: m.target.info != nil,
 		diagDone: m.diag.d != nil, diagErr: m.diag.err,
 		ask: m.run.ask, hands: m.run.hands != nil, waiting: m.run.waiting != nil, running: m.run.running,

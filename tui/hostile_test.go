@@ -317,7 +317,7 @@ func TestHostileOrgReachesNoTerminal(t *testing.T) {
 		w.waitFor("the org to load", func(s snap) bool { return s.phase == phaseSearch && s.loaded })
 		w.typeText("engineering")
 		s := w.waitFor("the group", func(s snap) bool {
-			return slices.ContainsFunc(s.rows, func(r string) bool { return strings.HasPrefix(r, "group:engineering") })
+			return s.query == "engineering" && s.settled && slices.ContainsFunc(s.rows, func(r string) bool { return strings.HasPrefix(r, "group:engineering") })
 		})
 		i := slices.IndexFunc(s.rows, func(r string) bool { return strings.HasPrefix(r, "group:engineering") })
 		for range i {
@@ -360,7 +360,7 @@ func (w *wizard) hostileCase(sc fixtures.Scenario) {
 		}
 		return slices.Index(s.rows, "typed:"+sc.User) // not in the org (not-found)
 	}
-	s := w.waitFor("the user among the hits", func(s snap) bool { return row(s) >= 0 })
+	s := w.waitFor("the user among the hits", func(s snap) bool { return s.query == sc.User && s.settled && row(s) >= 0 })
 	i := row(s)
 	for range i {
 		w.key(tea.KeyDown)

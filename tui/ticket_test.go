@@ -35,7 +35,9 @@ func TestNewCaseShowsTheUpdatedEmail(t *testing.T) {
 	w.typeText("n")
 	w.waitFor("the search again", func(s snap) bool { return s.phase == phaseSearch && len(s.rows) == 0 })
 	w.typeText("zofia")
-	s = w.waitFor("Zofia under her new email", func(s snap) bool { return slices.Contains(s.rows, "zofia.lewandowska@acme.com") })
+	s = w.waitFor("Zofia under her new email", func(s snap) bool {
+		return s.query == "zofia" && s.settled && slices.Contains(s.rows, "zofia.lewandowska@acme.com")
+	})
 	if slices.Contains(s.rows, "zofia.kaminska@acme.com") {
 		t.Errorf("the old email is still listed: %v", s.rows)
 	}
