@@ -140,6 +140,38 @@ type searchRow struct {
 	typed string
 }
 
+// key names what a row is, whatever its place: an account, a group, or
+// the address as typed.
+func (r searchRow) key() string {
+	switch {
+	case r.hit == nil:
+		return "typed:" + r.typed
+	case r.hit.Entry.Kind == search.EntryGroup:
+		return "group:" + r.hit.Entry.Group.ID
+	}
+	return "account:" + r.hit.Entry.Account.AccountID
+}
+
+// withHits shows a query's hits again (more accounts loaded, the org's
+// answer joined) with the cursor on the row it was on, wherever that row
+// now is: a row must not change under the operator's enter. A row no
+// longer there puts the cursor back on the first.
+func (m Model) withHits(hits []search.Hit) Model {
+	var chosen string
+	if rows := m.searchRows(); m.search.cursor < len(rows) {
+		chosen = rows[m.search.cursor].key()
+	}
+	m.search.hits = hits
+	m.search.cursor = 0
+	for i, r := range m.searchRows() {
+		if r.key() == chosen {
+			m.search.cursor = i
+			break
+		}
+	}
+	return m
+}
+
 func (m Model) searchRows() []searchRow {
 	rows := make([]searchRow, 0, len(m.search.hits)+1)
 	for i := range m.search.hits {
@@ -250,8 +282,13 @@ func (m Model) onSearchAsync(msg tea.Msg) (Model, tea.Cmd) {
 		}
 	case searchResultsMsg:
 		if msg.seq == m.search.seq {
-			m.search.hits, m.search.answered = msg.hits, msg.seq
-			m.search.cursor = min(m.search.cursor, max(len(m.searchRows())-1, 0))
+			if msg.seq == m.search.answered {
+				m = m.withHits(msg.hits) // the same query again: its chosen row stays chosen
+			} else {
+				m.search.hits = msg.hits // a new query's first hits: from the top
+				m.search.cursor = min(m.search.cursor, max(len(m.searchRows())-1, 0))
+			}
+			m.search.answered = msg.seq
 		}
 	}
 	return m, nil

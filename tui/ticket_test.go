@@ -388,3 +388,31 @@ func TestSavedOrgIsSearchedWhileItIsRead(t *testing.T) {
 		t.Error("a read that failed part way is still searched")
 	}
 }
+
+// The same query answered again (more of the org loaded) keeps the cursor
+// on the account it was on, wherever that account now is: the row under
+// the operator's enter does not change to another person.
+func TestChosenRowStaysChosenWhenHitsArriveAgain(t *testing.T) {
+	t.Parallel()
+	hit := func(id string) search.Hit {
+		return search.Hit{Entry: search.Entry{Kind: search.EntryAccount, Account: client.User{AccountID: id, Email: id + "@acme.com"}}}
+	}
+	m := New(Deps{})
+	m.phase = phaseSearch
+	m.search.input.SetValue("tanaka")
+	m.search.seq = 5
+	next, _ := m.Update(searchResultsMsg{seq: 5, hits: []search.Hit{hit("a"), hit("b"), hit("c")}})
+	m = next.(Model)
+	if m.search.cursor != 0 {
+		t.Fatalf("a new query's hits start at row %d", m.search.cursor)
+	}
+	m.search.cursor = 1 // on b
+	next, _ = m.Update(searchResultsMsg{seq: 5, hits: []search.Hit{hit("x"), hit("a"), hit("y"), hit("b")}})
+	if m = next.(Model); m.search.cursor != 3 {
+		t.Errorf("the cursor is on row %d, not on b (row 3)", m.search.cursor)
+	}
+	next, _ = m.Update(searchResultsMsg{seq: 5, hits: []search.Hit{hit("x"), hit("a")}})
+	if m = next.(Model); m.search.cursor != 0 {
+		t.Errorf("b is gone, yet the cursor is on row %d", m.search.cursor)
+	}
+}
