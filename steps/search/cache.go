@@ -171,7 +171,10 @@ func OpenCacheInto(ctx context.Context, path, orgID string, opened func(ix *Inde
 	}
 	ix := NewIndex()
 	ix.AddGroups(c.Groups)
-	ix.reserve(n)
+	// Grown once for the accounts the file says it holds, but never past
+	// what its size could hold of real ones (an account id alone is 40
+	// bytes or so): a damaged count must not reserve gigabytes.
+	ix.reserve(min(n, len(data)/64))
 	opened(ix, c.Saved, n)
 	// One goroutine reads the next batch while this one indexes the last.
 	batches := make(chan []client.User, 1)
