@@ -187,6 +187,21 @@ func (w *wizard) answerToTheEnd() {
 	}
 }
 
+// quitZofiasFixMidway starts the demo's fix of Zofia's email (an account
+// to park, then hers to change) and quits it after the first change, the
+// holder parked: it returns the quit dialog.
+func (w *wizard) quitZofiasFixMidway() snap {
+	w.t.Helper()
+	w.searchAndPick("zofia.kaminska@acme.com")
+	w.enterTarget("zofia.lewandowska@acme.com", "")
+	w.diagnose()
+	w.enter()
+	w.waitFor("the plan", func(s snap) bool { return s.phase == phasePlan })
+	w.enter()
+	w.quitAtFirstPlainQuestion()
+	return w.waitFor("the quit dialog", func(s snap) bool { return s.quitDialog })
+}
+
 // quitAtFirstPlainQuestion answers the typed confirmations of a run (its
 // destructive steps) and presses ctrl+c at its first other question.
 func (w *wizard) quitAtFirstPlainQuestion() {
@@ -258,15 +273,7 @@ func TestFlowQuitMidFixThenResume(t *testing.T) {
 	d := startDemo(t, false)
 	deps := testDeps(d.org, t.TempDir())
 	w := startWizard(t, deps, 100, 30)
-	w.searchAndPick("zofia.kaminska@acme.com")
-	w.enterTarget("zofia.lewandowska@acme.com", "")
-	w.diagnose()
-	w.enter()
-	w.waitFor("the plan", func(s snap) bool { return s.phase == phasePlan })
-	w.enter()
-	// Park the holder (a destructive step), then quit at the next question.
-	w.quitAtFirstPlainQuestion()
-	s := w.waitFor("the quit dialog", func(s snap) bool { return s.quitDialog })
+	s := w.quitZofiasFixMidway()
 	if !strings.Contains(s.view, "syncdoctor resume") {
 		t.Fatalf("the quit dialog does not say how to go on:\n%s", s.view)
 	}

@@ -314,10 +314,10 @@ func TestLoadOrgNeedsClientAndIndex(t *testing.T) {
 	}
 }
 
-// The demo org over the real simulator: everything arrives, and a
-// misspelled demo name is found.
-func TestLoadOrgDemoOverTheSimulator(t *testing.T) {
-	t.Parallel()
+// demoOverTheSimulator serves the demo org over loopback HTTP, and a
+// client of it.
+func demoOverTheSimulator(t *testing.T) (*fixtures.Snapshot, *client.Client) {
+	t.Helper()
 	snap := fixtures.Demo()
 	sim, err := fixtures.NewSimulator(snap, fixtures.Options{})
 	if err != nil {
@@ -332,6 +332,14 @@ func TestLoadOrgDemoOverTheSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return snap, c
+}
+
+// The demo org over the real simulator: everything arrives, and a
+// misspelled demo name is found.
+func TestLoadOrgDemoOverTheSimulator(t *testing.T) {
+	t.Parallel()
+	snap, c := demoOverTheSimulator(t)
 	ix := NewIndex()
 	var seen []LoadProgress
 	if err := LoadOrg(context.Background(), c, ix, 50, func(p LoadProgress) { seen = append(seen, p) }); err != nil {
@@ -391,20 +399,7 @@ func TestLoadOrgDemoOverTheSimulator(t *testing.T) {
 // After a run changed an account, Refresh shows it as the org does now.
 func TestRefreshReadsAccountsAgain(t *testing.T) {
 	t.Parallel()
-	snap := fixtures.Demo()
-	sim, err := fixtures.NewSimulator(snap, fixtures.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := fixtures.Start(sim, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = run.Close() })
-	c, err := client.New(client.Config{BaseURL: run.URL, OrgID: snap.Org.ID, OrgKey: client.Secret(sim.OrgKey())})
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap, c := demoOverTheSimulator(t)
 	ix := NewIndex()
 	if err := LoadOrg(context.Background(), c, ix, 100, nil); err != nil {
 		t.Fatal(err)
