@@ -118,19 +118,7 @@ func runBulkApply(ctx context.Context, a *app, f bulkApplyFlags) error {
 	if err := checkOutputs(outs...); err != nil {
 		return err
 	}
-	journalPath, err := journalPathOrDefault(f.journal)
-	if err != nil {
-		return err
-	}
-	if err := checkJournalPath(journalPath); err != nil {
-		return err
-	}
-	runID := run.NewRunID()
-	statePath := orgStatePath(journalPath, runID)
-	if f.dryRun {
-		statePath = ""
-	}
-	org, err := openOrgWith(ctx, a, f.snapshot, statePath)
+	journalPath, runID, org, err := openRunOrg(ctx, a, f.journal, f.snapshot, f.dryRun)
 	if err != nil {
 		return err
 	}

@@ -72,19 +72,7 @@ func runFix(ctx context.Context, a *app, f fixFlags) error {
 	if err := checkOutputs(output{"--note", f.note}, output{"--out-snapshot", f.outSnapshot}); err != nil {
 		return err
 	}
-	journalPath, err := journalPathOrDefault(f.journal)
-	if err != nil {
-		return err
-	}
-	if err := checkJournalPath(journalPath); err != nil {
-		return err
-	}
-	runID := run.NewRunID()
-	statePath := orgStatePath(journalPath, runID)
-	if f.dryRun {
-		statePath = "" // a dry run writes nothing, not even the simulated org's state
-	}
-	org, err := openOrgWith(ctx, a, f.snapshot, statePath)
+	journalPath, runID, org, err := openRunOrg(ctx, a, f.journal, f.snapshot, f.dryRun)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,30 @@ import (
 	"github.com/syncdoctor/syncdoctor/steps/safetext"
 )
 
+// openRunOrg readies a new run of fix or bulk apply: its journal (the
+// default when none is named), checked before anything changes; its run
+// id; and the org, whose simulated state (--snapshot) is kept beside the
+// journal under that id, except on a dry run, which writes nothing.
+func openRunOrg(ctx context.Context, a *app, journalFlag, snapshot string, dryRun bool) (journalPath, runID string, org *run.Org, err error) {
+	journalPath, err = journalPathOrDefault(journalFlag)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if err := checkJournalPath(journalPath); err != nil {
+		return "", "", nil, err
+	}
+	runID = run.NewRunID()
+	statePath := orgStatePath(journalPath, runID)
+	if dryRun {
+		statePath = ""
+	}
+	org, err = openOrgWith(ctx, a, snapshot, statePath)
+	if err != nil {
+		return "", "", nil, err
+	}
+	return journalPath, runID, org, nil
+}
+
 // orgStatePath is where a simulated org's state is kept for one run, beside
 // the journal: the in-process simulator writes it after every change, so a
 // run on a simulated org that is killed can be resumed on the org as the
