@@ -286,16 +286,7 @@ func (a *Applier) account(ctx context.Context, id string) (*client.User, error) 
 
 // holder reads the account holding an address, nil when none does.
 func (a *Applier) holder(ctx context.Context, email string) (*client.User, error) {
-	users, err := a.Client.UsersByEmail(ctx, email)
-	if err != nil {
-		return nil, fmt.Errorf("looking up who holds %s: %w", email, err)
-	}
-	for i := range users {
-		if address.Same(users[i].Email, email) {
-			return &users[i], nil
-		}
-	}
-	return nil, nil
+	return address.HolderOf(ctx, a.Client, email)
 }
 
 // Calls lists the calls a change makes, for a dry run: the reads of its

@@ -187,16 +187,7 @@ func mustReadAccount(ctx context.Context, env *run.Env, id string) (*client.User
 // holderOf reads the account holding an address (case-insensitively), nil
 // when none does.
 func holderOf(ctx context.Context, env *run.Env, email string) (*client.User, error) {
-	users, err := env.Client.UsersByEmail(ctx, email)
-	if err != nil {
-		return nil, fmt.Errorf("looking up who holds %s: %w", email, err)
-	}
-	for i := range users {
-		if address.Same(users[i].Email, email) {
-			return &users[i], nil
-		}
-	}
-	return nil, nil
+	return address.HolderOf(ctx, env.Client, email)
 }
 
 // readLinks reads the SCIM users linked to an account.
