@@ -21,8 +21,9 @@ func (searchPage) view(m Model, w, h int) string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Find the user") + "\n")
 	b.WriteString(m.search.input.View() + "\n")
-	b.WriteString(m.loadStatus() + "\n\n")
-	listH := h - 4
+	status := m.loadStatus(w)
+	b.WriteString(status + "\n\n")
+	listH := h - 3 - lipgloss.Height(status)
 	if m.search.group != nil {
 		b.WriteString(m.viewMembers(w, listH))
 		return b.String()
@@ -67,8 +68,10 @@ func (m Model) searchHint() string {
 	return s.Muted.Render("Nothing matches " + fmt.Sprintf("%q", q) + ". Try part of the name, or the old email.")
 }
 
-// loadStatus says how much of the org the search covers.
-func (m Model) loadStatus() string {
+// loadStatus says how much of the org the search covers, on one line of w
+// columns, or two when a warm start's saved org and the fresh load's count
+// would not fit side by side (the count is what the operator watches).
+func (m Model) loadStatus(w int) string {
 	s := m.styles
 	l := m.loading
 	switch {
@@ -77,17 +80,28 @@ func (m Model) loadStatus() string {
 	case l.err != nil:
 		return s.Error.Render("Loading stopped: ") + s.Muted.Render("search covers what arrived; ctrl+r tries again")
 	case !l.done && l.cached != nil && !l.cacheDone:
-		return s.Muted.Render(fmt.Sprintf("%s reading the org saved %s ago: %d of %d accounts; refreshing from the org… %s",
-			m.spinner(), search.Age(l.savedAt, m.deps.Now()), l.cacheIn, l.cacheTotal, loadCounts(l.p)))
+		return s.Muted.Render(besideOrBelow(w,
+			fmt.Sprintf("%s reading the org saved %s ago: %d of %d accounts", m.spinner(), search.Age(l.savedAt, m.deps.Now()), l.cacheIn, l.cacheTotal),
+			"refreshing from the org… "+loadCounts(l.p)))
 	case !l.done && l.cached != nil:
 		n, _ := l.cached.Counts()
-		return s.Muted.Render(fmt.Sprintf("%s searching the %d %s saved %s ago; refreshing from the org… %s",
-			m.spinner(), n, plural(n, "account", "accounts"), search.Age(l.savedAt, m.deps.Now()), loadCounts(l.p)))
+		return s.Muted.Render(besideOrBelow(w,
+			fmt.Sprintf("%s searching the %d %s saved %s ago", m.spinner(), n, plural(n, "account", "accounts"), search.Age(l.savedAt, m.deps.Now())),
+			"refreshing from the org… "+loadCounts(l.p)))
 	case !l.done:
 		return s.Muted.Render(m.spinner() + " loading… " + loadCounts(l.p))
 	}
 	return s.Muted.Render(fmt.Sprintf("%d %s and %d %s loaded",
 		l.p.Accounts, plural(l.p.Accounts, "account", "accounts"), l.p.Groups, plural(l.p.Groups, "group", "groups")))
+}
+
+// besideOrBelow is "first; second" when that fits in w columns, else
+// second on its own line under first, indented past the spinner.
+func besideOrBelow(w int, first, second string) string {
+	if line := first + "; " + second; ansi.StringWidth(line) <= w {
+		return line
+	}
+	return first + "\n  " + second
 }
 
 func (m Model) viewRow(r searchRow, selected bool, w int) string {

@@ -3,6 +3,7 @@ package tui
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -367,6 +368,13 @@ func TestSavedOrgIsSearchedWhileItIsRead(t *testing.T) {
 	m = next.(Model)
 	if v := ansiView(m); !strings.Contains(v, "reading the org saved 2 days ago: 25000 of 50000 accounts") {
 		t.Errorf("the read's progress is not shown:\n%s", v)
+	}
+	m.loading.p = search.LoadProgress{Accounts: 1200, Total: 200000, Groups: 30}
+	narrow := m
+	narrow.width = 80
+	twoLines := regexp.MustCompile(`reading the org saved 2 days ago: 25000 of 50000 accounts *\n +refreshing from the org… 1200 of 200000 accounts, 30 groups *\n`)
+	if v := ansi.Strip(narrow.View().Content); !twoLines.MatchString(v) {
+		t.Errorf("at 80 columns the fresh load's count is not shown on a line of its own:\n%q", v)
 	}
 	m.search.input.SetValue("lewandowska")
 	if res, ok := m.refreshSearch()().(searchResultsMsg); !ok || len(res.hits) != 1 {
