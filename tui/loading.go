@@ -304,7 +304,11 @@ func (m Model) bar(f float64, w int) string {
 // loadCounts says what has arrived, against the org's user count when the
 // org API gave one.
 func loadCounts(p search.LoadProgress) string {
-	if p.Total > 0 {
+	switch {
+	case p.Page == 0 && !p.Done && p.Accounts == 0 && p.Groups == 0:
+		// Nothing has come yet, the org's count included: not "unknown".
+		return "asking the org…"
+	case p.Total > 0:
 		return fmt.Sprintf("%d of %d accounts, %d groups", p.Accounts, p.Total, p.Groups)
 	}
 	return fmt.Sprintf("%d accounts, %d groups (the org's total is not known)", p.Accounts, p.Groups)

@@ -136,7 +136,8 @@ func TestCtrlRReloads(t *testing.T) {
 }
 
 // The loading screen measures against the org's user count; it never
-// shows a percentage it does not know.
+// shows a percentage it does not know, nor calls the count unknown before
+// the org has answered.
 func TestLoadingShowsRealProgress(t *testing.T) {
 	t.Parallel()
 	m := New(Deps{})
@@ -149,6 +150,10 @@ func TestLoadingShowsRealProgress(t *testing.T) {
 	m.loading.p = search.LoadProgress{Accounts: 3200}
 	if v := ansiView(m); strings.Contains(v, "%") || !strings.Contains(v, "not known") {
 		t.Errorf("without a total:\n%s", v)
+	}
+	m.loading.p = search.LoadProgress{}
+	if v := ansiView(m); strings.Contains(v, "not known") || !strings.Contains(v, "asking the org…") {
+		t.Errorf("before the count and the first page came:\n%s", v)
 	}
 }
 
