@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -187,7 +188,30 @@ func (c *Client) GetUser(ctx context.Context, accountID string) (User, error) {
 // accounts): GET /admin/v2/orgs/{orgId}/directories/-/users/count. What
 // the wizard's loading bar measures against.
 func (c *Client) CountUsers(ctx context.Context) (int, error) {
-	r := c.orgRequest("count users", "GET", pathf("/admin/v2/orgs/%s/directories/-/users/count", c.orgID), nil, true)
+	return c.CountUsersWhere(ctx, UserCount{})
+}
+
+// UserCount filters CountUsersWhere: the user search's filters of the same
+// names, sent as query parameters.
+type UserCount struct {
+	ClaimStatus  string   // ClaimManaged or ClaimUnmanaged; "" for both
+	EmailDomains []string // at most MaxEmailDomains
+}
+
+// CountUsersWhere counts the org's users that match f, as CountUsers does
+// every user: what a search with the same filters would give in all.
+func (c *Client) CountUsersWhere(ctx context.Context, f UserCount) (int, error) {
+	op, query := "count users", url.Values{}
+	if f.ClaimStatus != "" {
+		op = "count " + f.ClaimStatus + " users"
+		query.Set("claimStatus", f.ClaimStatus)
+	}
+	if len(f.EmailDomains) > 0 {
+		op += " on " + strings.Join(f.EmailDomains, ", ")
+		query["emailDomains"] = slices.Clone(f.EmailDomains)
+	}
+	r := c.orgRequest(op, "GET", pathf("/admin/v2/orgs/%s/directories/-/users/count", c.orgID), nil, true)
+	r.query = query
 	var out struct {
 		Count *int `json:"count"`
 	}

@@ -1463,3 +1463,42 @@ func TestSimCountUsers(t *testing.T) {
 		t.Errorf("CountUsers = %d, want %d", n, want)
 	}
 }
+
+// A filtered count is what a search with the same filters gives in all;
+// a filter the simulated org cannot count by is refused, never ignored.
+func TestSimCountUsersWhere(t *testing.T) {
+	env := newSimEnv(t, envOpts{direct: true})
+	for _, f := range []client.UserCount{
+		{ClaimStatus: client.ClaimManaged, EmailDomains: []string{"acme.com"}},
+		{ClaimStatus: client.ClaimUnmanaged},
+		{EmailDomains: []string{"acme.com", "acme.io"}},
+	} {
+		n, err := env.c.CountUsersWhere(ctx(t), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := 0
+		for _, err := range env.c.SearchUsers(ctx(t), client.UserSearch{ClaimStatus: f.ClaimStatus, EmailDomains: f.EmailDomains}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			found++
+		}
+		if n != found || n == 0 {
+			t.Errorf("%+v: counted %d, the search found %d", f, n, found)
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, env.url+"/admin/v2/orgs/"+env.sim.Snapshot().Org.ID+"/directories/-/users/count?mfaEnabled=true", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+env.sim.OrgKey())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a count by an unsimulated filter answered %d, want 400", resp.StatusCode)
+	}
+}

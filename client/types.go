@@ -64,17 +64,32 @@ type ProductAccess struct {
 // UserSearch is the body of POST /v2/orgs/{orgId}/directories/-/users/search.
 // Emails and SearchTerm are mutually exclusive (the API answers 400).
 type UserSearch struct {
-	AccountIDs    []string `json:"accountIds,omitempty"`
-	AccountStatus []string `json:"accountStatus,omitempty"`
-	ClaimStatus   string   `json:"claimStatus,omitempty"`
-	Cursor        string   `json:"cursor,omitempty"`
-	EmailDomains  []string `json:"emailDomains,omitempty"`
-	Emails        []string `json:"emails,omitempty"`
-	Expand        []string `json:"expand,omitempty"` // groups | productAccess | platformRoles | counts.resources
-	GroupIDs      []string `json:"groupIds,omitempty"`
-	Limit         int      `json:"limit,omitempty"`
-	SearchTerm    string   `json:"searchTerm,omitempty"`
+	AccountIDs    []string  `json:"accountIds,omitempty"`
+	AccountStatus []string  `json:"accountStatus,omitempty"`
+	ClaimStatus   string    `json:"claimStatus,omitempty"`
+	Cursor        string    `json:"cursor,omitempty"`
+	EmailDomains  []string  `json:"emailDomains,omitempty"`
+	Emails        []string  `json:"emails,omitempty"`
+	Expand        []string  `json:"expand,omitempty"` // groups | productAccess | platformRoles | counts.resources
+	GroupIDs      []string  `json:"groupIds,omitempty"`
+	Limit         int       `json:"limit,omitempty"`
+	SearchTerm    string    `json:"searchTerm,omitempty"`
+	SortBy        []SortKey `json:"sortBy,omitempty"`
 }
+
+// SortKey orders a UserSearch: the search sorts by nickname only
+// (api-facts.md §1.3), ascending or descending.
+type SortKey struct {
+	Field     string `json:"field"`     // SortNickname
+	Direction string `json:"direction"` // SortAscending or SortDescending
+}
+
+// SortKey's values.
+const (
+	SortNickname   = "nick_name"
+	SortAscending  = "asc"
+	SortDescending = "desc"
+)
 
 // Expand options for UserSearch.
 const (
