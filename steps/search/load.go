@@ -90,7 +90,11 @@ func LoadOrg(ctx context.Context, c *client.Client, ix *Index, pageSize int, pro
 //     addresses) and without an email.
 //
 // A managed account is one whose email domain the org verified, so these
-// cursors part the accounts: each comes once. If the org then counts more
+// cursors part the accounts: each comes once. An account search of more
+// than one page is also read from its other end (sorted by nickname, the
+// one way and the other) when the org can count what it holds: the two
+// ends stop once they have brought that many accounts between them, so one
+// big domain takes about half as long (pairFrom). If the org then counts more
 // accounts than came, the managed accounts are read once more without the
 // domains (a domain the listing did not show as verified; what came twice
 // is kept once). When the domains cannot be read (a key without that
@@ -143,6 +147,11 @@ func (l *loader) run(ctx context.Context) error {
 	curs := []*cursor{{what: "groups", groups: &client.GroupSearch{Limit: l.opt.PageSize}}}
 	accounts := func(what string, q client.UserSearch) {
 		q.Limit, q.Expand = l.opt.PageSize, expand
+		if l.opt.InFlight > 1 {
+			// Ascending, so that a search of more than a page can be read
+			// from its other end at the same time (pairFrom).
+			q.SortBy = []client.SortKey{{Field: client.SortNickname, Direction: client.SortAscending}}
+		}
 		curs = append(curs, &cursor{what: what, users: &q})
 	}
 	if len(verified) == 0 {
@@ -226,6 +235,48 @@ type cursor struct {
 	users  *client.UserSearch
 	pages  int             // pages read
 	given  map[string]bool // cursors the API gave, to catch one given twice
+	// ends is set on both cursors of an account search read from both
+	// ends; far on the one that reads from the last account back.
+	ends *ends
+	far  bool
+}
+
+// depth is how far the cursor's search has been read: its pages, or both
+// ends' for a search read from both.
+func (cur *cursor) depth() int {
+	if cur.ends != nil {
+		return cur.ends.pages
+	}
+	return cur.pages
+}
+
+// ends is an account search read from both ends at once, sorted by
+// nickname one way and the other. Neither order nor its ties need to be
+// known: the two ends stop once they have brought as many accounts between
+// them as the org counts for the search (want), or when either reaches the
+// end of the search, having brought everything. Only read's goroutine
+// touches it.
+type ends struct {
+	seen  map[string]struct{} // the accounts either end brought
+	want  int                 // the org's count of the search; -1 until known
+	pages int                 // both ends' pages
+	done  bool                // everything came: neither end reads on
+}
+
+// take counts the accounts of a page of either end, and returns how many
+// are new.
+func (e *ends) take(ids []string) int {
+	n := 0
+	for _, id := range ids {
+		if _, ok := e.seen[id]; !ok {
+			e.seen[id] = struct{}{}
+			n++
+		}
+	}
+	if e.want >= 0 && len(e.seen) >= e.want {
+		e.done = true
+	}
+	return n
 }
 
 // fail says which page of the cursor failed.
@@ -255,8 +306,13 @@ func (cur *cursor) next(next string) bool {
 type pageRead struct {
 	cur      *cursor
 	accounts int
+	ids      []string // the accounts' ids
 	next     string
 	err      error
+	// For the first page of a far end: the org's count of the search, or
+	// uncounted when the org would not count it (no page was read then).
+	want      int
+	uncounted bool
 }
 
 // fetch reads the cursor's next page into the index. It runs in its own
@@ -269,11 +325,48 @@ func (l *loader) fetch(ctx context.Context, cur *cursor) pageRead {
 		}
 		return pageRead{cur: cur, next: next, err: err}
 	}
+	r := pageRead{cur: cur, want: -1}
+	if cur.far && cur.pages == 0 {
+		n, err := l.c.CountUsersWhere(ctx, client.UserCount{ClaimStatus: cur.users.ClaimStatus, EmailDomains: cur.users.EmailDomains})
+		switch {
+		case ctx.Err() != nil:
+			return pageRead{cur: cur, err: err}
+		case err != nil:
+			// Without the count the two ends could only stop at the end:
+			// twice the searches for nothing. The near end reads on alone.
+			return pageRead{cur: cur, uncounted: true}
+		}
+		r.want = n
+	}
 	users, next, err := l.c.SearchUsersPage(ctx, *cur.users)
 	if err == nil {
 		l.ix.AddAccounts(users)
 	}
-	return pageRead{cur: cur, accounts: len(users), next: next, err: err}
+	r.accounts, r.next, r.err = len(users), next, err
+	r.ids = make([]string, len(users))
+	for i, u := range users {
+		r.ids[i] = u.AccountID
+	}
+	return r
+}
+
+// pairFrom starts reading the search of near, whose first page r just
+// came and named a next one, from its other end too: a second cursor
+// sorted the other way, which first asks the org how many accounts the
+// search holds.
+func (l *loader) pairFrom(near *cursor, r pageRead) *cursor {
+	near.ends = &ends{seen: make(map[string]struct{}, 2*len(r.ids)), want: -1, pages: near.pages}
+	near.ends.take(r.ids)
+	q := *near.users
+	q.Cursor = ""
+	q.SortBy = []client.SortKey{{Field: client.SortNickname, Direction: client.SortDescending}}
+	return &cursor{what: near.what + " from the end", users: &q, ends: near.ends, far: true}
+}
+
+// pairable: near is an account search read from one end whose first page
+// named a next one, and several searches may be in flight.
+func (l *loader) pairable(near *cursor, r pageRead) bool {
+	return near.users != nil && near.ends == nil && near.pages == 1 && r.next != "" && len(near.users.SortBy) > 0
 }
 
 // read reads every cursor to its end, with up to opt.InFlight pages in
@@ -303,6 +396,9 @@ func (l *loader) read(ctx context.Context, curs []*cursor) error {
 				break
 			}
 			ready = slices.Delete(ready, i, i+1)
+			if cur.ends != nil && cur.ends.done {
+				continue // the other end brought the rest
+			}
 			inFlight++
 			go func() { done <- l.fetch(ctx, cur) }()
 		}
@@ -318,27 +414,56 @@ func (l *loader) read(ctx context.Context, curs []*cursor) error {
 			stop(r.cur.fail(r.err))
 			continue
 		}
-		r.cur.pages++
-		l.p.Page++
-		l.received += r.accounts
-		l.report()
+		if r.uncounted {
+			r.cur.ends.seen, r.cur.ends.want = nil, -1 // the near end alone, as any cursor
+			continue
+		}
+		l.took(r)
 		switch {
+		case r.cur.ends != nil && r.cur.ends.done:
 		case r.next == "":
+			if r.cur.ends != nil {
+				r.cur.ends.done = true // this end read the whole search
+			}
 		case !r.cur.next(r.next):
 			stop(fmt.Errorf("load %s (page %d): the API gave cursor %q again; paging does not advance", r.cur.what, r.cur.pages+1, r.next))
 		default:
 			ready = append(ready, r.cur)
+			if l.pairable(r.cur, r) {
+				ready = append(ready, l.pairFrom(r.cur, r))
+			}
 		}
 	}
 	return failed
 }
 
-// longest is the index of the cursor that has read the most pages, the
-// first of them on a tie.
+// took counts a page in: the cursor's, the load's and, for a search read
+// from both ends, the accounts it brought that the other end had not.
+func (l *loader) took(r pageRead) {
+	r.cur.pages++
+	l.p.Page++
+	switch e := r.cur.ends; {
+	case e == nil || e.seen == nil:
+		l.received += r.accounts
+		if e != nil {
+			e.pages++
+		}
+	default:
+		if r.want >= 0 {
+			e.want = r.want
+		}
+		e.pages++
+		l.received += e.take(r.ids)
+	}
+	l.report()
+}
+
+// longest is the index of the cursor whose search has been read the
+// furthest, the first of them on a tie.
 func longest(curs []*cursor) int {
 	best := 0
 	for i, c := range curs {
-		if c.pages > curs[best].pages {
+		if c.depth() > curs[best].depth() {
 			best = i
 		}
 	}

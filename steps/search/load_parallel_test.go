@@ -129,40 +129,133 @@ func (o *simOrg) checkLoaded(t *testing.T, ix *Index) {
 }
 
 // Every account of an org with personal addresses, unlisted and unverified
-// domains, another org's domain and an account available to claim comes
-// exactly once: the managed accounts by verified domain, the unmanaged ones
-// apart, never the whole org again.
+// domains, another org's domain and an account available to claim comes:
+// the managed accounts by verified domain, the unmanaged ones apart, each
+// read from both ends, never the whole org again. An account comes twice
+// only about where the two ends of its search met.
 func TestLoadOrgEveryAccountOnce(t *testing.T) {
 	t.Parallel()
+	const pageSize = 50
 	o, c := generatedSimOrg(t, 3000, fixtures.Options{})
 	ix := NewIndex()
 	var seen []LoadProgress
-	if err := LoadOrgWith(context.Background(), c, ix, LoadOptions{PageSize: 50}, func(p LoadProgress) { seen = append(seen, p) }); err != nil {
+	if err := LoadOrgWith(context.Background(), c, ix, LoadOptions{PageSize: pageSize}, func(p LoadProgress) { seen = append(seen, p) }); err != nil {
 		t.Fatal(err)
 	}
 	o.checkLoaded(t, ix)
+	repeats := 0
 	for _, a := range o.snap.Accounts {
-		if n := o.served[a.AccountID]; n != 1 {
+		switch n := o.served[a.AccountID]; {
+		case n == 0 || n > 2:
 			t.Errorf("account %s (%s) came %d times", a.AccountID, a.Email, n)
+		case n == 2:
+			repeats++
 		}
 	}
 	var kinds []string
 	for _, q := range o.searches {
 		if q.Cursor == "" {
-			kinds = append(kinds, q.ClaimStatus+" "+strings.Join(q.EmailDomains, ","))
+			kinds = append(kinds, q.ClaimStatus+" "+strings.Join(q.EmailDomains, ",")+" "+q.SortBy[0].Direction)
 		}
-		if q.Limit != 50 || !slices.Equal(q.Expand, []string{client.ExpandGroups, client.ExpandProductAccess}) {
+		if q.Limit != pageSize || !slices.Equal(q.Expand, []string{client.ExpandGroups, client.ExpandProductAccess}) {
 			t.Errorf("search %+v", q)
 		}
 	}
 	slices.Sort(kinds) // they start at once, in no defined order
-	if want := []string{"managed example.com", "managed example.io", "unmanaged "}; !slices.Equal(kinds, want) {
+	want := []string{"managed example.com asc", "managed example.com desc", "managed example.io asc", "managed example.io desc", "unmanaged  asc", "unmanaged  desc"}
+	if !slices.Equal(kinds, want) {
 		t.Errorf("cursors %q, want %q", kinds, want)
+	}
+	// Where two ends meet: the page that crossed, and the other end's page
+	// in flight meanwhile.
+	if pairs := 3; repeats > pairs*2*pageSize {
+		t.Errorf("%d accounts came twice; the ends of %d searches should meet within 2 pages each", repeats, pairs)
 	}
 	last := seen[len(seen)-1]
 	if !last.Done || last.Total != len(o.snap.Accounts) || last.Accounts != len(o.snap.Accounts) || last.Page != len(o.searches)+1 {
 		t.Errorf("last progress %+v after %d account searches", last, len(o.searches))
 	}
+}
+
+// A domain that holds most of the org is read from both ends at once: the
+// longer end reads about half its pages, and together they stop where they
+// meet, not at the end.
+func TestLoadOrgReadsABigDomainFromBothEnds(t *testing.T) {
+	t.Parallel()
+	const pageSize = 100
+	o, c := generatedSimOrg(t, 6000, fixtures.Options{})
+	if err := LoadOrgWith(context.Background(), c, NewIndex(), LoadOptions{PageSize: pageSize}, nil); err != nil {
+		t.Fatal(err)
+	}
+	onDomain := 0
+	for _, a := range o.snap.Accounts {
+		if strings.HasSuffix(a.Email, "@example.com") && a.ClaimStatus == fixtures.ClaimManaged {
+			onDomain++
+		}
+	}
+	pages := map[string]int{}
+	for _, q := range o.searches {
+		if slices.Equal(q.EmailDomains, []string{"example.com"}) {
+			pages[q.SortBy[0].Direction]++
+		}
+	}
+	whole := (onDomain + pageSize - 1) / pageSize
+	if whole < 20 {
+		t.Fatalf("example.com holds %d managed accounts: too few to show anything", onDomain)
+	}
+	// The near end starts a page and a count ahead of the far one.
+	if asc, desc := pages[client.SortAscending], pages[client.SortDescending]; max(asc, desc) > whole/2+3 || asc+desc > whole+2 {
+		t.Errorf("example.com (%d pages): %d pages read ascending and %d descending, want about half each", whole, asc, desc)
+	}
+}
+
+// An org that will not count a search, or that ignores its order, is
+// still loaded whole: without a count the search is read from one end
+// only; in one order both ends read until one reaches the end.
+func TestLoadOrgWithoutOrderOrCount(t *testing.T) {
+	t.Parallel()
+	t.Run("no count", func(t *testing.T) {
+		t.Parallel()
+		o, c := generatedSimOrg(t, 1500, fixtures.Options{})
+		o.other = func(w http.ResponseWriter, r *http.Request) bool {
+			if !strings.HasSuffix(r.URL.Path, "/users/count") || r.URL.RawQuery == "" {
+				return false
+			}
+			writeJSONReply(w, http.StatusBadRequest, map[string]any{"errors": []map[string]string{{"status": "400", "code": "ADMIN-400-4", "title": "Bad Request"}}})
+			return true
+		}
+		ix := NewIndex()
+		if err := LoadOrgWith(context.Background(), c, ix, LoadOptions{PageSize: 100}, nil); err != nil {
+			t.Fatal(err)
+		}
+		o.checkLoaded(t, ix)
+		for _, q := range o.searches {
+			if q.SortBy[0].Direction != client.SortAscending {
+				t.Fatalf("search %+v: read from the end with no count to stop by", q)
+			}
+		}
+		for id, n := range o.served {
+			if n != 1 {
+				t.Errorf("account %s came %d times", id, n)
+			}
+		}
+	})
+	t.Run("no order", func(t *testing.T) {
+		t.Parallel()
+		o, c := generatedSimOrg(t, 1500, fixtures.Options{})
+		o.hook = func(w http.ResponseWriter, r *http.Request, q client.UserSearch) bool {
+			q.SortBy = nil // as an org that ignores sortBy answers
+			body, _ := json.Marshal(q)
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+			o.sim.ServeHTTP(w, r)
+			return true
+		}
+		ix := NewIndex()
+		if err := LoadOrgWith(context.Background(), c, ix, LoadOptions{PageSize: 100}, nil); err != nil {
+			t.Fatal(err)
+		}
+		o.checkLoaded(t, ix)
+	})
 }
 
 // An org that counts more accounts than its domains' cursors gave (a
@@ -216,7 +309,9 @@ func TestLoadOrgWithoutDomains(t *testing.T) {
 			t.Errorf("search %+v, want every account through one cursor", q)
 		}
 	}
-	if len(o.searches) != 4 {
+	// From both ends: a page more than from one, where they cross, and one
+	// in flight meanwhile.
+	if whole := (len(o.snap.Accounts) + 99) / 100; len(o.searches) > whole+2 {
 		t.Errorf("%d searches for %d accounts in pages of 100", len(o.searches), len(o.snap.Accounts))
 	}
 }
