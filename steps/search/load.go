@@ -328,10 +328,13 @@ func (l *loader) fetch(ctx context.Context, cur *cursor) pageRead {
 	r := pageRead{cur: cur, want: -1}
 	if cur.far && cur.pages == 0 {
 		n, err := l.c.CountUsersWhere(ctx, client.UserCount{ClaimStatus: cur.users.ClaimStatus, EmailDomains: cur.users.EmailDomains})
-		switch {
-		case ctx.Err() != nil:
-			return pageRead{cur: cur, err: err}
-		case err != nil:
+		if err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				if !errors.Is(err, cerr) {
+					err = fmt.Errorf("count users: %w", cerr) // the load is stopping: that is the news
+				}
+				return pageRead{cur: cur, err: err}
+			}
 			// Without the count the two ends could only stop at the end:
 			// twice the searches for nothing. The near end reads on alone.
 			return pageRead{cur: cur, uncounted: true}
@@ -363,10 +366,10 @@ func (l *loader) pairFrom(near *cursor, r pageRead) *cursor {
 	return &cursor{what: near.what + " from the end", users: &q, ends: near.ends, far: true}
 }
 
-// pairable: near is an account search read from one end whose first page
-// named a next one, and several searches may be in flight.
-func (l *loader) pairable(near *cursor, r pageRead) bool {
-	return near.users != nil && near.ends == nil && near.pages == 1 && r.next != "" && len(near.users.SortBy) > 0
+// pairable: cur is a sorted account search (several searches may be in
+// flight) read from one end, whose first page named a next one.
+func (cur *cursor) pairable(next string) bool {
+	return cur.users != nil && len(cur.users.SortBy) > 0 && cur.ends == nil && cur.pages == 1 && next != ""
 }
 
 // read reads every cursor to its end, with up to opt.InFlight pages in
@@ -429,7 +432,7 @@ func (l *loader) read(ctx context.Context, curs []*cursor) error {
 			stop(fmt.Errorf("load %s (page %d): the API gave cursor %q again; paging does not advance", r.cur.what, r.cur.pages+1, r.next))
 		default:
 			ready = append(ready, r.cur)
-			if l.pairable(r.cur, r) {
+			if r.cur.pairable(r.next) {
 				ready = append(ready, l.pairFrom(r.cur, r))
 			}
 		}
@@ -459,11 +462,13 @@ func (l *loader) took(r pageRead) {
 }
 
 // longest is the index of the cursor whose search has been read the
-// furthest, the first of them on a tie.
+// furthest; of two ends of one search, the one behind (so that they meet
+// in the middle); else the first.
 func longest(curs []*cursor) int {
 	best := 0
 	for i, c := range curs {
-		if c.depth() > curs[best].depth() {
+		b := curs[best]
+		if d, bd := c.depth(), b.depth(); d > bd || d == bd && c.pages < b.pages {
 			best = i
 		}
 	}

@@ -184,6 +184,7 @@ func TestLoadOrgReadsABigDomainFromBothEnds(t *testing.T) {
 	t.Parallel()
 	const pageSize = 100
 	o, c := generatedSimOrg(t, 6000, fixtures.Options{})
+	o.delay = time.Millisecond // a network's pace, the same for both ends
 	if err := LoadOrgWith(context.Background(), c, NewIndex(), LoadOptions{PageSize: pageSize}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -203,8 +204,10 @@ func TestLoadOrgReadsABigDomainFromBothEnds(t *testing.T) {
 	if whole < 20 {
 		t.Fatalf("example.com holds %d managed accounts: too few to show anything", onDomain)
 	}
-	// The near end starts a page and a count ahead of the far one.
-	if asc, desc := pages[client.SortAscending], pages[client.SortDescending]; max(asc, desc) > whole/2+3 || asc+desc > whole+2 {
+	// The near end starts a page and a count ahead of the far one, and
+	// which of two ends is answered first is the scheduler's: about half
+	// is at most two thirds here.
+	if asc, desc := pages[client.SortAscending], pages[client.SortDescending]; max(asc, desc) > 2*whole/3 || asc+desc > whole+2 {
 		t.Errorf("example.com (%d pages): %d pages read ascending and %d descending, want about half each", whole, asc, desc)
 	}
 }
@@ -378,7 +381,10 @@ func TestLoadOrgCancelStopsEveryCursor(t *testing.T) {
 		if q.Cursor == "" {
 			return false
 		}
-		waiting <- struct{}{}
+		select {
+		case waiting <- struct{}{}:
+		default: // a far end's: the three near ends' are enough to wait for
+		}
 		<-r.Context().Done() // second pages never come
 		return true
 	}
@@ -393,7 +399,8 @@ func TestLoadOrgCancelStopsEveryCursor(t *testing.T) {
 			t.Fatal("the second pages were not asked for")
 		}
 	}
-	assertStopsOnCancel(t, cancel, done, "(page 2): ")
+	// The far ends (each a count, then its pages) may be at any page.
+	assertStopsOnCancel(t, cancel, done, " (page ")
 }
 
 // Under the org's rate limit, the searches in flight wait out each 429 as

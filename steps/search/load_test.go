@@ -271,8 +271,10 @@ func TestLoadOrgStopsWhenCancelled(t *testing.T) {
 	t.Run("during a request", func(t *testing.T) {
 		t.Parallel()
 		f := &loadFakeOrg{users: generatedOrg(0, 100)}
+		asked := make(chan struct{})
 		f.onUsers = func(w http.ResponseWriter, r *http.Request, page int) bool {
 			if page == 2 {
+				close(asked)
 				<-r.Context().Done() // an answer that never comes
 				return true
 			}
@@ -283,8 +285,13 @@ func TestLoadOrgStopsWhenCancelled(t *testing.T) {
 		defer cancel()
 		done := make(chan error, 1)
 		go func() { done <- LoadOrg(ctx, c, NewIndex(), 10, nil) }()
-		time.Sleep(50 * time.Millisecond)
-		assertStopsOnCancel(t, cancel, done, "load accounts (page 2): ")
+		select {
+		case <-asked:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the second page was not asked for")
+		}
+		// The far end's count (this org answers none) may be in flight too.
+		assertStopsOnCancel(t, cancel, done, "load accounts")
 	})
 }
 
