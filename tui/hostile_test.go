@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -246,16 +245,6 @@ func (w *wizard) pageThrough() {
 	w.settle()
 }
 
-// hostileKeep are the addresses the scenarios are about: the hostile org
-// keeps them as they are, so that each case is the same case.
-func hostileKeep() map[string]bool {
-	keep := map[string]bool{}
-	for _, sc := range fixtures.Scenarios() {
-		keep[strings.ToLower(sc.User)], keep[strings.ToLower(sc.Target)] = true, true
-	}
-	return keep
-}
-
 // hostileSnap is the scenario's org made hostile.
 func hostileSnap(sc fixtures.Scenario, keep map[string]bool) *fixtures.Snapshot {
 	snap := sc.Org()
@@ -272,7 +261,7 @@ func hostileSnap(sc fixtures.Scenario, keep map[string]bool) *fixtures.Snapshot 
 // waiting, offered again by the next wizard and gone on with.
 func TestHostileOrgReachesNoTerminal(t *testing.T) {
 	t.Parallel()
-	keep := hostileKeep()
+	keep := hostiletest.Keep()
 	for _, sc := range fixtures.Scenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
@@ -340,7 +329,7 @@ func TestHostileOrgReachesNoTerminal(t *testing.T) {
 	})
 	t.Run("bulk", func(t *testing.T) {
 		t.Parallel()
-		testHostileBulk(t, keep)
+		testHostileBulk(t)
 	})
 	t.Run("resume", func(t *testing.T) {
 		t.Parallel()
@@ -384,25 +373,14 @@ func (w *wizard) hostileCase(sc fixtures.Scenario) {
 	w.runFromPlan(s.planLen)
 }
 
-// testHostileBulk: the merger's list with a hostile row, on the hostile
+// testHostileBulk: the merger's list with hostile rows, on the hostile
 // demo org: the plan through every filter and row, the review, the run
-// and its summary. It adds the list's addresses to its own copy of keep:
-// the cases' subtests read theirs at the same time.
-func testHostileBulk(t *testing.T, keep map[string]bool) {
-	keep = maps.Clone(keep)
-	merger, err := os.ReadFile(filepath.Join("..", "fixtures", "demo", "merger.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(merger), "\n") {
-		for _, addr := range strings.Split(line, ",") {
-			keep[strings.ToLower(strings.TrimSpace(addr))] = true
-		}
-	}
+// and its summary.
+func testHostileBulk(t *testing.T) {
+	list, keep := hostiletest.MergerList()
 	d := startOrg(t, hostileSnap(fixtures.Scenarios()[0], keep), false)
 	dir := t.TempDir()
 	targets := filepath.Join(dir, "targets.csv")
-	list := string(merger) + "ann\x1b[2J@acme.com,ann" + hostiletest.Addr + "@acme.io\n"
 	if err := os.WriteFile(targets, []byte(list), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,10 +53,7 @@ func assertInert(t *testing.T, what, out string) {
 // out, the journal).
 func TestHostileOrgReachesNoTerminal(t *testing.T) {
 	t.Parallel()
-	keep := map[string]bool{}
-	for _, sc := range fixtures.Scenarios() {
-		keep[strings.ToLower(sc.User)], keep[strings.ToLower(sc.Target)] = true, true
-	}
+	keep := hostiletest.Keep()
 	for _, sc := range fixtures.Scenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
@@ -101,29 +97,17 @@ func TestHostileOrgReachesNoTerminal(t *testing.T) {
 	}
 	t.Run("bulk", func(t *testing.T) {
 		t.Parallel()
-		testHostileBulk(t, keep)
+		testHostileBulk(t)
 	})
 }
 
 // testHostileBulk runs plan, plan --csv, bulk apply and bulk verify on the
-// hostile demo org with the merger's target list and a hostile row. It adds
-// the list's addresses to its own copy of keep: the scenarios' subtests read
-// theirs at the same time.
-func testHostileBulk(t *testing.T, keep map[string]bool) {
-	keep = maps.Clone(keep)
-	merger, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "demo", "merger.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(merger), "\n") {
-		for _, addr := range strings.Split(line, ",") {
-			keep[strings.ToLower(strings.TrimSpace(addr))] = true
-		}
-	}
+// hostile demo org with the merger's target list and hostile rows.
+func testHostileBulk(t *testing.T) {
+	list, keep := hostiletest.MergerList()
 	dir := t.TempDir()
 	snap := hostileOrg(t, fixtures.Scenarios()[0], keep)
 	targets := filepath.Join(dir, "targets.csv")
-	list := string(merger) + "ann\x1b[2J@acme.com,ann" + hostileAddr + "@acme.io\n"
 	if err := os.WriteFile(targets, []byte(list), 0o600); err != nil {
 		t.Fatal(err)
 	}
